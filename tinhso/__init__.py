@@ -1,0 +1,1 @@
+"""tinhso (tỉnh số): the digital province platform."""

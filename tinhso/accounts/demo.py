@@ -1,0 +1,79 @@
+"""Demo accounts (CONTRACT.md): created once by `bootstrap --demo`, random
+passwords printed once, TOTP secrets of officers printed as otpauth:// URIs."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import services
+from .identity import parse_personal_id
+from .models import Agency, Role, User
+
+DEMO_AGENCY = "STP"  # Sở Tư pháp: handles the demo procedures
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role: str
+    password: str | None  # None when the account already existed (password unchanged)
+    otpauth_uri: str | None
+
+
+def _password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def demo_personal_id(*, birth: datetime.date, sex: str, province: str = "022") -> str:
+    """A structurally valid personal ID for a person born in the given province."""
+    century_digit = (birth.year // 100 - 19) * 2 + (1 if sex == "female" else 0)
+    while True:
+        number = f"{province}{century_digit}{birth.year % 100:02d}{secrets.randbelow(10**6):06d}"
+        parse_personal_id(number, birth_year=birth.year, sex=sex)
+        if not User.objects.filter(personal_id=number).exists():
+            return number
+
+
+@transaction.atomic
+def create_demo_accounts() -> list[DemoAccount]:
+    created: list[DemoAccount] = []
+    if not User.objects.filter(username="congdan").exists():
+        password = _password()
+        birth = datetime.date(1990, 5, 12)
+        services.register_citizen(
+            username="congdan",
+            password=password,
+            full_name="Nguyễn Thị Hồng Nhung",
+            personal_id=demo_personal_id(birth=birth, sex="female"),
+            date_of_birth=birth,
+            sex="female",
+            email="congdan@example.vn",
+            phone="0912345678",
+        )
+        created.append(DemoAccount("congdan", Role.CITIZEN, password, None))
+    staff = [
+        ("motcua", "Trần Văn Minh", Role.ONE_STOP_OFFICER, "TTPVHCC"),
+        ("chuyenvien", "Phạm Thu Hà", Role.SPECIALIST, DEMO_AGENCY),
+        ("lanhdao", "Lê Quang Huy", Role.LEADER, DEMO_AGENCY),
+        ("quantri", "Đỗ Mạnh Cường", Role.ADMINISTRATOR, "UBND"),
+    ]
+    for username, full_name, role, agency_code in staff:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = _password()
+        user = services.create_staff_user(
+            actor=None,
+            username=username,
+            full_name=full_name,
+            email=f"{username}@example.vn",
+            role=role,
+            agency=Agency.objects.get(code=agency_code),
+            password=password,
+        )
+        device = services.create_confirmed_totp(user=user)
+        created.append(DemoAccount(username, role, password, device.config_url))
+    return created

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class OtpForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Mã xác thực 6 chữ số"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+class CitizenRegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân (12 chữ số trên CCCD)"),
+        max_length=12,
+        min_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Ngày sinh"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=User._meta.get_field("sex").choices)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=15, required=False)
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(
+        label=_("Mật khẩu (ít nhất 10 ký tự)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=15, required=False)
+
+
+class AgencySettingsForm(forms.Form):
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    cut_off_time = forms.TimeField(
+        label=_("Giờ tiếp nhận cuối trong ngày"),
+        help_text=_("Hồ sơ nhận sau giờ này được tính từ ngày làm việc tiếp theo."),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identity import mask_id
+
+
+class AgencyKind(models.TextChoices):
+    PROVINCE_COMMITTEE = "province_committee", _("Ủy ban nhân dân tỉnh")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    SERVICE_CENTRE = "service_centre", _("Trung tâm Phục vụ hành chính công")
+    WARD_COMMITTEE = "ward_committee", _("Ủy ban nhân dân cấp xã")
+    OTHER = "other", _("Cơ quan khác")
+
+
+class Agency(models.Model):
+    """Cơ quan: a node of the province's organisation tree, tied to a unit."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialised path of codes ("/UBND/STP/"): an assignment at an agency covers
+    # every agency whose path starts with its own.
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+    unit = models.ForeignKey("geo.AdministrativeUnit", on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    # After this time a dossier received today counts from the next working day.
+    cut_off_time = models.TimeField(default=datetime.time(15, 0))
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def covers(self, other: Agency) -> bool:
+        return other.path.startswith(self.path)
+
+
+class AccountType(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    BUSINESS = "business", _("Doanh nghiệp, tổ chức")
+    STAFF = "staff", _("Cán bộ, công chức")
+
+
+class User(AbstractUser):
+    """A person who signs in: a citizen, a business's representative, or an officer."""
+
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    account_type = models.CharField(
+        max_length=10, choices=AccountType.choices, default=AccountType.CITIZEN
+    )
+    personal_id = models.CharField(
+        _("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True
+    )
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(
+        _("giới tính"),
+        max_length=6,
+        blank=True,
+        choices=[("male", _("Nam")), ("female", _("Nữ"))],
+    )
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True, db_index=True)
+    organisation_name = models.CharField(_("tên tổ chức"), max_length=200, blank=True)
+    failed_login_count = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    # first_name/last_name are unused: Vietnamese names are kept whole in full_name.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+
+    REQUIRED_FIELDS = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else self.username
+
+    @property
+    def masked_personal_id(self) -> str:
+        return mask_id(self.personal_id)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("Công dân")
+    BUSINESS = "business", _("Doanh nghiệp")
+    ONE_STOP_OFFICER = "one_stop_officer", _("Cán bộ một cửa")
+    SPECIALIST = "specialist", _("Chuyên viên")
+    LEADER = "leader", _("Lãnh đạo")
+    MONITORING = "monitoring", _("Giám sát, theo dõi")
+    ADMINISTRATOR = "administrator", _("Quản trị")
+
+
+# Roles that act for the state: scoped to an agency, and need a second factor.
+STAFF_ROLES = frozenset(
+    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.MONITORING, Role.ADMINISTRATOR}
+)
+
+
+class RoleAssignment(models.Model):
+    """A role a user holds, scoped to an agency (and what is below it) or to a unit."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        "geo.AdministrativeUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"], name="role_assignment_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["citizen", "business"])
+                | models.Q(agency__isnull=False)
+                | models.Q(unit__isnull=False),
+                name="staff_role_has_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.agency.code if self.agency_id else (self.unit_id or "")
+        return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class ApiToken(models.Model):
+    """Mã truy cập API. Only a SHA-256 digest is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}…"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -1,0 +1,84 @@
+"""The hash of an audit event: pure functions, shared by writing and verifying."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+
+
+def normalize(value: Any) -> Any:
+    """What a JSON column gives back: plain JSON types only."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def canonical(fields: dict[str, Any]) -> bytes:
+    return json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+    ).encode("utf-8")
+
+
+def event_fields(
+    *,
+    seq: int,
+    at: datetime.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    agency_code: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    ip: str | None,
+    request_id: str,
+    channel: str,
+    before: Any,
+    after: Any,
+    prev_hash: str,
+) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "agency_code": agency_code,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "ip": ip,
+        "request_id": request_id,
+        "channel": channel,
+        "before": before,
+        "after": after,
+        "prev_hash": prev_hash,
+    }
+
+
+def event_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def hash_of(event) -> str:
+    """Recompute a stored event's hash from its columns."""
+    return event_hash(
+        event_fields(
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            agency_code=event.agency_code,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            ip=event.ip,
+            request_id=event.request_id,
+            channel=event.channel,
+            before=event.before,
+            after=event.after,
+            prev_hash=event.prev_hash,
+        )
+    )

@@ -1,0 +1,204 @@
+"""The JSON API (`/api/v1/`): one NinjaAPI, errors as RFC 9457 problems in the
+caller's language, token or session authentication."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.parser import Parser
+from ninja.security import django_auth
+
+from tinhso.accounts.auth import BearerTokenAuth
+
+from .error_codes import CoreErrorCode
+from .errors import DomainError, domain_error_response, problem_response
+
+logger = logging.getLogger("tinhso.api")
+
+MAX_JSON_DEPTH = 32
+
+
+class MalformedBody(Exception):
+    pass
+
+
+def _depth(value: Any, limit: int) -> int:
+    stack = [(value, 1)]
+    deepest = 0
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies only as objects, UTF-8, and nested no deeper than MAX_JSON_DEPTH."""
+
+    def parse_body(self, request: HttpRequest):
+        try:
+            data = json.loads(request.body)
+        except RecursionError as exc:
+            raise MalformedBody("too deep") from exc
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise MalformedBody(str(exc)) from exc
+        if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+            raise MalformedBody("too deep")
+        return data
+
+
+# pydantic error types → a message a person can act on
+_PYDANTIC_MESSAGES = {
+    "missing": lambda: _("Trường này là bắt buộc."),
+    "extra_forbidden": lambda: _("Trường này không được chấp nhận."),
+    "string_type": lambda: _("Phải là một chuỗi ký tự."),
+    "int_type": lambda: _("Phải là một số nguyên."),
+    "int_parsing": lambda: _("Phải là một số nguyên."),
+    "bool_type": lambda: _("Phải là true hoặc false."),
+    "dict_type": lambda: _("Phải là một đối tượng JSON."),
+    "model_type": lambda: _("Phải là một đối tượng JSON."),
+    "list_type": lambda: _("Phải là một danh sách."),
+    "string_too_long": lambda: _("Chuỗi ký tự quá dài."),
+    "string_too_short": lambda: _("Chuỗi ký tự quá ngắn."),
+    "greater_than_equal": lambda: _("Giá trị quá nhỏ."),
+    "less_than_equal": lambda: _("Giá trị quá lớn."),
+    "date_from_datetime_parsing": lambda: _("Ngày không hợp lệ (định dạng YYYY-MM-DD)."),
+    "date_parsing": lambda: _("Ngày không hợp lệ (định dạng YYYY-MM-DD)."),
+    "enum": lambda: _("Giá trị không nằm trong danh sách cho phép."),
+    "literal_error": lambda: _("Giá trị không nằm trong danh sách cho phép."),
+}
+
+
+def _field_name(loc: list[Any]) -> str:
+    # ninja prefixes the location with the parameter source and name: ("body", "payload", "x")
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "form", "header", "cookie", "file"}:
+        parts = parts[2:] if len(parts) > 2 else parts[1:]
+    return ".".join(parts) or "body"
+
+
+def build_api() -> NinjaAPI:
+    api = NinjaAPI(
+        title="tinhso API",
+        version="1",
+        description=(
+            "API của nền tảng tỉnh số. Xác thực: `Authorization: Bearer TOKEN`. "
+            "Lỗi theo RFC 9457 (application/problem+json)."
+        ),
+        urls_namespace="api",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        auth=[BearerTokenAuth(), django_auth],
+        parser=StrictJSONParser(),
+    )
+
+    @api.exception_handler(DomainError)
+    def _domain(request, exc: DomainError):
+        return domain_error_response(exc, request.path)
+
+    @api.exception_handler(ValidationError)
+    def _validation(request, exc: ValidationError):
+        errors = []
+        for err in exc.errors:
+            make = _PYDANTIC_MESSAGES.get(err.get("type", ""))
+            detail = make() if make else str(err.get("msg") or _("Giá trị không hợp lệ."))
+            if err.get("type") == "value_error" and err.get("ctx", {}).get("error"):
+                detail = str(err["ctx"]["error"])
+            errors.append({"field": _field_name(list(err.get("loc", []))), "detail": detail})
+        names = ", ".join(e["field"] for e in errors)
+        return problem_response(
+            status=400,
+            code=CoreErrorCode.INVALID,
+            detail=_("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": names},
+            instance=request.path,
+            errors=errors,
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def _unauthenticated(request, exc):
+        response = problem_response(
+            status=401,
+            code=CoreErrorCode.UNAUTHENTICATED,
+            detail=_("Cần đăng nhập hoặc gửi mã truy cập API hợp lệ."),
+            instance=request.path,
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="tinhso"'
+        return response
+
+    @api.exception_handler(AuthorizationError)
+    def _forbidden(request, exc):
+        return problem_response(
+            status=403,
+            code=CoreErrorCode.FORBIDDEN,
+            detail=_("Bạn không có quyền thực hiện thao tác này."),
+            instance=request.path,
+        )
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return problem_response(
+            status=404,
+            code=CoreErrorCode.NOT_FOUND,
+            detail=_("Không tìm thấy đối tượng được yêu cầu."),
+            instance=request.path,
+        )
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc: HttpError):
+        cause = exc.__cause__
+        if isinstance(cause, RequestDataTooBig):
+            return _too_big(request)
+        if isinstance(cause, MalformedBody) or exc.status_code == 400:
+            return problem_response(
+                status=400,
+                code=CoreErrorCode.MALFORMED_BODY,
+                detail=_(
+                    "Nội dung gửi lên không phải JSON hợp lệ (UTF-8, một đối tượng, "
+                    "lồng không quá %(depth)s cấp)."
+                )
+                % {"depth": MAX_JSON_DEPTH},
+                instance=request.path,
+            )
+        return problem_response(
+            status=exc.status_code,
+            code=CoreErrorCode.INVALID,
+            detail=str(exc),
+            instance=request.path,
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big_handler(request, exc):
+        return _too_big(request)
+
+    @api.exception_handler(Exception)
+    def _server_error(request, exc):
+        logger.exception("unhandled API error on %s", request.path)
+        return problem_response(
+            status=500,
+            code=CoreErrorCode.SERVER_ERROR,
+            detail=_("Lỗi hệ thống; đã ghi nhận với mã yêu cầu. Vui lòng thử lại sau."),
+            instance=request.path,
+        )
+
+    return api
+
+
+def _too_big(request):
+    return problem_response(
+        status=413,
+        code=CoreErrorCode.PAYLOAD_TOO_LARGE,
+        detail=_("Dữ liệu gửi lên vượt quá giới hạn cho phép."),
+        instance=request.path,
+    )

@@ -1,0 +1,130 @@
+"""Domain errors raised by services, and their rendering as RFC 9457 problems.
+
+Services raise these; the API turns them into `application/problem+json` and the
+pages into a message. Messages are Vietnamese msgids, translated on output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy
+
+from . import context
+from .error_codes import CoreErrorCode
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+TITLES = {
+    400: gettext_lazy("Yêu cầu không hợp lệ"),
+    401: gettext_lazy("Chưa xác thực"),
+    403: gettext_lazy("Không có quyền"),
+    404: gettext_lazy("Không tìm thấy"),
+    405: gettext_lazy("Phương thức không được hỗ trợ"),
+    409: gettext_lazy("Xung đột trạng thái"),
+    413: gettext_lazy("Dữ liệu gửi lên quá lớn"),
+    422: gettext_lazy("Không thể xử lý yêu cầu"),
+    429: gettext_lazy("Quá nhiều yêu cầu"),
+    500: gettext_lazy("Lỗi hệ thống"),
+}
+
+
+class DomainError(Exception):
+    """An error a user can cause: it changes nothing and says why, in their language."""
+
+    status = 400
+    code: str = CoreErrorCode.INVALID
+
+    def __init__(
+        self,
+        message: Any,
+        *,
+        code: str | None = None,
+        fields: dict[str, Any] | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(str(message))
+        self.message = message
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.fields = fields or {}
+
+
+class ValidationFailed(DomainError):
+    status = 400
+    code = CoreErrorCode.INVALID
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = CoreErrorCode.FORBIDDEN
+
+
+class NotFound(DomainError):
+    status = 404
+    code = CoreErrorCode.NOT_FOUND
+
+
+class Conflict(DomainError):
+    status = 409
+    code = CoreErrorCode.CONFLICT
+
+
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    detail: Any,
+    instance: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:tinhso:problem:{code}",
+        "title": str(TITLES.get(status, TITLES[400 if status < 500 else 500])),
+        "status": status,
+        "detail": str(detail),
+        "code": str(code),
+        "request_id": context.current().request_id,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    detail: Any,
+    instance: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+) -> HttpResponse:
+    body = problem_body(status=status, code=code, detail=detail, instance=instance, errors=errors)
+    response = HttpResponse(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        content_type=f"{PROBLEM_CONTENT_TYPE}; charset=utf-8",
+    )
+    response["Content-Language"] = get_language() or "vi"
+    return response
+
+
+def field_errors(fields: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"field": name, "detail": str(message)} for name, message in fields.items()]
+
+
+def domain_error_response(exc: DomainError, path: str | None = None) -> HttpResponse:
+    return problem_response(
+        status=exc.status,
+        code=exc.code,
+        detail=exc.message,
+        instance=path,
+        errors=field_errors(exc.fields),
+    )

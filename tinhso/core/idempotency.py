@@ -1,0 +1,132 @@
+"""`Idempotency-Key` on every POST of the API.
+
+The same key with the same body replays the stored answer and has no second
+effect; the same key with another body is a 422. The request's writes and the
+stored answer commit in one transaction; a 5xx rolls everything back so the
+client may retry with the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .error_codes import CoreErrorCode
+from .errors import problem_response
+from .middleware import client_ip
+from .models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+
+
+def ttl() -> timedelta:
+    return timedelta(hours=getattr(settings, "IDEMPOTENCY_TTL_HOURS", 24))
+
+
+def _scope(request) -> str:
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:40]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"u:{user.pk}"
+    return f"a:{client_ip(request) or '-'}"
+
+
+def _fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.get_full_path().encode() + b"\n")
+    if request.content_type == "multipart/form-data":
+        for name in sorted(request.POST):
+            for value in request.POST.getlist(name):
+                digest.update(f"{name}={value}\n".encode())
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest.update(f"{name}:{upload.name}:".encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
+
+
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(
+        bytes(record.body), status=record.status_code, content_type=record.content_type
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or key is None or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        key = key.strip()
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            return problem_response(
+                status=400,
+                code=CoreErrorCode.INVALID,
+                detail=_("Idempotency-Key phải có từ 1 đến 255 ký tự in được."),
+                instance=request.path,
+            )
+        try:
+            fingerprint = _fingerprint(request)
+        except RequestDataTooBig:
+            return problem_response(
+                status=413,
+                code=CoreErrorCode.PAYLOAD_TOO_LARGE,
+                detail=_("Dữ liệu gửi lên vượt quá giới hạn cho phép."),
+                instance=request.path,
+            )
+        scope = _scope(request)
+        with transaction.atomic():
+            record = self._claim(scope, key, fingerprint)
+            if isinstance(record, HttpResponse):
+                return record
+            response = self.get_response(request)
+            if response.status_code >= 500 or response.streaming:
+                transaction.set_rollback(True)
+                return response
+            record.status_code = response.status_code
+            record.content_type = response.get("Content-Type", "")
+            record.body = response.content
+            record.save(update_fields=["status_code", "content_type", "body"])
+        return response
+
+    def _claim(self, scope: str, key: str, fingerprint: str):
+        """Insert our row, or answer from the row another request already committed."""
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    scope=scope, key=key, fingerprint=fingerprint
+                )
+        except IntegrityError:
+            pass
+        existing = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
+        if existing.created_at < timezone.now() - ttl():
+            existing.delete()
+            return IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+        if existing.fingerprint != fingerprint:
+            return problem_response(
+                status=422,
+                code=CoreErrorCode.IDEMPOTENCY_MISMATCH,
+                detail=_(
+                    "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác. "
+                    "Hãy dùng khóa mới cho yêu cầu mới."
+                ),
+            )
+        return _replay(existing)

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from tinhso.accounts.services import load_agencies
+from tinhso.geo.services import load_units
+
+
+class Command(BaseCommand):
+    help = (
+        "Chuẩn bị hệ thống: migrate, dữ liệu danh mục (đơn vị hành chính, cơ quan) và "
+        "dữ liệu mẫu với --demo. Chạy lại nhiều lần không mất dữ liệu. / "
+        "Migrate, load reference data (+ demo data); idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="create the demo accounts")
+
+    def handle(self, *args, demo=False, **options):
+        verbosity = options.get("verbosity", 1)
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        call_command("collectstatic", interactive=False, verbosity=0)
+        units = load_units()
+        self.stdout.write(
+            f"units: {units['provinces']} provinces, {units['wards']} wards, "
+            f"{units['legacy']} former units ({units['added']} new rows)"
+        )
+        agencies = load_agencies(province_code=settings.TINHSO_PROVINCE)
+        self.stdout.write(
+            f"agencies of province {settings.TINHSO_PROVINCE}: {agencies['total']} "
+            f"({agencies['created']} new)"
+        )
+        if demo:
+            from tinhso.accounts.demo import create_demo_accounts
+
+            accounts = create_demo_accounts()
+            if not accounts:
+                self.stdout.write("demo accounts: already there (passwords unchanged)")
+            for account in accounts:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"demo account {account.username:<11} ({account.role}) "
+                        f"password: {account.password}"
+                    )
+                )
+                if account.otpauth_uri:
+                    self.stdout.write(f"    TOTP: {account.otpauth_uri}")
+            if accounts:
+                self.stdout.write(
+                    self.style.WARNING(
+                        "These passwords are shown once. Tài khoản mẫu: mật khẩu chỉ hiện một lần."
+                    )
+                )

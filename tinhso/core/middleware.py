@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+
+from . import context
+
+
+def client_ip(request) -> str | None:
+    """The client's address; X-Forwarded-For only when we are told a proxy sets it."""
+    candidate = request.META.get("REMOTE_ADDR")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            candidate = forwarded.split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(candidate)) if candidate else None
+    except ValueError:
+        return None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed as X-Request-ID) and records where it came from."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        ctx = context.RequestContext(
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", "")[:300],
+            channel="api" if request.path.startswith("/api/") else "web",
+        )
+        if incoming.isalnum() and len(incoming) <= 64:
+            ctx = context.RequestContext(
+                request_id=incoming, ip=ctx.ip, user_agent=ctx.user_agent, channel=ctx.channel
+            )
+        request.request_id = ctx.request_id
+        with context.use(ctx):
+            response = self.get_response(request)
+        response["X-Request-ID"] = ctx.request_id
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Marks responses for signed-in people as private (never cached by a proxy)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+class ApiProblemMiddleware:
+    """Under /api/, every error leaves as application/problem+json: a 405 from the
+    router, a 404 for an unknown path, a CSRF refusal, Django's 400s."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/problem+json")
+        ):
+            from django.utils.translation import gettext as _
+
+            from .error_codes import CoreErrorCode
+            from .errors import problem_response
+
+            status = response.status_code
+            detail = {
+                404: _("Không có đường dẫn API này."),
+                405: _("Phương thức %(method)s không dùng được với đường dẫn này.")
+                % {"method": request.method},
+                403: _("Yêu cầu bị từ chối (thiếu mã CSRF hoặc không có quyền)."),
+                413: _("Dữ liệu gửi lên vượt quá giới hạn cho phép."),
+            }.get(status, _("Yêu cầu không hợp lệ.") if status < 500 else _("Lỗi hệ thống."))
+            code = {
+                404: CoreErrorCode.NOT_FOUND,
+                403: CoreErrorCode.FORBIDDEN,
+                413: CoreErrorCode.PAYLOAD_TOO_LARGE,
+            }.get(status, CoreErrorCode.INVALID if status < 500 else CoreErrorCode.SERVER_ERROR)
+            problem = problem_response(status=status, code=code, detail=detail, instance=request.path)
+            if "Allow" in response:
+                problem["Allow"] = response["Allow"]
+            return problem
+        return response

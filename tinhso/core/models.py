@@ -1,0 +1,26 @@
+from django.db import models
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a POST sent with an `Idempotency-Key` header.
+
+    The row is written in the same transaction as the request's own writes, so a
+    request either happened and has its answer stored, or did not happen at all.
+    """
+
+    scope = models.CharField(max_length=80)  # who asked: token, user or address
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # method, path and body
+    status_code = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=120, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_uniq")
+        ]
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django_otp.admin import OTPAdminSite
+
+from tinhso.core import views as core_views
+from tinhso.core.urls_api import api
+
+# The admin site needs the second factor too.
+admin.site.__class__ = OTPAdminSite
+
+app_urls = [
+    path("", core_views.home, name="home"),
+    path("lam-viec/", core_views.workspace, name="workspace"),
+]
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("tai-khoan/", include("tinhso.accounts.urls")),
+    path("nhat-ky/", include("tinhso.audit.urls")),
+    path("quan-tri/", admin.site.urls),
+    path("", include((app_urls, "core"))),
+]
