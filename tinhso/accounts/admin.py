@@ -23,12 +23,40 @@ class UserAdmin(BaseUserAdmin):
     inlines = [RoleInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Thông tin", {"fields": ("full_name", "account_type", "email", "phone", "personal_id",
-                                  "date_of_birth", "sex", "tax_code", "organisation_name")}),
-        ("Trạng thái", {"fields": ("is_active", "is_staff", "is_superuser", "failed_login_count",
-                                   "locked_until", "last_login", "date_joined")}),
+        (
+            "Thông tin",
+            {
+                "fields": (
+                    "full_name",
+                    "account_type",
+                    "email",
+                    "phone",
+                    "personal_id",
+                    "date_of_birth",
+                    "sex",
+                    "tax_code",
+                    "organisation_name",
+                )
+            },
+        ),
+        (
+            "Trạng thái",
+            {
+                "fields": (
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "failed_login_count",
+                    "locked_until",
+                    "last_login",
+                    "date_joined",
+                )
+            },
+        ),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+    )
 
     @admin.display(description="Số định danh")
     def masked_id(self, obj):

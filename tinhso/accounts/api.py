@@ -1,12 +1,22 @@
+import datetime
+from typing import Literal
 
-from ninja import Router, Schema
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+from pydantic import ConfigDict, Field
 
-from . import authz
+from tinhso.core.pagination import PageNumberPagination
+
+from . import authz, selectors, services
+from .auth import is_strongly_authenticated
+from .models import Agency
 
 router = Router(tags=["accounts"])
 
 
-class AgencyOut(Schema):
+class AgencyRef(Schema):
     code: str
     name: str
 
@@ -16,7 +26,7 @@ class MeOut(Schema):
     full_name: str
     account_type: str
     roles: list[str]
-    agency: AgencyOut | None
+    agency: AgencyRef | None
     personal_id: str | None  # the owner sees their own number in full
     tax_code: str | None
     second_factor: bool
@@ -24,8 +34,6 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="Người dùng đang đăng nhập")
 def me(request):
-    from .auth import is_strongly_authenticated
-
     user = request.user
     agency = authz.primary_agency(user)
     return {
@@ -38,3 +46,78 @@ def me(request):
         "tax_code": user.tax_code or None,
         "second_factor": is_strongly_authenticated(request),
     }
+
+
+class CitizenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@+-]+$")
+    password: str = Field(min_length=10, max_length=128)
+    full_name: str = Field(min_length=2, max_length=150)
+    personal_id: str = Field(min_length=12, max_length=12)
+    date_of_birth: datetime.date
+    sex: Literal["male", "female"]
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=15)
+
+
+class CitizenOut(Schema):
+    username: str
+    full_name: str
+    personal_id: str = Field(description="masked")
+
+
+@router.post(
+    "/citizens", response={201: CitizenOut}, auth=None, summary="Công dân đăng ký tài khoản"
+)
+def register_citizen(request, payload: CitizenIn):
+    user = services.register_citizen(**payload.model_dump())
+    return Status(
+        201,
+        {
+            "username": user.username,
+            "full_name": user.full_name,
+            "personal_id": user.masked_personal_id,
+        },
+    )
+
+
+class AgencyOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None = Field(None, validation_alias="parent_code")
+    unit: str = Field(validation_alias="unit_id")
+    email: str
+    phone: str
+    address: str
+    cut_off_time: datetime.time
+
+
+class AgencyFilter(Schema):
+    model_config = ConfigDict(extra="forbid")
+    kind: str | None = Field(None, max_length=20)
+    unit: str | None = Field(None, max_length=10)
+    q: str | None = Field(None, max_length=100)
+
+
+@router.get("/agencies", response=list[AgencyOut], auth=None, summary="Cơ quan")
+@paginate(PageNumberPagination)
+def list_agencies(request, filters: Query[AgencyFilter]):
+    return selectors.agencies(kind=filters.kind, unit=filters.unit, q=filters.q)
+
+
+class AgencyPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=20)
+    address: str | None = Field(None, max_length=300)
+    cut_off_time: datetime.time | None = None
+
+
+@router.patch("/agencies/{code}", response=AgencyOut, summary="Cập nhật thông tin cơ quan")
+def update_agency(request, code: str, payload: AgencyPatch):
+    agency = get_object_or_404(Agency, code=code)
+    agency = services.update_agency(
+        actor=request.user, agency=agency, **payload.model_dump(exclude_unset=True)
+    )
+    return selectors.agencies().get(pk=agency.pk)

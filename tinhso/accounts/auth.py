@@ -21,9 +21,7 @@ def token_digest(raw: str) -> str:
 def user_for_token(raw: str):
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    token = (
-        ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first()
-    )
+    token = ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first()
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()

@@ -138,9 +138,7 @@ class RoleAssignment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "agency"], name="role_assignment_uniq"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "agency"], name="role_assignment_uniq"),
             models.CheckConstraint(
                 condition=models.Q(role__in=["citizen", "business"])
                 | models.Q(agency__isnull=False)

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,7 +87,7 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
         parent=province, level=UnitLevel.WARD, valid_to__isnull=True
     )
     for ward in wards:
-        _, was_created = _upsert_agency(
+        _ward_agency, was_created = _upsert_agency(
             code=f"UBND{ward.code}",
             name=f"Ủy ban nhân dân {ward.name[0].lower()}{ward.name[1:]}",
             short_name=f"UBND {ward.name}",
@@ -145,7 +146,13 @@ def update_agency(
     for field, value in changes.items():
         if value is not None:
             setattr(agency, field, value)
-    agency.full_clean(exclude=["parent", "unit", "path"])
+    try:
+        agency.full_clean(exclude=["parent", "unit", "path"])
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            _("Thông tin cơ quan không hợp lệ."),
+            fields={k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()},
+        ) from exc
     agency.save()
     record_event(
         actor=actor,
@@ -198,6 +205,19 @@ def _check_username(username: str) -> str:
     return username
 
 
+def _check_email(email: str) -> str:
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                _("Địa chỉ thư điện tử không hợp lệ."),
+                fields={"email": _("Địa chỉ thư điện tử không hợp lệ.")},
+            ) from exc
+    return email
+
+
 def _check_personal_id(personal_id: str, *, date_of_birth, sex) -> str:
     try:
         info = parse_personal_id(
@@ -240,6 +260,7 @@ def register_citizen(
             _("Họ và tên là bắt buộc."), fields={"full_name": _("Họ và tên là bắt buộc.")}
         )
     number = _check_personal_id(personal_id, date_of_birth=date_of_birth, sex=sex)
+    email = _check_email(email)
     user = User(
         username=username,
         full_name=full_name,
@@ -391,9 +412,7 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
-    authz.require_role(
-        actor, Role.ADMINISTRATOR, agency=assignment.agency, unit=assignment.unit
-    )
+    authz.require_role(actor, Role.ADMINISTRATOR, agency=assignment.agency, unit=assignment.unit)
     before = {
         "role": assignment.role,
         "agency": _agency_code(assignment.agency),
@@ -425,7 +444,7 @@ def update_profile(*, actor: User, user: User, email: str, phone: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {"email": user.email, "phone": user.phone}
     user.email, user.phone = (email or "").strip(), phone
-    user.full_clean(exclude=["password", "personal_id"])
+    user.email = _check_email(user.email)
     user.save(update_fields=["email", "phone"])
     record_event(
         actor=actor,

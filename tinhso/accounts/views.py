@@ -115,7 +115,9 @@ def otp_verify(request):
                 otp_login(request, device)
                 services.register_successful_login(user=user, second_factor=True)
                 return redirect(next_url or "core:workspace")
-    return render(request, "accounts/otp_verify.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/otp_verify.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -170,7 +172,9 @@ def register(request):
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn!"))
             return redirect("accounts:profile")
-    return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

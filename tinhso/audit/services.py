@@ -90,9 +90,7 @@ def verify_chain(*, progress=None, batch: int = 2000) -> ChainReport:
     checked = 0
     last_seq = 0
     while True:
-        rows = list(
-            AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch]
-        )
+        rows = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
         if not rows:
             break
         for event in rows:

@@ -36,6 +36,4 @@ def event_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "audit/_rows.html" if request.htmx else "audit/event_list.html"
-    return render(
-        request, template, {"form": form, "page": page, "query": query.urlencode()}
-    )
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})

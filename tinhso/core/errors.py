@@ -10,8 +10,7 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from . import context
 from .error_codes import CoreErrorCode

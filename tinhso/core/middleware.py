@@ -89,7 +89,9 @@ class ApiProblemMiddleware:
                 403: CoreErrorCode.FORBIDDEN,
                 413: CoreErrorCode.PAYLOAD_TOO_LARGE,
             }.get(status, CoreErrorCode.INVALID if status < 500 else CoreErrorCode.SERVER_ERROR)
-            problem = problem_response(status=status, code=code, detail=detail, instance=request.path)
+            problem = problem_response(
+                status=status, code=code, detail=detail, instance=request.path
+            )
             if "Allow" in response:
                 problem["Allow"] = response["Allow"]
             return problem

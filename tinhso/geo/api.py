@@ -1,4 +1,3 @@
-
 import datetime
 
 from django.utils.translation import gettext as _
@@ -56,8 +55,10 @@ def list_units(request, filters: Query[UnitFilter]):
 def get_unit(request, code: str):
     found = selectors.unit(code)
     if found is None:
-        raise NotFound(_("Không có đơn vị hành chính mã %(code)s.") % {"code": code},
-                       code=GeoErrorCode.UNKNOWN_UNIT)
+        raise NotFound(
+            _("Không có đơn vị hành chính mã %(code)s.") % {"code": code},
+            code=GeoErrorCode.UNKNOWN_UNIT,
+        )
     return {
         "code": found.code,
         "name": found.name,
@@ -66,5 +67,7 @@ def get_unit(request, code: str):
         "parent_id": found.parent_id,
         "valid_from": found.valid_from,
         "valid_to": found.valid_to,
-        "successors": [s.code for s in selectors.current_successors(found.code) if s.code != found.code],
+        "successors": [
+            s.code for s in selectors.current_successors(found.code) if s.code != found.code
+        ],
     }

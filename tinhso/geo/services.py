@@ -109,7 +109,7 @@ def _load_legacy(path: Path) -> int:
                     f"{path.name}:{line}: unknown parent {row['parent']}",
                     code=GeoErrorCode.BAD_LEGACY_ROW,
                 )
-            unit, _ = AdministrativeUnit.objects.update_or_create(
+            unit, _created = AdministrativeUnit.objects.update_or_create(
                 code=f"{int(row['code']):03d}",
                 defaults={
                     "name": row["name"],

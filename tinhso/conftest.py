@@ -1,0 +1,89 @@
+"""Fixtures shared by every app's tests. Reference data (34 provinces, their wards,
+the province's agencies) is loaded once per test database through the real
+services; each test runs in a transaction on top of it."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.test import Client
+
+from tinhso.accounts import services as accounts
+from tinhso.accounts.demo import demo_personal_id
+from tinhso.accounts.models import Agency, Role
+from tinhso.geo.services import load_units
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_units()
+        accounts.load_agencies(province_code="22")
+
+
+@pytest.fixture
+def make_citizen(db):
+    def make(*, birth=datetime.date(1990, 5, 12), sex="female", password="Mat-khau-rat-dai-1"):
+        n = next(_counter)
+        return accounts.register_citizen(
+            username=f"congdan{n}",
+            password=password,
+            full_name=f"Nguyễn Thị Công Dân {n}",
+            personal_id=demo_personal_id(birth=birth, sex=sex),
+            date_of_birth=birth,
+            sex=sex,
+        )
+
+    return make
+
+
+@pytest.fixture
+def citizen(make_citizen):
+    return make_citizen()
+
+
+@pytest.fixture
+def make_staff(db):
+    def make(role: str, agency_code: str, *, password="Mat-khau-rat-dai-1"):
+        n = next(_counter)
+        return accounts.create_staff_user(
+            actor=None,
+            username=f"{role}{n}",
+            full_name=f"Cán Bộ {n}",
+            email=f"canbo{n}@example.vn",
+            role=role,
+            agency=Agency.objects.get(code=agency_code),
+            password=password,
+        )
+
+    return make
+
+
+@pytest.fixture
+def ward_codes(db):
+    """Two wards of Quảng Ninh: their People's Committees are agencies UBND<code>."""
+    codes = list(
+        Agency.objects.filter(kind="ward_committee")
+        .order_by("code")
+        .values_list("code", flat=True)[:2]
+    )
+    return codes
+
+
+@pytest.fixture
+def province_admin(make_staff):
+    return make_staff(Role.ADMINISTRATOR, "UBND")
+
+
+def bearer_client(user) -> Client:
+    _, raw = accounts.issue_api_token(actor=None, user=user, name="test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+@pytest.fixture
+def api_as():
+    return bearer_client
