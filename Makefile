@@ -28,6 +28,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tinhso/locale/check_translations.py
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest; fi
 
@@ -42,6 +43,7 @@ format: install
 # Refresh the translation catalogues after changing user-facing text.
 messages: install
 	cd tinhso && ../$(BIN)/tinhso makemessages -l en --no-obsolete && ../$(BIN)/tinhso compilemessages
+	$(BIN)/python tinhso/locale/check_translations.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

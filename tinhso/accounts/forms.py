@@ -32,7 +32,7 @@ class OtpForm(forms.Form):
 class CitizenRegistrationForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     personal_id = forms.CharField(
-        label=_("Số định danh cá nhân (12 chữ số trên CCCD)"),
+        label=_("Số định danh cá nhân (12 chữ số trên thẻ căn cước)"),
         max_length=12,
         min_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

@@ -72,7 +72,8 @@ def parse_personal_id(
     today = today or datetime.date.today()
     if year > today.year:
         raise InvalidIdentifier(
-            _("Chữ số thứ 4 đến 6 cho năm sinh %(year)s, là năm chưa tới.") % {"year": year}
+            _("Chữ số thứ 4 đến 6 ứng với năm sinh %(year)s, là năm trong tương lai.")
+            % {"year": year}
         )
     if birth_year is not None and birth_year != year:
         raise InvalidIdentifier(
@@ -101,7 +102,10 @@ def validate_tax_code(value: str) -> str:
         parse_personal_id(code)
         return code
     raise InvalidIdentifier(
-        _("Mã số thuế gồm 10 chữ số, hoặc 10 chữ số, dấu '-' và 3 chữ số (đơn vị phụ thuộc).")
+        _(
+            "Mã số thuế gồm 10 chữ số, 10 chữ số kèm dấu '-' và 3 chữ số (đơn vị phụ thuộc), "
+            "hoặc 12 chữ số của số định danh cá nhân."
+        )
     )
 
 

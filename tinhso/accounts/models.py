@@ -42,7 +42,7 @@ class Agency(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = _("cơ quan")
-        verbose_name_plural = _("cơ quan")
+        verbose_name_plural = _("các cơ quan")
 
     def __str__(self) -> str:
         return self.name

@@ -500,6 +500,19 @@ def register_successful_login(*, user: User, second_factor: bool) -> None:
 
 
 @transaction.atomic
+def record_password_changed(*, user: User, via: str) -> None:
+    """Called inside the transaction that saved the new password."""
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+    record_event(
+        actor=user,
+        action="accounts.password_changed",
+        object_type="accounts.User",
+        object_id=user.pk,
+        after={"via": via},
+    )
+
+
+@transaction.atomic
 def unlock_user(*, actor: User, user: User) -> None:
     agency = authz.primary_agency(user)
     authz.require_role(actor, Role.ADMINISTRATOR, agency=agency)

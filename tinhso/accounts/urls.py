@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy
 
 from . import views
 
@@ -15,16 +16,14 @@ urlpatterns = [
     path("co-quan/<str:code>/", views.agency_settings, name="agency_settings"),
     path(
         "doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/form_page.html",
-            success_url=reverse_lazy("accounts:profile"),
-        ),
+        views.AuditedPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
         "quen-mat-khau/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/form_page.html",
+            extra_context={"title": gettext_lazy("Quên mật khẩu")},
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),
@@ -33,20 +32,32 @@ urlpatterns = [
     ),
     path(
         "quen-mat-khau/da-gui/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/message_page.html"),
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/message_page.html",
+            extra_context={
+                "title": gettext_lazy("Đã gửi hướng dẫn"),
+                "message": gettext_lazy(
+                    "Nếu địa chỉ thư điện tử có trong hệ thống, bạn sẽ nhận được hướng dẫn "
+                    "trong vài phút."
+                ),
+            },
+        ),
         name="password_reset_done",
     ),
     path(
         "dat-lai-mat-khau/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/form_page.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.AuditedPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "dat-lai-mat-khau/xong/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/message_page.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/message_page.html",
+            extra_context={
+                "title": gettext_lazy("Đã đặt mật khẩu mới"),
+                "message": gettext_lazy("Bạn có thể đăng nhập bằng mật khẩu mới."),
+            },
+        ),
         name="password_reset_complete",
     ),
 ]

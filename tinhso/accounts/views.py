@@ -3,11 +3,15 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -233,3 +237,28 @@ def agency_settings(request, code: str):
         {"form": form, "agency": agency},
         status=400 if form.errors else 200,
     )
+
+
+class AuditedPasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("accounts:profile")
+    extra_context = {"title": gettext_lazy("Đổi mật khẩu")}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.record_password_changed(user=form.user, via="change")
+        messages.success(self.request, _("Đã đổi mật khẩu."))
+        return response
+
+
+class AuditedPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    extra_context = {"title": gettext_lazy("Đặt mật khẩu mới")}
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+            services.record_password_changed(user=form.user, via="reset")
+        return response

@@ -63,7 +63,7 @@ def test_unknown_province_codes_are_refused(code):
 
 def test_a_birth_year_in_the_future_is_refused():
     # century digit 2 = 21st century male; 2099 has not come yet
-    with pytest.raises(InvalidIdentifier, match="chưa tới"):
+    with pytest.raises(InvalidIdentifier, match="trong tương lai"):
         parse_personal_id("022299123456", today=TODAY)
 
 

@@ -120,3 +120,24 @@ def test_password_reset_sends_a_mail(client, citizen, mailoutbox):
     client.post("/tai-khoan/quen-mat-khau/", {"email": "cd@example.vn"})
     assert len(mailoutbox) == 1
     assert "/tai-khoan/dat-lai-mat-khau/" in mailoutbox[0].body
+
+
+def test_password_reset_link_sets_a_new_password_and_is_audited(client, citizen, mailoutbox):
+    import re
+
+    from tinhso.audit.models import AuditEvent
+
+    services.update_profile(actor=citizen, user=citizen, email="cd2@example.vn", phone="")
+    client.post("/tai-khoan/quen-mat-khau/", {"email": "cd2@example.vn"})
+    link = re.search(r"https?://[^/]+(/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = "Mot-mat-khau-moi-2"
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}
+    )
+    assert done.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.check_password(new)
+    assert AuditEvent.objects.filter(
+        action="accounts.password_changed", object_id=str(citizen.pk)
+    ).exists()
