@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -13,7 +14,11 @@ from django.test import Client
 from tinhso.accounts import services as accounts
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, Role
+from tinhso.core.services import load_calendar_overrides
 from tinhso.geo.services import load_units
+from tinhso.procedures.services import load_catalogue
+
+CATALOGUE_FIXTURE = Path(__file__).parent / "procedures" / "tests" / "catalogue_fixture.json"
 
 _counter = itertools.count(1)
 
@@ -23,6 +28,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_units()
         accounts.load_agencies(province_code="22")
+        load_calendar_overrides()
+        load_catalogue(path=CATALOGUE_FIXTURE)
 
 
 @pytest.fixture

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "tinhso.audit",
     "tinhso.geo",
     "tinhso.accounts",
+    "tinhso.procedures",
+    "tinhso.notifications",
+    "tinhso.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +191,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@tinhso.local")
+
+# Public address of the platform (QR codes on slips and results point here).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Dossier codes: agency code, date, sequence (data, not code).
+DOSSIER_CODE_FORMAT = os.environ.get("DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
+# Uploaded papers.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+UPLOAD_SCANNER = os.environ.get("UPLOAD_SCANNER", "tinhso.core.uploads.NoScanner")
+SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
 
 # Background jobs: in-process unless a broker is configured (used by later modules).
 BROKER_URL = os.environ.get("BROKER_URL") or os.environ.get("REDIS_URL") or ""

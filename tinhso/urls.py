@@ -5,6 +5,7 @@ from django_otp.admin import OTPAdminSite
 
 from tinhso.core import views as core_views
 from tinhso.core.urls_api import api
+from tinhso.dossiers import views as dossier_views
 
 # The admin site needs the second factor too.
 admin.site.__class__ = OTPAdminSite
@@ -20,6 +21,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("tinhso.accounts.urls")),
     path("nhat-ky/", include("tinhso.audit.urls")),
+    path("thu-tuc/", include("tinhso.procedures.urls")),
+    path("ho-so/", include("tinhso.dossiers.urls")),
+    path("tra-cuu/", dossier_views.track, name="track"),
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
 ]

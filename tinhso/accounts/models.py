@@ -75,6 +75,7 @@ class User(AbstractUser):
         choices=[("male", _("Nam")), ("female", _("Nữ"))],
     )
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    address = models.CharField(_("địa chỉ thường trú"), max_length=300, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=14, blank=True, db_index=True)
     organisation_name = models.CharField(_("tên tổ chức"), max_length=200, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)

@@ -24,3 +24,23 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"
+
+
+class CalendarOverride(models.Model):
+    """A decreed change to the working calendar beyond `holidays.Vietnam()`: a
+    Saturday worked to make up for a bridge day, or an extra day off."""
+
+    class Kind(models.TextChoices):
+        WORKDAY = "workday", "Ngày làm việc (làm bù)"
+        HOLIDAY = "holiday", "Ngày nghỉ"
+
+    date = models.DateField(unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=200)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind}"

@@ -1,10 +1,14 @@
 """The API's routers, gathered in one NinjaAPI mounted at /api/v1/."""
 
 from tinhso.accounts.api import router as accounts_router
+from tinhso.dossiers.api import router as dossiers_router
 from tinhso.geo.api import router as geo_router
+from tinhso.procedures.api import router as procedures_router
 
 from .api import build_api
 
 api = build_api()
 api.add_router("", accounts_router)
 api.add_router("", geo_router)
+api.add_router("", procedures_router)
+api.add_router("", dossiers_router)

@@ -3,7 +3,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tinhso.accounts.services import load_agencies
+from tinhso.core.services import load_calendar_overrides
 from tinhso.geo.services import load_units
+from tinhso.procedures.services import load_catalogue
 
 
 class Command(BaseCommand):
@@ -29,6 +31,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"agencies of province {settings.TINHSO_PROVINCE}: {agencies['total']} "
             f"({agencies['created']} new)"
+        )
+        swaps = load_calendar_overrides()
+        self.stdout.write(f"calendar: {swaps} new decreed day swaps")
+        catalogue = load_catalogue()
+        self.stdout.write(
+            f"procedures: {catalogue['procedures']} "
+            f"({catalogue['created']} new, {catalogue['changed']} with a new version)"
         )
         if demo:
             from tinhso.accounts.demo import create_demo_accounts

@@ -1,0 +1,122 @@
+"""PDF building blocks shared by every slip the platform issues: a font with
+Vietnamese glyphs (DejaVu Sans, vendored), the province's header, a QR code."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("base", fontName=FONT, fontSize=10.5, leading=14)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12),
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "center_bold": ParagraphStyle(
+            "center_bold", parent=base, fontName=FONT_BOLD, alignment=TA_CENTER
+        ),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=FONT_BOLD, fontSize=14, leading=18,
+            alignment=TA_CENTER, spaceBefore=6, spaceAfter=6,
+        ),
+        "bold": ParagraphStyle("bold", parent=base, fontName=FONT_BOLD),
+    }  # fmt: skip
+
+
+def qr_image(text: str, size_mm: float = 28) -> Image:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=6, border=2)
+    buffer.seek(0)
+    return Image(buffer, width=size_mm * mm, height=size_mm * mm)
+
+
+def header(*, parent_name: str, agency_name: str) -> Table:
+    """Two columns as on every Vietnamese administrative document (Decree 30/2020)."""
+    s = styles()
+    left = [
+        Paragraph(parent_name.upper(), s["center"]),
+        Paragraph(agency_name.upper(), s["center_bold"]),
+    ]
+    right = [
+        Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["center_bold"]),
+        Paragraph("Độc lập - Tự do - Hạnh phúc", s["center_bold"]),
+    ]
+    table = Table([[left, right]], colWidths=[80 * mm, 95 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def key_values(rows: list[tuple[str, str]]) -> Table:
+    s = styles()
+    data = [[Paragraph(k, s["bold"]), Paragraph(v, s["base"])] for k, v in rows]
+    table = Table(data, colWidths=[55 * mm, 120 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def bordered_list(header_row: list[str], rows: list[list[str]], widths_mm: list[float]) -> Table:
+    s = styles()
+    data = [[Paragraph(h, s["bold"]) for h in header_row]]
+    data += [[Paragraph(cell, s["base"]) for cell in row] for row in rows]
+    table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ]
+        )
+    )
+    return table
+
+
+def build(story: list, *, title: str, author: str) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author=author,
+        lang="vi-VN",
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def spacer(height_mm: float = 4) -> Spacer:
+    return Spacer(1, height_mm * mm)

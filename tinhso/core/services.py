@@ -1,0 +1,39 @@
+"""Writes of the platform's shared reference data."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from tinhso.audit.services import record_event
+
+from . import workdays
+from .models import CalendarOverride
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@transaction.atomic
+def load_calendar_overrides(*, actor=None) -> int:
+    """Decreed day swaps from data/calendar_overrides.csv (idempotent)."""
+    count = 0
+    with (DATA_DIR / "calendar_overrides.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            _, created = CalendarOverride.objects.update_or_create(
+                date=datetime.date.fromisoformat(row["date"]),
+                defaults={"kind": row["kind"], "reason": row["reason"], "source": row["source"]},
+            )
+            count += created
+    if count:
+        record_event(
+            actor=actor,
+            action="core.calendar_loaded",
+            object_type="core.CalendarOverride",
+            object_id="*",
+            after={"added": count},
+        )
+    transaction.on_commit(workdays.forget_calendar)
+    return count

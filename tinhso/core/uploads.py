@@ -1,0 +1,214 @@
+"""Receiving a file from someone we do not trust.
+
+The content decides what a file is (magic bytes, then a full decode for images),
+never its name or the Content-Type the browser claims; the name is kept only for
+display, cleaned. Files are written outside the web root under a random name,
+flushed to disk before the database row that points at them commits, and handed
+to a virus scanner hook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
+
+# type → (magic prefix, extensions a person may give such a file)
+SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+}
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel scan is plenty; more is a decompression bomb
+
+
+class UploadErrorCode:
+    TOO_LARGE = "upload_too_large"
+    EMPTY = "upload_empty"
+    TYPE_NOT_ALLOWED = "upload_type_not_allowed"
+    NAME_MISMATCH = "upload_name_mismatch"
+    CORRUPT = "upload_corrupt"
+    INFECTED = "upload_infected"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    relative_path: str
+    content_type: str
+    size: int
+    sha256: str
+    display_name: str
+
+
+class Scanner(Protocol):
+    def scan(self, path: Path) -> str | None:
+        """None when clean, else the name of what was found."""
+
+
+class NoScanner:
+    """The default: no antivirus configured (set UPLOAD_SCANNER to e.g. a ClamAV client)."""
+
+    def scan(self, path: Path) -> str | None:
+        return None
+
+
+def scanner() -> Scanner:
+    return import_string(getattr(settings, "UPLOAD_SCANNER", "tinhso.core.uploads.NoScanner"))()
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def clean_display_name(name: str) -> str:
+    """The last path component, printable, at most 120 characters; never used as a path."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    name = name.strip(" .") or "tep"
+    return name[-120:]
+
+
+def sniff(head: bytes) -> str | None:
+    for content_type, (magic, _exts) in SIGNATURES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def _check_image(path: Path, content_type: str) -> None:
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        with Image.open(path) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ValueError("too many pixels")
+            expected = {"image/jpeg": "JPEG", "image/png": "PNG"}[content_type]
+            if image.format != expected:
+                raise ValueError("format differs")
+            image.verify()
+    except Exception as exc:  # Pillow raises many kinds; each means "not a usable image"
+        raise ValidationFailed(
+            _("Tệp ảnh bị hỏng, quá lớn hoặc không đúng định dạng."),
+            code=UploadErrorCode.CORRUPT,
+            fields={"file": _("Tệp ảnh không hợp lệ.")},
+        ) from exc
+
+
+def _check_pdf(path: Path) -> None:
+    with path.open("rb") as fh:
+        fh.seek(max(0, path.stat().st_size - 2048))
+        tail = fh.read()
+    if b"%%EOF" not in tail:
+        raise ValidationFailed(
+            _("Tệp PDF không hoàn chỉnh (thiếu phần kết thúc)."),
+            code=UploadErrorCode.CORRUPT,
+            fields={"file": _("Tệp PDF không hợp lệ.")},
+        )
+
+
+def store_upload(
+    upload, *, folder: str, allowed: tuple[str, ...] = tuple(SIGNATURES)
+) -> StoredFile:
+    """Check and store an uploaded file; raises ValidationFailed and stores nothing
+    when the file is refused."""
+    display = clean_display_name(getattr(upload, "name", ""))
+    limit = max_upload_bytes()
+    size = getattr(upload, "size", None) or 0
+    if size > limit:
+        raise ValidationFailed(
+            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+            code=UploadErrorCode.TOO_LARGE,
+            fields={"file": _("Tệp quá lớn.")},
+        )
+    if size == 0:
+        raise ValidationFailed(
+            _("Tệp rỗng."), code=UploadErrorCode.EMPTY, fields={"file": _("Tệp rỗng.")}
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff(head)
+    if content_type is None or content_type not in allowed:
+        raise ValidationFailed(
+            _("Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp không phải các loại này)."),
+            code=UploadErrorCode.TYPE_NOT_ALLOWED,
+            fields={"file": _("Loại tệp không được chấp nhận.")},
+        )
+    extension = os.path.splitext(display)[1].lower()
+    if extension and extension not in SIGNATURES[content_type][1]:
+        raise ValidationFailed(
+            _("Tên tệp có đuôi %(ext)s nhưng nội dung là %(type)s.")
+            % {"ext": extension, "type": content_type},
+            code=UploadErrorCode.NAME_MISMATCH,
+            fields={"file": _("Đuôi tệp không khớp nội dung.")},
+        )
+    root = Path(settings.MEDIA_ROOT)
+    relative = Path(folder) / f"{uuid.uuid4().hex}{SIGNATURES[content_type][1][0]}"
+    target = root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(target.suffix + ".part")
+    digest = hashlib.sha256()
+    written = 0
+    try:
+        with partial.open("xb") as out:
+            for chunk in upload.chunks():
+                written += len(chunk)
+                if written > limit:
+                    raise ValidationFailed(
+                        _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+                        code=UploadErrorCode.TOO_LARGE,
+                        fields={"file": _("Tệp quá lớn.")},
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if content_type == "application/pdf":
+            _check_pdf(partial)
+        else:
+            _check_image(partial, content_type)
+        found = scanner().scan(partial)
+        if found:
+            raise ValidationFailed(
+                _("Tệp bị phần mềm diệt virus từ chối (%(name)s).") % {"name": found},
+                code=UploadErrorCode.INFECTED,
+                fields={"file": _("Tệp có mã độc.")},
+            )
+        partial.chmod(0o600)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return StoredFile(
+        relative_path=relative.as_posix(),
+        content_type=content_type,
+        size=written,
+        sha256=digest.hexdigest(),
+        display_name=display,
+    )
+
+
+def remove_stored(relative_path: str) -> None:
+    """Undo a store whose database row did not commit."""
+    (Path(settings.MEDIA_ROOT) / relative_path).unlink(missing_ok=True)
+
+
+def open_stored(relative_path: str):
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / relative_path).resolve()
+    if root not in path.parents:
+        raise FileNotFoundError(relative_path)
+    return path.open("rb")

@@ -1,0 +1,270 @@
+import datetime
+from typing import Any
+
+from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status as HttpStatus
+from pydantic import ConfigDict, Field
+
+from tinhso.core import uploads
+from tinhso.core.errors import NotFound
+from tinhso.core.pagination import PageNumberPagination
+
+from . import pdf, selectors, services
+from .error_codes import DossiersErrorCode
+from .models import Dossier
+
+router = Router(tags=["dossiers"])
+
+
+class DossierIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    procedure: str = Field(min_length=1, max_length=30)
+    data: dict[str, Any] = {}
+
+
+class DossierPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+    data: dict[str, Any]
+
+
+class DossierOut(Schema):
+    code: str
+    procedure: str
+    procedure_version: int
+    status: str
+    agency: str
+    desk: str
+    created_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+    received_at: datetime.datetime | None
+    expected_date: datetime.date | None
+    due_date: datetime.date | None
+    fee_amount: int
+
+    @staticmethod
+    def resolve_procedure(obj) -> str:
+        return obj.procedure.code
+
+    @staticmethod
+    def resolve_procedure_version(obj) -> int:
+        return obj.procedure_version.number
+
+    @staticmethod
+    def resolve_agency(obj) -> str:
+        return obj.agency.code
+
+    @staticmethod
+    def resolve_desk(obj) -> str:
+        return obj.desk.code
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    actor: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime.datetime
+
+
+class DossierDetailOut(DossierOut):
+    data: dict[str, Any]
+    documents: list[DocumentOut]
+    timeline: list[EventOut]
+
+
+def _document(d) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "kind": d.kind,
+        "name": d.display_name,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "uploaded_at": d.uploaded_at,
+    }
+
+
+def _detail(dossier: Dossier) -> dict[str, Any]:
+    base = DossierOut.from_orm(dossier).model_dump()
+    documents = getattr(dossier, "current_documents", None)
+    if documents is None:
+        documents = services.current_documents(dossier)
+    return {
+        **base,
+        "data": dossier.data,
+        "documents": [_document(d) for d in documents],
+        "timeline": [
+            {
+                "at": e.at,
+                "actor": e.actor_label,
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": e.note,
+            }
+            for e in dossier.events.all()
+        ],
+    }
+
+
+def _visible(request, code: str) -> Dossier:
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:
+        raise NotFound(
+            _("Không có hồ sơ mã %(code)s, hoặc bạn không được xem hồ sơ này.") % {"code": code},
+            code=DossiersErrorCode.UNKNOWN_DOSSIER,
+        )
+    return dossier
+
+
+@router.post("/dossiers", response={201: DossierDetailOut}, summary="Tạo hồ sơ (bản nháp)")
+def create_dossier(request, payload: DossierIn):
+    dossier = services.create_dossier(
+        actor=request.user, procedure_code=payload.procedure, data=payload.data
+    )
+    return HttpStatus(201, _detail(selectors.dossier_for(request.user, dossier.code)))
+
+
+class MyDossiersFilter(Schema):
+    model_config = ConfigDict(extra="forbid")
+    status: str | None = Field(None, max_length=20)
+    q: str = Field("", max_length=40)
+
+
+@router.get("/dossiers", response=list[DossierOut], summary="Hồ sơ của tôi")
+@paginate(PageNumberPagination)
+def list_dossiers(request, filters: Query[MyDossiersFilter]):
+    return selectors.my_dossiers(request.user, status=filters.status, q=filters.q).select_related(
+        "procedure_version"
+    )
+
+
+@router.get("/dossiers/{code}", response=DossierDetailOut)
+def get_dossier(request, code: str):
+    return _detail(_visible(request, code))
+
+
+@router.patch("/dossiers/{code}", response=DossierDetailOut, summary="Lưu bản nháp")
+def patch_dossier(request, code: str, payload: DossierPatch):
+    services.update_draft(actor=request.user, dossier=_visible(request, code), data=payload.data)
+    return _detail(_visible(request, code))
+
+
+@router.post("/dossiers/{code}/documents", response={201: DocumentOut}, summary="Đính kèm giấy tờ")
+def attach_document(request, code: str, kind: Form[str], file: File[UploadedFile]):
+    document = services.attach_document(
+        actor=request.user, dossier=_visible(request, code), kind=kind, upload=file
+    )
+    return HttpStatus(201, _document(document))
+
+
+@router.get("/dossiers/{code}/documents/{document_id}", summary="Tải giấy tờ")
+def download_document(request, code: str, document_id: int):
+    dossier = _visible(request, code)
+    document = dossier.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(_("Không có giấy tờ này."), code=DossiersErrorCode.UNKNOWN_DOSSIER)
+    response = FileResponse(
+        uploads.open_stored(document.file_path),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.display_name,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class ActionIn(Schema):
+    model_config = ConfigDict(extra="allow")
+    note: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/dossiers/{code}/actions/{action}",
+    response=DossierDetailOut,
+    summary="Một bước xử lý hồ sơ",
+)
+def act(request, code: str, action: str, payload: ActionIn | None = None):
+    services.take_action(
+        actor=request.user,
+        code=code,
+        action=action,
+        payload=payload.model_dump() if payload else {},
+    )
+    return _detail(_visible(request, code))
+
+
+@router.get("/dossiers/{code}/receipt.pdf", summary="Giấy xác nhận nộp hồ sơ")
+def receipt(request, code: str):
+    dossier = _visible(request, code)
+    if dossier.submitted_at is None:
+        raise NotFound(_("Hồ sơ chưa được nộp."), code=DossiersErrorCode.NOT_ALLOWED_IN_STATE)
+    response = HttpResponse(pdf.receipt_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-nhan-{dossier.code}.pdf"'
+    return response
+
+
+class TrackingOut(Schema):
+    code: str
+    procedure: str
+    status: str
+    status_label: str
+    submitted_at: datetime.datetime | None
+    expected_date: datetime.date | None
+    due_date: datetime.date | None
+    timeline: list[EventOut]
+
+
+class TrackingQuery(Schema):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=3, max_length=40)
+    last4: str = Field(pattern=r"^[0-9]{4}$")
+
+
+@router.get("/tracking", response=TrackingOut, auth=None, summary="Tra cứu hồ sơ công khai")
+def track(request, query: Query[TrackingQuery]):
+    """By dossier code and the last 4 digits of the applicant's phone or ID number."""
+    from .models import Status
+
+    dossier = selectors.tracked_dossier(query.code, query.last4)
+    if dossier is None:
+        raise NotFound(
+            _("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập."),
+            code=DossiersErrorCode.UNKNOWN_DOSSIER,
+        )
+    return {
+        "code": dossier.code,
+        "procedure": dossier.procedure.name,
+        "status": dossier.status,
+        "status_label": str(Status(dossier.status).label),
+        "submitted_at": dossier.submitted_at,
+        "expected_date": dossier.expected_date,
+        "due_date": dossier.due_date,
+        # the public timeline names no officer
+        "timeline": [
+            {
+                "at": e.at,
+                "actor": "",
+                "action": e.action,
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "note": "",
+            }
+            for e in dossier.events.all()
+        ],
+    }

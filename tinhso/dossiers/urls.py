@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("", views.my_dossiers, name="mine"),
+    path("moi/<str:procedure_code>/", views.start, name="start"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/thong-tin/", views.edit_form, name="edit_form"),
+    path("<str:code>/giay-to/", views.papers, name="papers"),
+    path("<str:code>/nop/", views.review, name="review"),
+    path("<str:code>/rut/", views.withdraw, name="withdraw"),
+    path("<str:code>/bien-nhan.pdf", views.receipt, name="receipt"),
+    path("<str:code>/tep/<int:document_id>/", views.document, name="document"),
+]

@@ -1,0 +1,300 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tinhso.core import uploads, workdays
+from tinhso.core.errors import DomainError
+from tinhso.procedures import selectors as procedure_selectors
+
+from . import pdf, selectors, services
+from .forms import dossier_form, form_values
+from .models import Status
+
+
+def _apply_errors(form, exc: DomainError) -> None:
+    if not exc.fields:
+        form.add_error(None, str(exc.message))
+    for key, message in exc.fields.items():
+        name = key.removeprefix("data.")
+        form.add_error(name if name in form.fields else None, str(message))
+
+
+def _own_draft(request, code: str):
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None or dossier.applicant_id != request.user.pk:
+        raise Http404(code)
+    return dossier
+
+
+def _definition(dossier):
+    return procedure_selectors.definition_of(dossier.procedure_version)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, procedure_code: str):
+    """Step 1 of a new dossier: the form. Posting it saves the draft."""
+    proc = procedure_selectors.procedure(procedure_code)
+    if proc is None:
+        raise Http404(procedure_code)
+    definition = procedure_selectors.definition_of(procedure_selectors.current_version(proc))
+    prefilled = services.prefilled_fields(definition, request.user)
+    form = dossier_form(definition.fields, prefilled=prefilled, data=request.POST or None)
+    if request.method == "POST":
+        try:
+            dossier = services.create_dossier(
+                actor=request.user,
+                procedure_code=proc.code,
+                data=form_values(form, request.POST),
+            )
+        except DomainError as exc:
+            form.is_valid()
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu bản nháp hồ sơ %(code)s.") % {"code": dossier.code})
+            return redirect("dossiers:papers", code=dossier.code)
+    return render(
+        request,
+        "dossiers/step_form.html",
+        _wizard_context(proc, definition, prefilled, form, step=1),
+        status=400 if form.errors else 200,
+    )
+
+
+def _wizard_context(proc, definition, prefilled, form, *, step: int, dossier=None):
+    labels = {f.name: f.label for f in definition.fields}
+    return {
+        "procedure": proc,
+        "definition": definition,
+        "prefilled": [(labels[k], v) for k, v in prefilled.items()],
+        "form": form,
+        "step": step,
+        "dossier": dossier,
+        "steps": [_("Thông tin"), _("Giấy tờ"), _("Kiểm tra và nộp")],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_form(request, code: str):
+    dossier = _own_draft(request, code)
+    definition = _definition(dossier)
+    prefilled = services.prefilled_fields(definition, request.user)
+    form = dossier_form(
+        definition.fields, prefilled=prefilled, data=request.POST or None, initial=dossier.data
+    )
+    if request.method == "POST":
+        try:
+            services.update_draft(
+                actor=request.user, dossier=dossier, data=form_values(form, request.POST)
+            )
+        except DomainError as exc:
+            form.is_valid()
+            _apply_errors(form, exc)
+        else:
+            return redirect("dossiers:papers", code=dossier.code)
+    return render(
+        request,
+        "dossiers/step_form.html",
+        _wizard_context(dossier.procedure, definition, prefilled, form, step=1, dossier=dossier),
+        status=400 if form.errors else 200,
+    )
+
+
+class PaperForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Loại giấy tờ"))
+    file = forms.FileField(
+        label=gettext_lazy("Tệp (PDF, JPEG hoặc PNG, tối đa 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def papers(request, code: str):
+    """Step 2: one upload per required paper; each upload is kept at once."""
+    dossier = _own_draft(request, code)
+    definition = _definition(dossier)
+    form = PaperForm(request.POST or None, request.FILES or None)
+    form.fields["kind"].choices = [(d.kind, d.label) for d in definition.documents]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attach_document(
+                actor=request.user,
+                dossier=dossier,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã nhận tệp."))
+            return redirect("dossiers:papers", code=dossier.code)
+    attached = {d.kind: d for d in services.current_documents(dossier)}
+    rows = [(d, attached.get(d.kind)) for d in definition.documents]
+    return render(
+        request,
+        "dossiers/step_papers.html",
+        {
+            **_wizard_context(dossier.procedure, definition, {}, form, step=2, dossier=dossier),
+            "rows": rows,
+            "missing": services.missing_documents(dossier, definition),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, code: str):
+    """Step 3: everything once more, the fee, the expected date; then submit."""
+    dossier = _own_draft(request, code)
+    definition = _definition(dossier)
+    error = None
+    if request.method == "POST":
+        try:
+            services.take_action(actor=request.user, code=dossier.code, action="submit")
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("Đã nộp hồ sơ %(code)s. Giấy xác nhận có ở trang hồ sơ.")
+                % {"code": dossier.code},
+            )
+            return redirect("dossiers:detail", code=dossier.code)
+    labels = {f.name: f for f in definition.fields}
+    answers = [(labels[k].label, v) for k, v in dossier.data.items() if k in labels]
+    estimate = workdays.calendar().due_date(
+        timezone.now(), definition.processing_days, dossier.desk.cut_off_time
+    )
+    return render(
+        request,
+        "dossiers/step_review.html",
+        {
+            **_wizard_context(dossier.procedure, definition, {}, None, step=3, dossier=dossier),
+            "answers": answers,
+            "documents": services.current_documents(dossier),
+            "missing": services.missing_documents(dossier, definition),
+            "estimate": estimate,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def my_dossiers(request):
+    status = request.GET.get("trang_thai") or None
+    if status not in Status.values:
+        status = None
+    page = Paginator(
+        selectors.my_dossiers(request.user, status=status, q=request.GET.get("q", "")[:40]), 20
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dossiers/my_dossiers.html",
+        {"page": page, "statuses": Status.choices, "status": status},
+    )
+
+
+@login_required
+def detail(request, code: str):
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:
+        raise Http404(code)
+    return render(
+        request,
+        "dossiers/detail.html",
+        {
+            "dossier": dossier,
+            "status_label": Status(dossier.status).label,
+            "definition": _definition(dossier),
+            "is_applicant": dossier.applicant_id == request.user.pk,
+            "can_withdraw": dossier.status in services.workflow.TRANSITIONS["withdraw"].sources,
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, code: str):
+    try:
+        services.take_action(
+            actor=request.user,
+            code=code,
+            action="withdraw",
+            payload={"note": request.POST.get("note", "")},
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Đã rút hồ sơ %(code)s.") % {"code": code})
+    return redirect("dossiers:detail", code=code)
+
+
+@login_required
+def receipt(request, code: str):
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None or dossier.submitted_at is None:
+        raise Http404(code)
+    response = HttpResponse(pdf.receipt_pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bien-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+def document(request, code: str, document_id: int):
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:
+        raise Http404(code)
+    found = dossier.documents.filter(pk=document_id).first()
+    if found is None:
+        raise Http404(document_id)
+    response = FileResponse(
+        uploads.open_stored(found.file_path),
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=found.display_name,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class TrackingForm(forms.Form):
+    ma = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=40)
+    so = forms.RegexField(
+        label=gettext_lazy("4 số cuối của số điện thoại hoặc số định danh"),
+        regex=r"^[0-9]{4}$",
+        error_messages={"invalid": gettext_lazy("Nhập đúng 4 chữ số.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
+    )
+
+
+def track(request):
+    """Public tracking: no sign-in, the code and 4 digits only the applicant knows."""
+    form = TrackingForm(request.GET if "so" in request.GET else None, initial=request.GET)
+    dossier = None
+    if form.is_bound and form.is_valid():
+        dossier = selectors.tracked_dossier(form.cleaned_data["ma"], form.cleaned_data["so"])
+        if dossier is None:
+            form.add_error(None, _("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập."))
+    return render(
+        request,
+        "dossiers/track.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "status_label": Status(dossier.status).label if dossier else "",
+        },
+        status=404 if form.is_bound and dossier is None and not form.errors.get("so") else 200,
+    )

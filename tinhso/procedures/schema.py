@@ -1,0 +1,231 @@
+"""A procedure's definition as data, and the validation of a form filled against it.
+
+The definition is checked with pydantic when it is loaded or edited, so that a
+broken definition never reaches a citizen. The form is checked on the server with
+a Vietnamese message per field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tinhso.accounts.identity import InvalidIdentifier, parse_personal_id
+
+FieldType = Literal[
+    "text", "textarea", "date", "number", "select", "checkbox", "email", "phone", "cccd",
+    "unit", "file",
+]  # fmt: skip
+PrefillKey = Literal["full_name", "personal_id", "date_of_birth", "phone", "email", "address"]
+Role = Literal["one_stop_officer", "specialist", "leader"]
+
+
+class FieldDef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,49}$")
+    label: str = Field(min_length=1, max_length=200)
+    type: FieldType
+    required: bool = False
+    choices: list[str] | None = None
+    prefill: PrefillKey | None = None
+    help: str = ""
+    max_length: int | None = Field(None, ge=1, le=10000)
+    min: float | None = None
+    max: float | None = None
+    not_future: bool | None = None  # dates: None = decided by the name (birth dates)
+
+    @model_validator(mode="after")
+    def _choices_for_select(self):
+        if self.type == "select" and not self.choices:
+            raise ValueError(f"field {self.name}: a select needs choices")
+        return self
+
+    @property
+    def refuses_future(self) -> bool:
+        if self.not_future is not None:
+            return self.not_future
+        return self.prefill == "date_of_birth" or "sinh" in self.name
+
+
+class DocumentDef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    kind: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
+    label: str = Field(min_length=1, max_length=300)
+    required: bool = True
+
+
+class StepDef(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    days: float = Field(ge=0, le=365)
+
+
+class ProcedureDefinition(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    code: str = Field(pattern=r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,10})?$")
+    name: str = Field(min_length=3, max_length=500)
+    sector: str
+    agency: str
+    level: Literal["province", "ward"]
+    online_level: Literal["full", "partial"]
+    processing_days: int = Field(ge=0, le=365)
+    fee: int = Field(0, ge=0)
+    fee_note: str = ""
+    legal_basis: list[str] = []
+    result_type: str = ""
+    documents: list[DocumentDef] = []
+    fields: list[FieldDef] = []
+    steps: list[StepDef] = []
+
+    @field_validator("fields")
+    @classmethod
+    def _unique_names(cls, fields: list[FieldDef]):
+        names = [f.name for f in fields]
+        if len(names) != len(set(names)):
+            raise ValueError("field names must be unique")
+        return fields
+
+    @field_validator("documents")
+    @classmethod
+    def _unique_kinds(cls, documents: list[DocumentDef]):
+        kinds = [d.kind for d in documents]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("document kinds must be unique")
+        return documents
+
+    @model_validator(mode="after")
+    def _steps_fit_the_deadline(self):
+        total = sum(s.days for s in self.steps)
+        if self.steps and abs(total - self.processing_days) > 0.01:
+            raise ValueError(
+                f"steps take {total} working days but the procedure takes {self.processing_days}"
+            )
+        if self.level == "ward" and not any(f.type == "unit" for f in self.fields):
+            raise ValueError("a ward-level procedure needs a unit field (where it is filed)")
+        return self
+
+
+# ---------------------------------------------------------------- form data
+
+_PHONE = re.compile(r"^(0|\+84)[0-9]{9}$")
+
+
+def _clean_value(field: FieldDef, raw: Any, *, today: datetime.date, unit_exists) -> Any:
+    """The cleaned value, or raises ValueError with the message for the field."""
+    t = field.type
+    if t in ("text", "textarea"):
+        if not isinstance(raw, str):
+            raise ValueError(_("Phải là chuỗi ký tự."))
+        value = raw.strip()
+        limit = field.max_length or (500 if t == "text" else 5000)
+        if len(value) > limit:
+            raise ValueError(_("Tối đa %(n)s ký tự.") % {"n": limit})
+        return value
+    if t == "date":
+        if isinstance(raw, datetime.date):
+            value = raw
+        else:
+            try:
+                value = datetime.date.fromisoformat(str(raw).strip())
+            except ValueError as exc:
+                raise ValueError(_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")) from exc
+        if field.refuses_future and value > today:
+            raise ValueError(_("Ngày không được ở tương lai."))
+        if value.year < 1900:
+            raise ValueError(_("Ngày không hợp lệ."))
+        return value.isoformat()
+    if t == "number":
+        if isinstance(raw, bool):
+            raise ValueError(_("Phải là một số."))
+        try:
+            value = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation as exc:
+            raise ValueError(_("Phải là một số.")) from exc
+        if not value.is_finite():
+            raise ValueError(_("Phải là một số."))
+        if field.min is not None and value < Decimal(str(field.min)):
+            raise ValueError(_("Không được nhỏ hơn %(n)s.") % {"n": field.min})
+        if field.max is not None and value > Decimal(str(field.max)):
+            raise ValueError(_("Không được lớn hơn %(n)s.") % {"n": field.max})
+        return int(value) if value == value.to_integral_value() else float(value)
+    if t == "select":
+        if raw not in (field.choices or []):
+            raise ValueError(_("Chọn một giá trị trong danh sách."))
+        return raw
+    if t == "checkbox":
+        if isinstance(raw, bool):
+            return raw
+        if raw in ("on", "true", "1", 1):
+            return True
+        if raw in ("", "false", "0", 0, None):
+            return False
+        raise ValueError(_("Phải là có hoặc không."))
+    if t == "email":
+        value = str(raw).strip()
+        try:
+            validate_email(value)
+        except DjangoValidationError as exc:
+            raise ValueError(_("Địa chỉ thư điện tử không hợp lệ.")) from exc
+        return value
+    if t == "phone":
+        value = re.sub(r"[\s.\-]", "", str(raw))
+        if not _PHONE.match(value):
+            raise ValueError(_("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0."))
+        return value
+    if t == "cccd":
+        try:
+            return parse_personal_id(str(raw), today=today).number
+        except InvalidIdentifier as exc:
+            raise ValueError(str(exc.message)) from exc
+    if t == "unit":
+        value = str(raw).strip()
+        if not unit_exists(value):
+            raise ValueError(_("Chọn một phường/xã của tỉnh."))
+        return value
+    return raw
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean_form_data(
+    fields: list[FieldDef],
+    data: dict[str, Any],
+    *,
+    today: datetime.date,
+    unit_exists,
+    partial: bool = False,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """(cleaned data, errors by field). `partial` (a saved draft) skips the
+    required check but still refuses wrong values."""
+    if not isinstance(data, dict):
+        return {}, {"data": _("Phải là một đối tượng JSON.")}
+    known = {f.name: f for f in fields if f.type != "file"}
+    errors: dict[str, str] = {}
+    for name in data:
+        if name not in known:
+            errors[name] = _("Biểu mẫu của thủ tục này không có trường này.")
+    cleaned: dict[str, Any] = {}
+    for name, field in known.items():
+        raw = data.get(name)
+        if _is_empty(raw) or (field.type == "checkbox" and raw is False and field.required):
+            if field.required and not partial:
+                errors[name] = _("%(label)s là bắt buộc.") % {"label": field.label}
+            elif field.type == "checkbox":
+                cleaned[name] = False
+            continue
+        try:
+            cleaned[name] = _clean_value(field, raw, today=today, unit_exists=unit_exists)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    return cleaned, errors

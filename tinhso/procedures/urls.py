@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/sua/", views.edit, name="edit"),
+]
