@@ -80,6 +80,11 @@ def clean_display_name(name: str) -> str:
     return name[-120:]
 
 
+def _refuse(message, code: str) -> ValidationFailed:
+    """The reason, both as the problem's detail and on the `file` field."""
+    return ValidationFailed(message, code=code, fields={"file": message})
+
+
 def sniff(head: bytes) -> str | None:
     for content_type, (magic, _exts) in SIGNATURES.items():
         if head.startswith(magic):
@@ -100,10 +105,9 @@ def _check_image(path: Path, content_type: str) -> None:
                 raise ValueError("format differs")
             image.verify()
     except Exception as exc:  # Pillow raises many kinds; each means "not a usable image"
-        raise ValidationFailed(
+        raise _refuse(
             _("Tệp ảnh bị hỏng, quá lớn hoặc không đúng định dạng."),
-            code=UploadErrorCode.CORRUPT,
-            fields={"file": _("Tệp ảnh không hợp lệ.")},
+            UploadErrorCode.CORRUPT,
         ) from exc
 
 
@@ -112,10 +116,9 @@ def _check_pdf(path: Path) -> None:
         fh.seek(max(0, path.stat().st_size - 2048))
         tail = fh.read()
     if b"%%EOF" not in tail:
-        raise ValidationFailed(
+        raise _refuse(
             _("Tệp PDF không hoàn chỉnh (thiếu phần kết thúc)."),
-            code=UploadErrorCode.CORRUPT,
-            fields={"file": _("Tệp PDF không hợp lệ.")},
+            UploadErrorCode.CORRUPT,
         )
 
 
@@ -128,32 +131,27 @@ def store_upload(
     limit = max_upload_bytes()
     size = getattr(upload, "size", None) or 0
     if size > limit:
-        raise ValidationFailed(
+        raise _refuse(
             _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-            code=UploadErrorCode.TOO_LARGE,
-            fields={"file": _("Tệp quá lớn.")},
+            UploadErrorCode.TOO_LARGE,
         )
     if size == 0:
-        raise ValidationFailed(
-            _("Tệp rỗng."), code=UploadErrorCode.EMPTY, fields={"file": _("Tệp rỗng.")}
-        )
+        raise _refuse(_("Tệp rỗng."), UploadErrorCode.EMPTY)
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     content_type = sniff(head)
     if content_type is None or content_type not in allowed:
-        raise ValidationFailed(
+        raise _refuse(
             _("Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp không phải các loại này)."),
-            code=UploadErrorCode.TYPE_NOT_ALLOWED,
-            fields={"file": _("Loại tệp không được chấp nhận.")},
+            UploadErrorCode.TYPE_NOT_ALLOWED,
         )
     extension = os.path.splitext(display)[1].lower()
     if extension and extension not in SIGNATURES[content_type][1]:
-        raise ValidationFailed(
+        raise _refuse(
             _("Tên tệp có đuôi %(ext)s nhưng nội dung là %(type)s.")
             % {"ext": extension, "type": content_type},
-            code=UploadErrorCode.NAME_MISMATCH,
-            fields={"file": _("Đuôi tệp không khớp nội dung.")},
+            UploadErrorCode.NAME_MISMATCH,
         )
     root = Path(settings.MEDIA_ROOT)
     relative = Path(folder) / f"{uuid.uuid4().hex}{SIGNATURES[content_type][1][0]}"
@@ -167,10 +165,9 @@ def store_upload(
             for chunk in upload.chunks():
                 written += len(chunk)
                 if written > limit:
-                    raise ValidationFailed(
+                    raise _refuse(
                         _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-                        code=UploadErrorCode.TOO_LARGE,
-                        fields={"file": _("Tệp quá lớn.")},
+                        UploadErrorCode.TOO_LARGE,
                     )
                 digest.update(chunk)
                 out.write(chunk)
@@ -182,10 +179,9 @@ def store_upload(
             _check_image(partial, content_type)
         found = scanner().scan(partial)
         if found:
-            raise ValidationFailed(
+            raise _refuse(
                 _("Tệp bị phần mềm diệt virus từ chối (%(name)s).") % {"name": found},
-                code=UploadErrorCode.INFECTED,
-                fields={"file": _("Tệp có mã độc.")},
+                UploadErrorCode.INFECTED,
             )
         partial.chmod(0o600)
         os.replace(partial, target)

@@ -33,33 +33,17 @@ class DossierPatch(Schema):
 
 class DossierOut(Schema):
     code: str
-    procedure: str
-    procedure_version: int
+    procedure: str = Field(alias="procedure.code")
+    procedure_version: int = Field(alias="procedure_version.number")
     status: str
-    agency: str
-    desk: str
+    agency: str = Field(alias="agency.code")
+    desk: str = Field(alias="desk.code")
     created_at: datetime.datetime
     submitted_at: datetime.datetime | None
     received_at: datetime.datetime | None
     expected_date: datetime.date | None
     due_date: datetime.date | None
     fee_amount: int
-
-    @staticmethod
-    def resolve_procedure(obj) -> str:
-        return obj.procedure.code
-
-    @staticmethod
-    def resolve_procedure_version(obj) -> int:
-        return obj.procedure_version.number
-
-    @staticmethod
-    def resolve_agency(obj) -> str:
-        return obj.agency.code
-
-    @staticmethod
-    def resolve_desk(obj) -> str:
-        return obj.desk.code
 
 
 class EventOut(Schema):
@@ -74,7 +58,7 @@ class EventOut(Schema):
 class DocumentOut(Schema):
     id: int
     kind: str
-    name: str
+    name: str = Field(alias="display_name")
     content_type: str
     size: int
     sha256: str
@@ -86,29 +70,14 @@ class DossierDetailOut(DossierOut):
     documents: list[DocumentOut]
     timeline: list[EventOut]
 
+    @staticmethod
+    def resolve_documents(obj) -> list:
+        found = getattr(obj, "current_documents", None)
+        return found if found is not None else services.current_documents(obj)
 
-def _document(d) -> dict[str, Any]:
-    return {
-        "id": d.pk,
-        "kind": d.kind,
-        "name": d.display_name,
-        "content_type": d.content_type,
-        "size": d.size,
-        "sha256": d.sha256,
-        "uploaded_at": d.uploaded_at,
-    }
-
-
-def _detail(dossier: Dossier) -> dict[str, Any]:
-    base = DossierOut.from_orm(dossier).model_dump()
-    documents = getattr(dossier, "current_documents", None)
-    if documents is None:
-        documents = services.current_documents(dossier)
-    return {
-        **base,
-        "data": dossier.data,
-        "documents": [_document(d) for d in documents],
-        "timeline": [
+    @staticmethod
+    def resolve_timeline(obj) -> list[dict[str, Any]]:
+        return [
             {
                 "at": e.at,
                 "actor": e.actor_label,
@@ -117,9 +86,8 @@ def _detail(dossier: Dossier) -> dict[str, Any]:
                 "to_status": e.to_status,
                 "note": e.note,
             }
-            for e in dossier.events.all()
-        ],
-    }
+            for e in obj.events.all()
+        ]
 
 
 def _visible(request, code: str) -> Dossier:
@@ -137,7 +105,7 @@ def create_dossier(request, payload: DossierIn):
     dossier = services.create_dossier(
         actor=request.user, procedure_code=payload.procedure, data=payload.data
     )
-    return HttpStatus(201, _detail(selectors.dossier_for(request.user, dossier.code)))
+    return HttpStatus(201, selectors.dossier_for(request.user, dossier.code))
 
 
 class MyDossiersFilter(Schema):
@@ -149,20 +117,18 @@ class MyDossiersFilter(Schema):
 @router.get("/dossiers", response=list[DossierOut], summary="Hồ sơ của tôi")
 @paginate(PageNumberPagination)
 def list_dossiers(request, filters: Query[MyDossiersFilter]):
-    return selectors.my_dossiers(request.user, status=filters.status, q=filters.q).select_related(
-        "procedure_version"
-    )
+    return selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
 
 
 @router.get("/dossiers/{code}", response=DossierDetailOut)
 def get_dossier(request, code: str):
-    return _detail(_visible(request, code))
+    return _visible(request, code)
 
 
 @router.patch("/dossiers/{code}", response=DossierDetailOut, summary="Lưu bản nháp")
 def patch_dossier(request, code: str, payload: DossierPatch):
     services.update_draft(actor=request.user, dossier=_visible(request, code), data=payload.data)
-    return _detail(_visible(request, code))
+    return _visible(request, code)
 
 
 @router.post("/dossiers/{code}/documents", response={201: DocumentOut}, summary="Đính kèm giấy tờ")
@@ -170,7 +136,7 @@ def attach_document(request, code: str, kind: Form[str], file: File[UploadedFile
     document = services.attach_document(
         actor=request.user, dossier=_visible(request, code), kind=kind, upload=file
     )
-    return HttpStatus(201, _document(document))
+    return HttpStatus(201, document)
 
 
 @router.get("/dossiers/{code}/documents/{document_id}", summary="Tải giấy tờ")
@@ -206,7 +172,7 @@ def act(request, code: str, action: str, payload: ActionIn | None = None):
         action=action,
         payload=payload.model_dump() if payload else {},
     )
-    return _detail(_visible(request, code))
+    return _visible(request, code)
 
 
 @router.get("/dossiers/{code}/receipt.pdf", summary="Giấy xác nhận nộp hồ sơ")

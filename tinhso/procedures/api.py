@@ -18,18 +18,14 @@ router = Router(tags=["procedures"])
 class ProcedureOut(Schema):
     code: str
     name: str
-    sector: str
-    agency: str | None
-    agency_name: str | None
+    sector: str = Field(alias="sector.code")
+    agency: str | None = None
+    agency_name: str | None = None
     level: str
     online_level: str
     processing_days: int
     fee: int
     version: int
-
-    @staticmethod
-    def resolve_sector(obj) -> str:
-        return obj.sector.code
 
     @staticmethod
     def resolve_agency(obj) -> str | None:
@@ -63,12 +59,12 @@ class StepOut(Schema):
 
 
 class ProcedureDetailOut(ProcedureOut):
-    fee_note: str
-    result_type: str
-    legal_basis: list[str]
-    fields: list[FieldOut]
-    documents: list[DocumentOut]
-    steps: list[StepOut]
+    fee_note: str = Field(alias="definition.fee_note")
+    result_type: str = Field(alias="definition.result_type")
+    legal_basis: list[str] = Field(alias="definition.legal_basis")
+    fields: list[FieldOut] = Field(alias="definition.fields")
+    documents: list[DocumentOut] = Field(alias="definition.documents")
+    steps: list[StepOut] = Field(alias="definition.steps")
 
 
 class ProcedureFilter(Schema):
@@ -87,17 +83,10 @@ def list_procedures(request, filters: Query[ProcedureFilter]):
     return selectors.procedures(**filters.model_dump())
 
 
-def _detail(proc) -> dict[str, Any]:
-    definition = selectors.definition_of(selectors.current_version(proc))
-    return {
-        **ProcedureOut.from_orm(proc).model_dump(),
-        "fee_note": definition.fee_note,
-        "result_type": definition.result_type,
-        "legal_basis": definition.legal_basis,
-        "fields": [f.model_dump() for f in definition.fields],
-        "documents": [d.model_dump() for d in definition.documents],
-        "steps": [s.model_dump() for s in definition.steps],
-    }
+def _detail(proc):
+    """The procedure with its current definition (form, papers, steps)."""
+    proc.definition = selectors.definition_of(selectors.current_version(proc))
+    return proc
 
 
 def _get(code: str):

@@ -1,0 +1,79 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tinhso.dossiers.models import Dossier, Status
+
+from .conftest import DRIVING, PDF
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_citizen_files_through_the_pages(client, applicant):
+    client.force_login(applicant)
+    catalogue = client.get("/thu-tuc/", {"q": "giay phep lai xe"}).content.decode()
+    assert "Cấp đổi giấy phép lái xe (thử nghiệm)" in catalogue
+    start = client.get(f"/ho-so/moi/{DRIVING}/").content.decode()
+    assert applicant.full_name in start  # shown from the profile, not asked
+    assert 'name="ho_ten"' not in start
+    step1 = client.post(
+        f"/ho-so/moi/{DRIVING}/", {"hang_gplx": "B", "so_gplx_cu": "AB1", "cam_ket": "on"}
+    )
+    dossier = Dossier.objects.get()
+    assert step1["Location"] == f"/ho-so/{dossier.code}/giay-to/"
+    for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
+        response = client.post(
+            f"/ho-so/{dossier.code}/giay-to/",
+            {"kind": kind, "file": SimpleUploadedFile(f"{kind}.pdf", PDF, "application/pdf")},
+        )
+        assert response.status_code == 302
+    review = client.get(f"/ho-so/{dossier.code}/nop/").content.decode()
+    assert "135.000 đồng" in review
+    done = client.post(f"/ho-so/{dossier.code}/nop/")
+    assert done["Location"] == f"/ho-so/{dossier.code}/"
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    page = client.get(f"/ho-so/{dossier.code}/").content.decode()
+    assert "Đã nộp, chờ tiếp nhận" in page and "bien-nhan.pdf" in page
+    assert client.get(f"/ho-so/{dossier.code}/bien-nhan.pdf")["Content-Type"] == "application/pdf"
+    mine = client.get("/ho-so/").content.decode()
+    assert dossier.code in mine
+
+
+def test_the_form_step_shows_errors_next_to_the_fields(client, applicant):
+    client.force_login(applicant)
+    response = client.post(f"/ho-so/moi/{DRIVING}/", {"hang_gplx": "Z"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#id_hang_gplx"' in html and "Chọn một giá trị trong danh sách" in html
+    assert not Dossier.objects.exists()
+
+
+def test_a_disguised_upload_is_explained(client, applicant, draft):
+    client.force_login(applicant)
+    response = client.post(
+        f"/ho-so/{draft.code}/giay-to/",
+        {"kind": "giay-phep-cu", "file": SimpleUploadedFile("a.pdf", b"<html>", "application/pdf")},
+    )
+    assert response.status_code == 400
+    assert "Chỉ nhận tệp PDF, JPEG hoặc PNG" in response.content.decode()
+
+
+def test_public_tracking_page(client, submitted):
+    page = client.get("/tra-cuu/", {"ma": submitted.code, "so": "5678"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Đã nộp, chờ tiếp nhận" in html
+    assert submitted.applicant_name not in html
+    wrong = client.get("/tra-cuu/", {"ma": submitted.code, "so": "1111"})
+    assert wrong.status_code == 404
+
+
+def test_someone_elses_dossier_is_a_404(client, make_citizen, submitted):
+    client.force_login(make_citizen())
+    assert client.get(f"/ho-so/{submitted.code}/").status_code == 404
+    assert client.get(f"/ho-so/{submitted.code}/bien-nhan.pdf").status_code == 404
+
+
+def test_catalogue_page_query_count(client, django_assert_max_num_queries):
+    client.get("/thu-tuc/")
+    with django_assert_max_num_queries(8):
+        client.get("/thu-tuc/", {"q": "giay phep"})
