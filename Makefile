@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages clean
+.PHONY: run test install lint format messages clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,22 @@ run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/tinhso bootstrap --demo
 	DEBUG=$${DEBUG:-1} $(BIN)/tinhso serve
 
-# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one.
-test: install
+# What the tests need from Debian: Chromium (Playwright drives it; never a browser
+# download) and poppler-utils (pdfsig, pdftotext). Installed only when missing.
+system-deps:
+	@command -v chromium >/dev/null && command -v pdfsig >/dev/null || { \
+	  echo "installing chromium and poppler-utils from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
+
+# The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one,
+# then the end-to-end journeys in a real browser against a real server.
+test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python tinhso/locale/check_translations.py
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest; fi
+	env -u DATABASE_URL $(BIN)/pytest -m e2e
 
 lint: install
 	$(BIN)/ruff check .

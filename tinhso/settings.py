@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tinhso.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "tinhso.core.middleware.ApiProblemMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -96,3 +96,17 @@ class ApiProblemMiddleware:
                 problem["Allow"] = response["Allow"]
             return problem
         return response
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Pages are in Vietnamese unless the person chose English (the language cookie);
+    the browser's Accept-Language decides only for the API. Runs before Django's
+    LocaleMiddleware and hides the header from it on pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

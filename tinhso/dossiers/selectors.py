@@ -9,7 +9,9 @@ from .models import Dossier, DossierDocument, DossierEvent, Status
 
 
 def _base() -> QuerySet[Dossier]:
-    return Dossier.objects.select_related("procedure", "procedure_version", "agency", "desk", "unit")
+    return Dossier.objects.select_related(
+        "procedure", "procedure_version", "agency", "desk", "unit"
+    )
 
 
 def my_dossiers(user, *, status: str | None = None, q: str = "") -> QuerySet[Dossier]:

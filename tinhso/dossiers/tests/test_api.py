@@ -17,7 +17,9 @@ def api(api_as, applicant):
 
 
 def _create(api, body, **headers):
-    return api.post("/api/v1/dossiers", json.dumps(body), content_type="application/json", **headers)
+    return api.post(
+        "/api/v1/dossiers", json.dumps(body), content_type="application/json", **headers
+    )
 
 
 def _upload(api, code, kind, name="giay.pdf", content=PDF, **headers):
@@ -59,7 +61,9 @@ def test_the_whole_filing_through_the_api(api):
     assert again.status_code == 409
     receipt = api.get(f"/api/v1/dossiers/{code}/receipt.pdf")
     assert receipt["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(__import__("io").BytesIO(receipt.content)).pages)
+    text = "".join(
+        page.extract_text() for page in PdfReader(__import__("io").BytesIO(receipt.content)).pages
+    )
     assert code in text and "GIẤY XÁC NHẬN NỘP HỒ SƠ TRỰC TUYẾN" in text
     assert body["expected_date"][8:10] + "/" + body["expected_date"][5:7] in text
 

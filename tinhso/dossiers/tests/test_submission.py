@@ -86,7 +86,9 @@ def test_only_the_applicant_acts_on_the_dossier(draft, make_citizen, make_staff)
     with pytest.raises(PermissionDenied):
         services.take_action(actor=stranger, code=draft.code, action="withdraw")
     with pytest.raises(PermissionDenied):
-        services.attach_document(actor=stranger, dossier=draft, kind="giay-phep-cu", upload=pdf_file())
+        services.attach_document(
+            actor=stranger, dossier=draft, kind="giay-phep-cu", upload=pdf_file()
+        )
     officer = make_staff(Role.ONE_STOP_OFFICER, "TTPVHCC")
     with pytest.raises(PermissionDenied):
         services.take_action(actor=officer, code=draft.code, action="submit")

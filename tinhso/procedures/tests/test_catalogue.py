@@ -17,7 +17,13 @@ def codes(results) -> list[str]:
 
 @pytest.mark.parametrize(
     "query",
-    ["giay phep lai xe", "GIẤY PHÉP LÁI XE", "doi giay phep", "giay phep lai xee", "giấy phép lái  xe"],
+    [
+        "giay phep lai xe",
+        "GIẤY PHÉP LÁI XE",
+        "doi giay phep",
+        "giay phep lai xee",
+        "giấy phép lái  xe",
+    ],
 )
 def test_search_ignores_accents_case_and_small_typos(query):
     assert codes(selectors.procedures(q=query))[0] == "9.000001"
@@ -129,7 +135,9 @@ def test_the_shipped_catalogue_is_valid_and_representative():
     assert len({d.code for d in definitions}) == len(definitions)
     sectors = {d.sector for d in definitions}
     assert len(sectors) >= 8
-    licence = [d for d in definitions if "giấy phép lái xe" in d.name.lower() and "đổi" in d.name.lower()]
+    licence = [
+        d for d in definitions if "giấy phép lái xe" in d.name.lower() and "đổi" in d.name.lower()
+    ]
     assert licence and licence[0].processing_days == 5
     assert any(d.level == "ward" for d in definitions)
     services.load_catalogue()
