@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram search on PostgreSQL; inert on SQLite
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",

@@ -144,7 +144,7 @@ def download_document(request, code: str, document_id: int):
     dossier = _visible(request, code)
     document = dossier.documents.filter(pk=document_id).first()
     if document is None:
-        raise NotFound(_("Không có giấy tờ này."), code=DossiersErrorCode.UNKNOWN_DOSSIER)
+        raise NotFound(_("Không có giấy tờ này."), code=DossiersErrorCode.UNKNOWN_DOCUMENT)
     response = FileResponse(
         uploads.open_stored(document.file_path),
         content_type=document.content_type,

@@ -4,6 +4,7 @@ from enum import StrEnum
 class DossiersErrorCode(StrEnum):
     UNKNOWN_PROCEDURE = "dossiers_unknown_procedure"
     UNKNOWN_DOSSIER = "dossiers_unknown"
+    UNKNOWN_DOCUMENT = "dossiers_unknown_document"
     UNKNOWN_ACTION = "dossiers_unknown_action"
     INVALID_DATA = "dossiers_invalid_data"
     PREFILLED_FIELD = "dossiers_prefilled_field"

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
+from difflib import get_close_matches
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from tinhso.core.text import fold
 
 from .models import Procedure, ProcedureVersion
 from .schema import ProcedureDefinition
-
-MIN_SIMILARITY = 0.3
 
 
 def procedures(
@@ -23,7 +20,8 @@ def procedures(
     online_level: str | None = None,
 ) -> QuerySet[Procedure] | list[Procedure]:
     """The catalogue, filtered; `q` is accent-insensitive and tolerates typos.
-    With `q`, results come best match first."""
+    With `q`, results come best match first (a list; the catalogue of a province is
+    a few thousand rows, and a query matches a few dozen)."""
     qs = Procedure.objects.filter(is_active=True).select_related("sector", "agency")
     if sector:
         qs = qs.filter(sector__code=sector)
@@ -37,49 +35,45 @@ def procedures(
     tokens = [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
     if not tokens:
         return qs.order_by("code")
-    exact = qs
-    for token in tokens:
-        exact = exact.filter(search_text__contains=token)
-    if connection.vendor == "postgresql":
-        return _postgres_ranked(qs, exact, folded)
-    found = list(exact.order_by("code"))
-    if found:
-        return sorted(found, key=lambda p: -_score(tokens, p.search_text))
-    return _fuzzy(list(qs), tokens)
+    # Every word, or a catalogue word close to it (a typo), must be there. On
+    # PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index.
+    vocabulary = _vocabulary()
+    alternatives = [_spellings(t, vocabulary) for t in tokens]
+    matching = qs
+    for options in alternatives:
+        condition = Q()
+        for option in options:
+            condition |= Q(search_text__contains=option)
+        matching = matching.filter(condition)
+    return sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
 
 
-def _postgres_ranked(qs, exact, folded: str):
-    """Every token found, or similar enough by trigram (pg_trgm), best first."""
-    from django.contrib.postgres.search import TrigramWordSimilarity
-    from django.db.models import Q
-
-    ranked = qs.annotate(similarity=TrigramWordSimilarity(folded, "search_text"))
-    return ranked.filter(Q(pk__in=exact.values("pk")) | Q(similarity__gte=MIN_SIMILARITY)).order_by(
-        "-similarity", "code"
-    )
+_vocab_cache: tuple[tuple, frozenset[str]] | None = None
 
 
-def _word_similarity(token: str, words: list[str]) -> float:
-    if token in words:
-        return 1.0
-    best = 0.0
-    for word in words:
-        if abs(len(word) - len(token)) > 2:
-            continue
-        best = max(best, SequenceMatcher(None, token, word).ratio())
-    return best
+def _vocabulary() -> frozenset[str]:
+    """Every word of the catalogue, kept until the catalogue changes."""
+    global _vocab_cache
+    stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
+    if _vocab_cache is None or _vocab_cache[0] != stamp:
+        words: set[str] = set()
+        for text in Procedure.objects.values_list("search_text", flat=True).iterator():
+            words.update(text.split())
+        _vocab_cache = (stamp, frozenset(words))
+    return _vocab_cache[1]
 
 
-def _score(tokens: list[str], text: str) -> float:
-    words = text.split()
-    return sum(_word_similarity(t, words) for t in tokens) / len(tokens)
+def _spellings(token: str, vocabulary: frozenset[str]) -> list[str]:
+    """The token, and when no catalogue word contains it, the words close to it."""
+    if token in vocabulary or len(token) < 3 or any(token in w for w in vocabulary):
+        return [token]
+    return [token, *get_close_matches(token, vocabulary, n=3, cutoff=0.75)]
 
 
-def _fuzzy(candidates: list[Procedure], tokens: list[str]) -> list[Procedure]:
-    """SQLite has no trigram index: the catalogue is small (a province has about two
-    thousand procedures), so score every candidate by its closest words."""
-    scored = [(p, _score(tokens, p.search_text)) for p in candidates]
-    return [p for p, s in sorted(scored, key=lambda x: (-x[1], x[0].code)) if s >= 0.75]
+def _score(alternatives: list[list[str]], phrase: str, text: str) -> float:
+    words = set(text.split())
+    whole = sum(any(o in words for o in options) for options in alternatives)
+    return whole / len(alternatives) + (0.5 if phrase in text else 0.0)
 
 
 def procedure(code: str) -> Procedure | None:
