@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tinhso.core.context_processors.platform",
+                "tinhso.notifications.context_processors.unread",
             ],
         },
     }

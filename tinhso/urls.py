@@ -24,6 +24,7 @@ urlpatterns = [
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("ho-so/", include("tinhso.dossiers.urls")),
     path("tra-cuu/", dossier_views.track, name="track"),
+    path("thong-bao/", include("tinhso.notifications.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
 ]

@@ -56,10 +56,14 @@ def qr_image(text: str, size_mm: float = 28) -> Image:
 def header(*, parent_name: str, agency_name: str) -> Table:
     """Two columns as on every Vietnamese administrative document (Decree 30/2020)."""
     s = styles()
-    left = [
-        Paragraph(parent_name.upper(), s["center"]),
-        Paragraph(agency_name.upper(), s["center_bold"]),
-    ]
+    left = (
+        [
+            Paragraph(parent_name.upper(), s["center"]),
+            Paragraph(agency_name.upper(), s["center_bold"]),
+        ]
+        if agency_name
+        else [Spacer(1, 1)]
+    )
     right = [
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["center_bold"]),
         Paragraph("Độc lập - Tự do - Hạnh phúc", s["center_bold"]),

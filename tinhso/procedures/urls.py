@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/sua/", views.edit, name="edit"),
+    path("<str:code>/to-khai.pdf", views.declaration_form, name="declaration_form"),
 ]

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +16,7 @@ from tinhso.core.errors import DomainError
 
 from . import selectors, services
 from .models import OnlineLevel, ProcedureLevel, Sector
+from .pdf import declaration_form_pdf
 
 
 class CatalogueFilter(forms.Form):
@@ -76,6 +77,17 @@ def detail(request, code: str):
             "can_edit": request.user.is_authenticated and services.can_edit(request.user, proc),
         },
     )
+
+
+def declaration_form(request, code: str):
+    """The printable tờ khai, made from the procedure's current form."""
+    proc = selectors.procedure(code)
+    if proc is None:
+        raise Http404(code)
+    definition = selectors.definition_of(selectors.current_version(proc))
+    response = HttpResponse(declaration_form_pdf(proc, definition), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="to-khai-{proc.code}.pdf"'
+    return response
 
 
 class ProcedureEditForm(forms.Form):

@@ -77,3 +77,13 @@ def test_catalogue_page_query_count(client, django_assert_max_num_queries):
     client.get("/thu-tuc/")
     with django_assert_max_num_queries(8):
         client.get("/thu-tuc/", {"q": "giay phep"})
+
+
+def test_state_changes_reach_the_in_app_inbox(client, submitted, applicant):
+    client.force_login(applicant)
+    home = client.get("/").content.decode()
+    assert 'class="badge">1' in home
+    inbox = client.get("/thong-bao/").content.decode()
+    assert submitted.code in inbox
+    client.post("/thong-bao/da-doc/")
+    assert 'class="badge"' not in client.get("/").content.decode()

@@ -143,3 +143,14 @@ def test_the_shipped_catalogue_is_valid_and_representative():
     services.load_catalogue()
     found = selectors.procedures(q="doi giay phep lai xe")
     assert "lái xe" in list(found)[0].name
+
+
+def test_the_declaration_form_is_made_from_the_procedure(client):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client.get("/thu-tuc/9.000001/to-khai.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "TỜ KHAI" in text and "Hạng giấy phép" in text and "Giấy khám sức khỏe" in text
