@@ -23,13 +23,31 @@ CATALOGUE_FIXTURE = Path(__file__).parent / "procedures" / "tests" / "catalogue_
 _counter = itertools.count(1)
 
 
+def _load_reference_data() -> None:
+    load_units()
+    accounts.load_agencies(province_code="22")
+    load_calendar_overrides()
+    load_catalogue(path=CATALOGUE_FIXTURE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_units()
-        accounts.load_agencies(province_code="22")
-        load_calendar_overrides()
-        load_catalogue(path=CATALOGUE_FIXTURE)
+        _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_a_flush(request, django_db_blocker):
+    """A transactional test ends by emptying every table: load the reference data
+    again for the tests after it (autouse: torn down after the flush)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        from tinhso.core import workdays
+
+        with django_db_blocker.unblock():
+            _load_reference_data()
+        workdays.forget_calendar()
 
 
 @pytest.fixture

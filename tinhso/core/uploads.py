@@ -95,8 +95,7 @@ def sniff(head: bytes) -> str | None:
 def _check_image(path: Path, content_type: str) -> None:
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-    try:
+    try:  # the header gives the size without decoding; Pillow's global limit is left alone
         with Image.open(path) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
                 raise ValueError("too many pixels")

@@ -185,6 +185,19 @@ def receipt(request, code: str):
     return response
 
 
+@router.get("/dossiers/{code}/result.pdf", summary="Kết quả giải quyết (PDF)")
+def result(request, code: str):
+    dossier = _visible(request, code)
+    if not dossier.result_file:
+        raise NotFound(_("Hồ sơ chưa có kết quả."), code=DossiersErrorCode.NOT_ALLOWED_IN_STATE)
+    response = FileResponse(
+        uploads.open_stored(dossier.result_file),
+        content_type="application/pdf",
+        filename=f"ket-qua-{dossier.code}.pdf",
+    )
+    return response
+
+
 class TrackingOut(Schema):
     code: str
     procedure: str

@@ -63,7 +63,21 @@ class Dossier(models.Model):
     expected_date = models.DateField(null=True, blank=True)  # told to the citizen at submission
     received_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)  # set when received
-    version = models.PositiveIntegerField(default=1)  # optimistic lock for concurrent actions
+    version = models.PositiveIntegerField(default=1)  # bumped by every change
+    # Back office (the one-stop "5 steps")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    step_index = models.SmallIntegerField(null=True, blank=True)  # in the procedure's steps
+    step_due_date = models.DateField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)  # clock stopped (supplement)
+    status_before_pause = models.CharField(max_length=20, blank=True)
+    result_file = models.CharField(max_length=300, blank=True)
+    result_number = models.CharField(max_length=40, blank=True)  # số văn bản
+    result_issued_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -71,6 +85,8 @@ class Dossier(models.Model):
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["agency", "status", "due_date"]),
             models.Index(fields=["desk", "status", "submitted_at"]),
+            models.Index(fields=["assignee", "status"]),
+            models.Index(fields=["status", "due_date"]),
         ]
 
     def __str__(self) -> str:
@@ -146,3 +162,86 @@ class DossierSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_code} {self.day} #{self.last}"
+
+
+class DossierStep(models.Model):
+    """One line of the control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ, form
+    06): a step of processing, who held it, its deadline, and when it was handed on.
+    Lateness belongs to the step that caused it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    code = models.CharField(max_length=60)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=20)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    due_date = models.DateField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=40, blank=True)  # the action that closed it
+    paused_days = models.PositiveSmallIntegerField(default=0)  # working days the clock stood still
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        indexes = [
+            models.Index(fields=["dossier", "finished_at"]),
+            models.Index(fields=["assignee", "finished_at", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} {self.code}"
+
+    def finished_on_time(self, today=None) -> bool | None:
+        """True/False once finished; for an open step, whether it is still in time."""
+        from django.utils import timezone
+
+        if self.finished_at is not None:
+            return timezone.localtime(self.finished_at).date() <= self.due_date
+        return (today or timezone.localdate()) <= self.due_date
+
+
+class SlipKind(models.TextChoices):
+    RECEIPT = "receipt", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    SUPPLEMENT = "supplement", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+    REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+    APOLOGY = "apology", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+
+
+class Slip(models.Model):
+    """A slip issued to the applicant (forms 01–04). Its content is kept as issued; the
+    PDF is drawn from it on demand."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="slips")
+    kind = models.CharField(max_length=20, choices=SlipKind.choices)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    data = models.JSONField(default=dict)  # reason, items, dates…
+
+    class Meta:
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier.code} {self.kind}"
+
+
+class DocumentRegister(models.Model):
+    """Sổ đăng ký văn bản: the last number an agency gave a result in a year."""
+
+    agency_code = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency_code", "year"], name="document_register_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_code} {self.year} #{self.last}"

@@ -1,8 +1,9 @@
 """The life of a dossier: one table of allowed transitions (CONTRACT.md).
 
-Each action names who may take it (checked first: 403) and the states it may be
-taken from (checked second: 409). The services in `services.py` carry out an
-action; nothing else changes a dossier's status.
+Each action names who may take it, and where their role must be held: at the
+dossier's one-stop desk or at its processing agency (checked first: 403), and the
+states it may be taken from (checked second: 409). `services.take_action` carries
+out an action; nothing else changes a dossier's status.
 """
 
 from __future__ import annotations
@@ -13,50 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Status
 
-# What each line of a timeline says (actions beyond these keep their code).
-ACTION_LABELS = {
-    "create": _("Tạo hồ sơ"),
-    "attach": _("Đính kèm giấy tờ"),
-    "submit": _("Nộp hồ sơ"),
-    "withdraw": _("Rút hồ sơ"),
-}
-
 APPLICANT = "applicant"  # the citizen or business who filed the dossier
+DESK, AGENCY = "desk", "agency"  # where a role must be held
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    actors: frozenset[str]  # roles, or APPLICANT
-    sources: frozenset[str]
-    target: str | None  # None: computed by the service (e.g. back where it was)
-
-
-def _t(action: str, actors: set[str], sources: set[str], target: str | None) -> Transition:
-    return Transition(action, frozenset(actors), frozenset(sources), target)
-
-
-# The one-stop steps beyond submission (receive, assign, approve…) are added with
-# the back-office module; each row is all that module needs to declare.
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        _t("submit", {APPLICANT}, {Status.DRAFT}, Status.SUBMITTED),
-        _t(
-            "withdraw",
-            {APPLICANT},
-            {
-                Status.DRAFT,
-                Status.SUBMITTED,
-                Status.RECEIVED,
-                Status.IN_PROGRESS,
-                Status.AWAITING_SUPPLEMENT,
-                Status.AWAITING_APPROVAL,
-            },
-            Status.WITHDRAWN,
-        ),
-    ]
-}
+OFFICER = "one_stop_officer"
+SPECIALIST = "specialist"
+LEADER = "leader"
 
 OPEN_STATES = frozenset(
     {
@@ -69,7 +32,112 @@ OPEN_STATES = frozenset(
         Status.RESULT_READY,
     }
 )
+BEFORE_APPROVAL = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_SUPPLEMENT,
+        Status.AWAITING_APPROVAL,
+    }
+)
 EDITABLE_STATES = frozenset({Status.DRAFT})
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    actors: tuple[tuple[str, str], ...]  # (role, where) pairs, or (APPLICANT, "")
+    sources: frozenset[str]
+    target: str | None  # None: decided by the service (back where it was, same state)
+    label: str
+
+    @property
+    def roles(self) -> set[str]:
+        return {role for role, _where in self.actors}
+
+
+def _t(action, actors, sources, target, label) -> Transition:
+    return Transition(action, tuple(actors), frozenset(sources), target, label)
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        _t("submit", [(APPLICANT, "")], {Status.DRAFT}, Status.SUBMITTED, _("Nộp hồ sơ")),
+        _t("receive", [(OFFICER, DESK)], {Status.SUBMITTED}, Status.RECEIVED, _("Tiếp nhận")),
+        _t(
+            "request_supplement",
+            [(OFFICER, DESK), (SPECIALIST, AGENCY)],
+            {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
+            Status.AWAITING_SUPPLEMENT,
+            _("Yêu cầu bổ sung"),
+        ),
+        _t(
+            "supplement",
+            [(APPLICANT, "")],
+            {Status.AWAITING_SUPPLEMENT},
+            None,
+            _("Bổ sung hồ sơ"),
+        ),
+        _t("refuse", [(OFFICER, DESK)], {Status.SUBMITTED}, Status.REFUSED, _("Từ chối")),
+        _t(
+            "assign",
+            [(OFFICER, DESK), (LEADER, AGENCY)],
+            {Status.RECEIVED},
+            Status.IN_PROGRESS,
+            _("Phân công xử lý"),
+        ),
+        _t(
+            "forward",
+            [(SPECIALIST, AGENCY)],
+            {Status.IN_PROGRESS},
+            Status.IN_PROGRESS,
+            _("Chuyển cơ quan khác"),
+        ),
+        _t(
+            "submit_for_approval",
+            [(SPECIALIST, AGENCY)],
+            {Status.IN_PROGRESS},
+            Status.AWAITING_APPROVAL,
+            _("Trình phê duyệt"),
+        ),
+        _t(
+            "send_back",
+            [(LEADER, AGENCY)],
+            {Status.AWAITING_APPROVAL},
+            Status.IN_PROGRESS,
+            _("Trả lại để xử lý tiếp"),
+        ),
+        _t(
+            "approve",
+            [(LEADER, AGENCY)],
+            {Status.AWAITING_APPROVAL},
+            Status.APPROVED,
+            _("Phê duyệt"),
+        ),
+        _t("sign", [(LEADER, AGENCY)], {Status.APPROVED}, Status.RESULT_READY, _("Ký kết quả")),
+        _t("return", [(OFFICER, DESK)], {Status.RESULT_READY}, Status.RETURNED, _("Trả kết quả")),
+        _t(
+            "apologize",
+            [(OFFICER, DESK), (SPECIALIST, AGENCY), (LEADER, AGENCY)],
+            OPEN_STATES,
+            None,
+            _("Xin lỗi, hẹn lại ngày trả"),
+        ),
+        _t("withdraw", [(APPLICANT, "")], BEFORE_APPROVAL, Status.WITHDRAWN, _("Rút hồ sơ")),
+        _t("rate", [(APPLICANT, "")], {Status.RETURNED}, None, _("Đánh giá")),
+    ]
+}
+
+# Lines of a timeline that are not transitions
+ACTION_LABELS = {
+    "create": _("Tạo hồ sơ"),
+    "attach": _("Đính kèm giấy tờ"),
+    "edit": _("Sửa thông tin"),
+    **{name: t.label for name, t in TRANSITIONS.items()},
+}
 
 
 def transition(action: str) -> Transition | None:

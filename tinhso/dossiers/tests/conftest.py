@@ -52,3 +52,57 @@ def complete_draft(draft, applicant):
 @pytest.fixture
 def submitted(complete_draft, applicant):
     return services.take_action(actor=applicant, code=complete_draft.code, action="submit")
+
+
+# ---------------------------------------------------------------- back office
+
+from tinhso.accounts.models import Role  # noqa: E402
+
+
+@pytest.fixture
+def officer(make_staff):
+    return make_staff(Role.ONE_STOP_OFFICER, "TTPVHCC")
+
+
+@pytest.fixture
+def specialist(make_staff):
+    return make_staff(Role.SPECIALIST, "SXD")
+
+
+@pytest.fixture
+def leader(make_staff):
+    return make_staff(Role.LEADER, "SXD")
+
+
+def act(actor, dossier, action, **payload):
+    return services.take_action(actor=actor, code=dossier.code, action=action, payload=payload)
+
+
+@pytest.fixture
+def received(submitted, officer):
+    return act(officer, submitted, "receive")
+
+
+@pytest.fixture
+def in_progress(received, officer, specialist):
+    return act(officer, received, "assign", assignee=specialist.username)
+
+
+@pytest.fixture
+def awaiting_approval(in_progress, specialist):
+    return act(specialist, in_progress, "submit_for_approval", note="dự thảo kết quả")
+
+
+@pytest.fixture
+def approved(awaiting_approval, leader):
+    return act(leader, awaiting_approval, "approve")
+
+
+@pytest.fixture
+def result_ready(approved, leader):
+    return act(leader, approved, "sign")
+
+
+@pytest.fixture
+def returned(result_ready, officer):
+    return act(officer, result_ready, "return")

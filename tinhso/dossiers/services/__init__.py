@@ -1,0 +1,35 @@
+"""Dossier services: filing (the applicant's side), processing (the back office) and
+the one door through which a dossier's status changes (`take_action`)."""
+
+from tinhso.accounts.identity import mask_id
+
+from .. import workflow
+from .actions import allowed_actions, may, take_action
+from .common import (
+    current_documents,
+    definition_of,
+    missing_documents,
+    prefilled_fields,
+    profile_values,
+    tracking_link,
+)
+from .filing import attach_document, create_dossier, update_draft
+from .processing import open_step
+
+__all__ = [
+    "allowed_actions",
+    "attach_document",
+    "create_dossier",
+    "current_documents",
+    "definition_of",
+    "mask_id",
+    "may",
+    "missing_documents",
+    "open_step",
+    "prefilled_fields",
+    "profile_values",
+    "take_action",
+    "tracking_link",
+    "update_draft",
+    "workflow",
+]

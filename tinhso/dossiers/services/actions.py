@@ -1,0 +1,131 @@
+"""Taking an action on a dossier: the one door through which its status changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.accounts import authz
+from tinhso.core.errors import Conflict, NotFound, PermissionDenied
+from tinhso.notifications.services import notify
+
+from .. import workflow
+from ..error_codes import DossiersErrorCode
+from ..models import Dossier, Status
+from . import filing, processing
+from .common import _audit, _event, _locked, tracking_link
+
+HANDLERS = {
+    "submit": filing._submit,
+    "withdraw": filing._withdraw,
+    "supplement": filing._supplement,
+    "rate": filing._rate,
+    **processing.HANDLERS,
+}
+assert set(HANDLERS) == set(workflow.TRANSITIONS), "every transition has one handler"  # noqa: S101
+
+
+def may(actor, rule: workflow.Transition, dossier: Dossier) -> bool:
+    """Whether `actor` may take `rule` on `dossier`, whatever its state."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    for role, where in rule.actors:
+        if role == workflow.APPLICANT:
+            if actor.pk == dossier.applicant_id:
+                return True
+            continue
+        agency = dossier.desk if where == workflow.DESK else dossier.agency
+        if not authz.has_role(actor, role, agency=agency):
+            continue
+        # A specialist acts on the dossiers given to them (or not yet given to anyone);
+        # a leader of the agency may act on any.
+        someone_elses = dossier.assignee_id not in (None, actor.pk)
+        if (
+            role == workflow.SPECIALIST
+            and someone_elses
+            and not authz.has_role(actor, workflow.LEADER, agency=dossier.agency)
+        ):
+            continue
+        return True
+    return False
+
+
+def allowed_actions(actor, dossier: Dossier) -> list[workflow.Transition]:
+    """What this person can do now (for the pages' buttons)."""
+    return [
+        rule
+        for rule in workflow.TRANSITIONS.values()
+        if dossier.status in rule.sources and may(actor, rule, dossier)
+    ]
+
+
+@transaction.atomic
+def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None = None) -> Dossier:
+    """One step of the dossier's life: permission first (403), then state (409), then
+    the step itself with its timeline line, audit event and notification, in one
+    transaction on the locked row (a second officer acting at once waits, then gets
+    the 409 of the state the first one left)."""
+    rule = workflow.transition(action)
+    if rule is None:
+        raise NotFound(
+            _("Không có thao tác %(action)s.") % {"action": action},
+            code=DossiersErrorCode.UNKNOWN_ACTION,
+        )
+    dossier = _locked(code)
+    if not may(actor, rule, dossier):
+        raise PermissionDenied(
+            _("Bạn không được thực hiện thao tác này với hồ sơ %(code)s.") % {"code": code},
+            code=DossiersErrorCode.NOT_YOURS,
+        )
+    if dossier.status not in rule.sources:
+        raise Conflict(
+            _("Hồ sơ đang ở trạng thái “%(status)s”, không thực hiện được thao tác này.")
+            % {"status": Status(dossier.status).label},
+            code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
+        )
+    payload = payload or {}
+    note = str(payload.get("note") or "").strip()[:2000]
+    before = dossier.status
+    now = timezone.now()
+    details = HANDLERS[action](dossier, actor=actor, payload=payload, now=now) or {}
+    if rule.target is not None:
+        dossier.status = rule.target
+    dossier.version += 1
+    dossier.save()
+    _event(dossier, actor=actor, action=action, before=before, note=note)
+    _audit(
+        dossier,
+        actor=actor,
+        action=action,
+        before={"status": before},
+        after={"status": dossier.status, **details},
+    )
+    label = Status(dossier.status).label
+    notify(
+        user=dossier.applicant,
+        subject=_("Hồ sơ %(code)s: %(status)s") % {"code": dossier.code, "status": label},
+        body=_("Hồ sơ %(code)s (%(procedure)s): %(action)s. Trạng thái: %(status)s.")
+        % {
+            "code": dossier.code,
+            "procedure": dossier.procedure.name,
+            "action": rule.label,
+            "status": label,
+        }
+        + (f"\n{note}" if note else ""),
+        link=tracking_link(dossier),
+    )
+    if action in {"assign", "send_back"} and dossier.assignee_id:
+        notify(
+            user=dossier.assignee,
+            subject=_("Hồ sơ %(code)s cần bạn xử lý") % {"code": dossier.code},
+            body=_("%(procedure)s, hạn bước: %(due)s.")
+            % {
+                "procedure": dossier.procedure.name,
+                "due": dossier.step_due_date.strftime("%d/%m/%Y") if dossier.step_due_date else "—",
+            },
+            link=f"/lam-viec/ho-so/{dossier.code}/",
+        )
+    return dossier

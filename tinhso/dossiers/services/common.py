@@ -1,0 +1,196 @@
+"""Helpers shared by the dossier services: routing, codes, the timeline, the lock."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.identity import mask_id
+from tinhso.accounts.models import Agency, AgencyKind
+from tinhso.audit.services import record_event
+from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tinhso.geo.models import AdministrativeUnit, UnitLevel
+from tinhso.procedures import selectors as procedure_selectors
+from tinhso.procedures.models import Procedure
+from tinhso.procedures.schema import FieldDef, ProcedureDefinition, clean_form_data
+
+from ..error_codes import DossiersErrorCode
+from ..models import Dossier, DossierDocument, DossierEvent, DossierSequence
+
+# ---------------------------------------------------------------- helpers
+
+
+def _ward_exists(code: str) -> bool:
+    return AdministrativeUnit.objects.filter(
+        code=code,
+        level=UnitLevel.WARD,
+        parent_id=settings.TINHSO_PROVINCE,
+        valid_to__isnull=True,
+    ).exists()
+
+
+def profile_values(user) -> dict[str, str]:
+    """What the platform already knows about the applicant (once-only rule)."""
+    values = {
+        "full_name": user.full_name or user.organisation_name,
+        "personal_id": user.personal_id or "",
+        "date_of_birth": user.date_of_birth.isoformat() if user.date_of_birth else "",
+        "phone": user.phone,
+        "email": user.email,
+        "address": getattr(user, "address", ""),
+    }
+    return {k: v for k, v in values.items() if v}
+
+
+def prefilled_fields(definition: ProcedureDefinition, user) -> dict[str, str]:
+    """Form fields answered from the profile, by field name."""
+    known = profile_values(user)
+    return {f.name: known[f.prefill] for f in definition.fields if f.prefill in known}
+
+
+def _clean(
+    definition: ProcedureDefinition, user, data: dict[str, Any], *, partial: bool
+) -> dict[str, Any]:
+    data = dict(data or {})
+    prefilled = prefilled_fields(definition, user)
+    errors: dict[str, str] = {}
+    by_name = {f.name: f for f in definition.fields}
+    for name, value in prefilled.items():
+        given = data.get(name)
+        if given not in (None, "") and not _same(by_name[name], given, value):
+            errors[name] = _(
+                "Thông tin này lấy từ tài khoản của bạn (%(value)s), không cần nhập lại."
+            ) % {"value": mask_id(value) if by_name[name].type == "cccd" else value}
+        data[name] = value
+    cleaned, field_errors = clean_form_data(
+        definition.fields,
+        data,
+        today=timezone.localdate(),
+        unit_exists=_ward_exists,
+        partial=partial,
+    )
+    errors.update(field_errors)
+    if errors:
+        raise ValidationFailed(
+            _("Thông tin trong biểu mẫu chưa hợp lệ: %(fields)s.")
+            % {"fields": ", ".join(sorted(errors))},
+            code=DossiersErrorCode.INVALID_DATA,
+            fields={f"data.{k}" if k != "data" else k: v for k, v in errors.items()},
+        )
+    return cleaned
+
+
+def _same(field: FieldDef, given: Any, known: str) -> bool:
+    return str(given).strip().lower() == str(known).strip().lower()
+
+
+def _unit_field(definition: ProcedureDefinition) -> FieldDef | None:
+    return next((f for f in definition.fields if f.type == "unit"), None)
+
+
+def _route(definition: ProcedureDefinition, procedure: Procedure, data: dict[str, Any]):
+    """(processing agency, one-stop desk, unit filed at)."""
+    if procedure.level == "ward":
+        field = _unit_field(definition)
+        ward_code = data.get(field.name) if field else None
+        if not ward_code:
+            raise ValidationFailed(
+                _("Chọn phường/xã nơi nộp hồ sơ."),
+                code=DossiersErrorCode.INVALID_DATA,
+                fields={f"data.{field.name if field else 'ward'}": _("Chọn phường/xã.")},
+            )
+        committee = Agency.objects.select_related("unit").get(
+            kind=AgencyKind.WARD_COMMITTEE, unit_id=ward_code
+        )
+        return committee, committee, committee.unit
+    desk = Agency.objects.filter(kind=AgencyKind.SERVICE_CENTRE).first() or procedure.agency
+    return procedure.agency, desk, procedure.agency.unit
+
+
+def _next_code(agency: Agency, day: datetime.date) -> str:
+    for _attempt in range(3):
+        seq = (
+            DossierSequence.objects.select_for_update()
+            .filter(agency_code=agency.code, day=day)
+            .first()
+        )
+        if seq is None:
+            try:
+                with transaction.atomic():
+                    seq = DossierSequence.objects.create(agency_code=agency.code, day=day, last=0)
+            except IntegrityError:
+                continue  # created meanwhile by another request: lock it and go on
+        seq.last += 1
+        seq.save(update_fields=["last"])
+        return settings.DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq.last)
+    raise Conflict(_("Hệ thống đang bận, vui lòng thử lại."))
+
+
+def _event(dossier: Dossier, *, actor, action: str, before: str, note: str = "") -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        actor=actor,
+        actor_label=actor.get_full_name() if actor else _("Hệ thống"),
+        action=action,
+        from_status=before,
+        to_status=dossier.status,
+        note=note,
+    )
+
+
+def _audit(dossier: Dossier, *, actor, action: str, before=None, after=None) -> None:
+    record_event(
+        actor=actor,
+        action=f"dossiers.{action}",
+        object_type="dossiers.Dossier",
+        object_id=dossier.code,
+        before=before,
+        after=after,
+        agency_code=dossier.agency.code,
+    )
+
+
+def _require_applicant(actor, dossier: Dossier) -> None:
+    if actor is None or actor.pk != dossier.applicant_id:
+        raise PermissionDenied(
+            _("Chỉ người nộp hồ sơ mới thực hiện được thao tác này."),
+            code=DossiersErrorCode.NOT_YOURS,
+        )
+
+
+def tracking_link(dossier: Dossier) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}"
+
+
+def _locked(dossier_or_code) -> Dossier:
+    code = dossier_or_code.code if isinstance(dossier_or_code, Dossier) else dossier_or_code
+    found = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("agency", "desk", "procedure_version", "applicant")
+        .filter(code=code)
+        .first()
+    )
+    if found is None:
+        raise NotFound(
+            _("Không có hồ sơ mã %(code)s.") % {"code": code},
+            code=DossiersErrorCode.UNKNOWN_DOSSIER,
+        )
+    return found
+
+
+def current_documents(dossier: Dossier) -> list[DossierDocument]:
+    return list(dossier.documents.filter(replaced_at__isnull=True).order_by("kind"))
+
+
+def missing_documents(dossier: Dossier, definition: ProcedureDefinition) -> list[str]:
+    have = {d.kind for d in current_documents(dossier)}
+    return [d.label for d in definition.documents if d.required and d.kind not in have]
+
+
+def definition_of(dossier: Dossier) -> ProcedureDefinition:
+    return procedure_selectors.definition_of(dossier.procedure_version)

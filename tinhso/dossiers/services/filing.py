@@ -1,0 +1,209 @@
+"""Filing a dossier: the applicant's side (draft, papers, submission, supplement,
+withdrawal, rating). Each function checks who is acting, runs in one transaction,
+and writes the timeline and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core import uploads, workdays
+from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tinhso.procedures import selectors as procedure_selectors
+
+from .. import workflow
+from ..error_codes import DossiersErrorCode
+from ..models import Dossier, DossierDocument, Status
+from .common import (
+    _audit,
+    _clean,
+    _event,
+    _locked,
+    _next_code,
+    _require_applicant,
+    _route,
+    missing_documents,
+)
+
+
+@transaction.atomic
+def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossier:
+    """A draft under the procedure's current version, its code already assigned."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(_("Cần đăng nhập để nộp hồ sơ."))
+    procedure = procedure_selectors.procedure(procedure_code)
+    if procedure is None:
+        raise NotFound(
+            _("Không có thủ tục mã %(code)s.") % {"code": procedure_code},
+            code=DossiersErrorCode.UNKNOWN_PROCEDURE,
+            fields={"procedure": _("Thủ tục không tồn tại.")},
+        )
+    version = procedure_selectors.current_version(procedure)
+    definition = procedure_selectors.definition_of(version)
+    cleaned = _clean(definition, actor, data, partial=True)
+    agency, desk, unit = _route(definition, procedure, cleaned)
+    dossier = Dossier.objects.create(
+        code=_next_code(agency, timezone.localdate()),
+        procedure=procedure,
+        procedure_version=version,
+        applicant=actor,
+        applicant_name=actor.full_name or actor.organisation_name or actor.username,
+        applicant_identifier=actor.personal_id or actor.tax_code or "",
+        applicant_phone=actor.phone,
+        agency=agency,
+        desk=desk,
+        unit=unit,
+        status=Status.DRAFT,
+        data=cleaned,
+        fee_amount=definition.fee,
+    )
+    _event(dossier, actor=actor, action="create", before="")
+    _audit(dossier, actor=actor, action="created", after={"procedure": procedure.code})
+    return dossier
+
+
+@transaction.atomic
+def update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Dossier:
+    """Save the form of a draft (a saved draft may be incomplete)."""
+    dossier = _locked(dossier)
+    _require_applicant(actor, dossier)
+    if dossier.status not in workflow.EDITABLE_STATES | {Status.AWAITING_SUPPLEMENT}:
+        raise Conflict(
+            _("Chỉ sửa được hồ sơ khi còn là bản nháp hoặc đang chờ bổ sung."),
+            code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
+        )
+    definition = procedure_selectors.definition_of(dossier.procedure_version)
+    merged = {**dossier.data, **(data or {})}
+    cleaned = _clean(definition, actor, merged, partial=True)
+    agency, desk, unit = _route(definition, dossier.procedure, cleaned)
+    if agency.pk != dossier.agency_id:
+        raise ValidationFailed(
+            _("Không đổi được nơi nộp của hồ sơ đã tạo; hãy tạo hồ sơ mới."),
+            fields={"data": _("Nơi nộp không đổi được.")},
+        )
+    changed = sorted(
+        k for k in set(cleaned) | set(dossier.data) if cleaned.get(k) != dossier.data.get(k)
+    )
+    before = {k: dossier.data.get(k) for k in changed}
+    dossier.data = cleaned
+    dossier.version += 1
+    dossier.save(update_fields=["data", "version", "updated_at"])
+    if dossier.status != Status.DRAFT and changed:
+        # An online supplement keeps its edit history (Decree 45/2020, Art. 12).
+        _event(dossier, actor=actor, action="edit", before=dossier.status, note=", ".join(changed))
+        _audit(
+            dossier,
+            actor=actor,
+            action="data_supplemented",
+            before=before,
+            after={k: cleaned.get(k) for k in changed},
+        )
+    return dossier
+
+
+@transaction.atomic
+def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocument:
+    """Check and store a paper. The file is on disk before the row that points at it
+    commits; if the transaction fails, the file is removed."""
+    dossier = _locked(dossier)
+    _require_applicant(actor, dossier)
+    if dossier.status not in workflow.EDITABLE_STATES | {Status.AWAITING_SUPPLEMENT}:
+        raise Conflict(
+            _("Hồ sơ ở trạng thái này không nhận thêm giấy tờ."),
+            code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
+        )
+    definition = procedure_selectors.definition_of(dossier.procedure_version)
+    kinds = {d.kind: d for d in definition.documents}
+    if kind not in kinds:
+        raise ValidationFailed(
+            _("Thủ tục này không có loại giấy tờ %(kind)s.") % {"kind": kind},
+            code=DossiersErrorCode.UNKNOWN_DOCUMENT_KIND,
+            fields={"kind": _("Chọn một loại giấy tờ của thủ tục.")},
+        )
+    stored = uploads.store_upload(upload, folder=f"dossiers/{timezone.localdate():%Y/%m}")
+    try:
+        now = timezone.now()
+        DossierDocument.objects.filter(dossier=dossier, kind=kind, replaced_at__isnull=True).update(
+            replaced_at=now
+        )
+        document = DossierDocument.objects.create(
+            dossier=dossier,
+            kind=kind,
+            file_path=stored.relative_path,
+            display_name=stored.display_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+        )
+        _event(
+            dossier,
+            actor=actor,
+            action="attach",
+            before=dossier.status,
+            note=f"{kinds[kind].label}: {stored.display_name}",
+        )
+        _audit(
+            dossier,
+            actor=actor,
+            action="document_attached",
+            after={"kind": kind, "sha256": stored.sha256, "size": stored.size},
+        )
+    except BaseException:
+        uploads.remove_stored(stored.relative_path)
+        raise
+    return document
+
+
+def _submit(dossier: Dossier, *, actor, payload, now) -> None:
+    definition = procedure_selectors.definition_of(dossier.procedure_version)
+    dossier.data = _clean(definition, actor, dossier.data, partial=False)
+    missing = missing_documents(dossier, definition)
+    if missing:
+        raise ValidationFailed(
+            _("Còn thiếu giấy tờ bắt buộc: %(papers)s.") % {"papers": "; ".join(missing)},
+            code=DossiersErrorCode.MISSING_DOCUMENTS,
+            fields={"documents": "; ".join(missing)},
+        )
+    dossier.submitted_at = now
+    dossier.expected_date = workdays.calendar().due_date(
+        now, definition.processing_days, dossier.desk.cut_off_time
+    )
+    from .processing import start_step
+
+    start_step(dossier, role=workflow.OFFICER, now=now)
+
+
+def _withdraw(dossier: Dossier, *, actor, payload, now) -> None:
+    from .processing import close_step
+
+    close_step(dossier, actor=actor, outcome="withdraw", now=now)
+    dossier.paused_at = None
+
+
+def _supplement(dossier: Dossier, *, actor, payload, now) -> dict:
+    """Back where it was; the clock runs again, later by the working days it stood."""
+    from .processing import resume_clock
+
+    paused = resume_clock(dossier, now=now)
+    dossier.status = dossier.status_before_pause or Status.SUBMITTED
+    dossier.status_before_pause = ""
+    return {"paused_working_days": paused}
+
+
+def _rate(dossier: Dossier, *, actor, payload, now) -> dict:
+    if dossier.rating is not None:
+        raise Conflict(
+            _("Hồ sơ này đã được đánh giá."), code=DossiersErrorCode.NOT_ALLOWED_IN_STATE
+        )
+    rating = payload.get("rating")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise ValidationFailed(
+            _("Chọn mức đánh giá từ 1 đến 5."), fields={"rating": _("Từ 1 đến 5.")}
+        )
+    dossier.rating = rating
+    dossier.rating_comment = str(payload.get("comment") or "").strip()[:2000]
+    return {"rating": rating}
