@@ -1,5 +1,5 @@
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
@@ -9,8 +9,9 @@ from ninja.pagination import paginate
 from ninja.responses import Status as HttpStatus
 from pydantic import ConfigDict, Field
 
+from tinhso.accounts import authz
 from tinhso.core import uploads
-from tinhso.core.errors import NotFound
+from tinhso.core.errors import NotFound, PermissionDenied
 from tinhso.core.pagination import PageNumberPagination
 
 from . import pdf, selectors, services
@@ -195,6 +196,72 @@ def result(request, code: str):
         content_type="application/pdf",
         filename=f"ket-qua-{dossier.code}.pdf",
     )
+    return response
+
+
+class QueueItemOut(DossierOut):
+    applicant_name: str
+    procedure_name: str = Field(alias="procedure.name")
+    assignee: str | None = None
+    step_due_date: datetime.date | None
+    late: bool
+
+    @staticmethod
+    def resolve_assignee(obj) -> str | None:
+        return obj.assignee.username if obj.assignee_id else None
+
+    @staticmethod
+    def resolve_late(obj) -> bool:
+        return selectors.is_late(obj)
+
+
+class QueueFilter(Schema):
+    model_config = ConfigDict(extra="forbid")
+    status: str | None = Field(None, max_length=20)
+    procedure: str | None = Field(None, max_length=30)
+    unit: str | None = Field(None, max_length=10)
+    q: str = Field("", max_length=100)
+    due: Literal["soon", "late"] | None = None
+    mine: bool = False
+
+
+@router.get("/queue", response=list[QueueItemOut], summary="Hàng đợi của cán bộ")
+@paginate(PageNumberPagination)
+def queue(request, filters: Query[QueueFilter]):
+    """Dossiers at the officer's agencies, the most urgent first."""
+    if not authz.is_staff_member(request.user):
+        raise PermissionDenied(_("Chỉ cán bộ mới có hàng đợi hồ sơ."))
+    return selectors.officer_queue(request.user, **filters.model_dump()).select_related("assignee")
+
+
+class SlipOut(Schema):
+    id: int
+    kind: str
+    issued_at: datetime.datetime
+    data: dict[str, Any]
+
+
+@router.get("/dossiers/{code}/slips", response=list[SlipOut], summary="Các phiếu đã lập")
+def slips(request, code: str):
+    return list(_visible(request, code).slips.all())
+
+
+@router.get("/dossiers/{code}/slips/{slip_id}.pdf", summary="Một phiếu (PDF)")
+def slip_pdf(request, code: str, slip_id: int):
+    found = _visible(request, code).slips.filter(pk=slip_id).select_related("issued_by").first()
+    if found is None:
+        raise NotFound(_("Không có phiếu này."), code=DossiersErrorCode.UNKNOWN_DOCUMENT)
+    response = HttpResponse(pdf.slip_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="phieu-{found.kind}-{code}.pdf"'
+    return response
+
+
+@router.get("/dossiers/{code}/control-slip.pdf", summary="Phiếu kiểm soát quá trình")
+def control_slip(request, code: str):
+    response = HttpResponse(
+        pdf.control_slip_pdf(_visible(request, code)), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="phieu-kiem-soat-{code}.pdf"'
     return response
 
 

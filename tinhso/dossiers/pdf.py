@@ -76,3 +76,131 @@ def receipt_pdf(dossier: Dossier) -> bytes:
     return pdf.build(
         story, title=f"Giấy xác nhận nộp hồ sơ {dossier.code}", author=dossier.desk.name
     )
+
+
+SLIP_TITLES = {
+    "receipt": "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+    "supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+    "refusal": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
+    "apology": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+}
+
+
+def _date(value: str | None) -> str:
+    if not value:
+        return "—"
+    import datetime
+
+    return datetime.date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+
+
+def slip_pdf(slip) -> bytes:
+    """Forms 01–04 of the one-stop mechanism, from the slip's data as issued."""
+    s = pdf.styles()
+    dossier = slip.dossier
+    issuer = dossier.desk if slip.kind in ("receipt", "refusal", "supplement") else dossier.agency
+    parent = issuer.parent.name if issuer.parent_id else ""
+    issued = timezone.localtime(slip.issued_at)
+    rows = [
+        ("Mã hồ sơ:", f"<b>{dossier.code}</b>"),
+        ("Thủ tục:", f"{dossier.procedure.name} (mã {dossier.procedure.code})"),
+        ("Người nộp:", dossier.applicant_name),
+    ]
+    data = slip.data
+    body: list = []
+    if slip.kind == "receipt":
+        rows += [
+            ("Tiếp nhận lúc:", timezone.localtime(dossier.received_at).strftime("%H:%M %d/%m/%Y") if dossier.received_at else "—"),
+            ("Ngày hẹn trả kết quả:", f"<b>{_date(data.get('due_date'))}</b>"),
+        ]  # fmt: skip
+        papers = [
+            [str(i), d.display_name] for i, d in enumerate(services.current_documents(dossier), 1)
+        ]
+        body = [
+            Paragraph("Giấy tờ đã nhận:", s["bold"]),
+            pdf.bordered_list(["STT", "Giấy tờ"], papers or [["—", "—"]], [12, 163]),
+        ]
+    elif slip.kind == "supplement":
+        items = [[str(i), item] for i, item in enumerate(data.get("items", []), 1)]
+        body = [
+            Paragraph("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau (đã nêu đầy đủ, một lần):", s["bold"]),
+            pdf.bordered_list(["STT", "Nội dung cần bổ sung"], items, [12, 163]),
+            pdf.spacer(3),
+            Paragraph(data.get("note") or "", s["base"]),
+            Paragraph("Thời gian chờ bổ sung không tính vào thời hạn giải quyết.", s["small"]),
+        ]  # fmt: skip
+    elif slip.kind == "refusal":
+        body = [
+            Paragraph("Lý do từ chối:", s["bold"]),
+            Paragraph(data.get("reason", ""), s["base"]),
+        ]
+    elif slip.kind == "apology":
+        rows += [
+            ("Ngày hẹn trước đây:", _date(data.get("old_due_date"))),
+            ("Ngày hẹn mới:", f"<b>{_date(data.get('new_due_date'))}</b>"),
+            ("Bước chậm:", data.get("late_step") or "—"),
+        ]
+        body = [
+            Paragraph(f"{issuer.name} xin lỗi ông/bà vì hồ sơ chưa được giải quyết đúng hạn.", s["base"]),
+            Paragraph("Lý do:", s["bold"]),
+            Paragraph(data.get("reason", ""), s["base"]),
+        ]  # fmt: skip
+    story = [
+        pdf.header(parent_name=parent, agency_name=issuer.name),
+        pdf.spacer(6),
+        Paragraph(SLIP_TITLES[slip.kind], s["title"]),
+        pdf.spacer(3),
+        pdf.key_values(rows),
+        pdf.spacer(3),
+        *body,
+        pdf.spacer(8),
+        Paragraph(f"{issuer.unit.name}, {issued:%H:%M} ngày {issued:%d/%m/%Y}", s["center"]),
+        Paragraph("NGƯỜI LẬP PHIẾU", s["center_bold"]),
+        pdf.spacer(10),
+        Paragraph(slip.issued_by.get_full_name(), s["center"]),
+    ]
+    return pdf.build(story, title=f"{SLIP_TITLES[slip.kind]} {dossier.code}", author=issuer.name)
+
+
+def control_slip_pdf(dossier) -> bytes:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06): every hand-over, who,
+    when, the step's deadline, on time or late."""
+    s = pdf.styles()
+    today = timezone.localdate()
+    rows = []
+    for step in dossier.steps.select_related("agency", "assignee", "finished_by").order_by(
+        "started_at", "pk"
+    ):
+        on_time = step.finished_on_time(today)
+        verdict = (
+            ("Đúng hạn" if on_time else "Trễ hạn")
+            if step.finished_at
+            else ("Đang xử lý" if on_time else "Đang trễ hạn")
+        )
+        who = step.finished_by or step.assignee
+        rows.append([
+            step.name,
+            step.agency.short_name or step.agency.name,
+            who.get_full_name() if who else "—",
+            timezone.localtime(step.started_at).strftime("%H:%M %d/%m"),
+            step.due_date.strftime("%d/%m/%Y"),
+            timezone.localtime(step.finished_at).strftime("%H:%M %d/%m") if step.finished_at else "—",
+            verdict + (f" (dừng {step.paused_days} ngày)" if step.paused_days else ""),
+        ])  # fmt: skip
+    story = [
+        pdf.header(parent_name=dossier.desk.parent.name if dossier.desk.parent_id else "", agency_name=dossier.desk.name),
+        pdf.spacer(6),
+        Paragraph("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", s["title"]),
+        pdf.key_values([
+            ("Mã hồ sơ:", dossier.code),
+            ("Thủ tục:", dossier.procedure.name),
+            ("Hạn giải quyết:", dossier.due_date.strftime("%d/%m/%Y") if dossier.due_date else "—"),
+        ]),
+        pdf.spacer(3),
+        pdf.bordered_list(
+            ["Bước", "Cơ quan", "Người xử lý", "Nhận lúc", "Hạn bước", "Chuyển lúc", "Kết quả"],
+            rows or [["—"] * 7],
+            [34, 24, 28, 20, 20, 20, 29],
+        ),
+    ]  # fmt: skip
+    return pdf.build(story, title=f"Phiếu kiểm soát {dossier.code}", author=dossier.desk.name)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from tinhso.accounts import authz
 from tinhso.accounts.models import STAFF_ROLES
@@ -79,10 +79,101 @@ def tracked_dossier(code: str, last4: str) -> Dossier | None:
     return dossier
 
 
+DUE_SOON_WORKING_DAYS = 2
+
+
+def queue_agencies(user) -> list:
+    """The agencies whose dossiers this officer works on (their own and below)."""
+    from tinhso.accounts.models import Agency
+
+    prefixes = [
+        a.agency.path for a in authz.assignments(user) if a.agency_id and a.role in STAFF_ROLES
+    ]
+    if getattr(user, "is_superuser", False):
+        return list(Agency.objects.all())
+    if not prefixes:
+        return []
+    condition = Q()
+    for prefix in prefixes:
+        condition |= Q(path__startswith=prefix)
+    return list(Agency.objects.filter(condition))
+
+
+def officer_queue(
+    user,
+    *,
+    status: str | None = None,
+    procedure: str | None = None,
+    unit: str | None = None,
+    q: str = "",
+    due: str | None = None,  # "soon" | "late"
+    mine: bool = False,
+    today=None,
+) -> QuerySet[Dossier]:
+    """Dossiers at the officer's agencies (as desk or processing agency), never drafts,
+    filtered and ordered by due date (the most urgent first)."""
+    from django.utils import timezone
+
+    from tinhso.core import workdays
+
+    from .workflow import OPEN_STATES
+
+    agencies = queue_agencies(user)
+    qs = _base().filter(Q(agency__in=agencies) | Q(desk__in=agencies)).exclude(status=Status.DRAFT)
+    if status:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure__code=procedure)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if mine:
+        qs = qs.filter(assignee=user)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(code__iexact=q) | Q(applicant_name__icontains=q) | Q(applicant_identifier=q)
+        )
+    if due:
+        today = today or timezone.localdate()
+        qs = qs.filter(status__in=OPEN_STATES).exclude(status=Status.AWAITING_SUPPLEMENT)
+        if due == "late":
+            qs = qs.filter(
+                Q(due_date__lt=today) | Q(due_date__isnull=True, expected_date__lt=today)
+            )
+        elif due == "soon":
+            horizon = workdays.calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
+            qs = qs.filter(
+                Q(due_date__gte=today, due_date__lte=horizon)
+                | Q(due_date__isnull=True, expected_date__gte=today, expected_date__lte=horizon)
+            )
+    return qs.order_by(F("due_date").asc(nulls_last=True), "submitted_at", "pk")
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many dossiers in each state at the officer's agencies (one query)."""
+    agencies = queue_agencies(user)
+    rows = (
+        Dossier.objects.filter(Q(agency__in=agencies) | Q(desk__in=agencies))
+        .exclude(status=Status.DRAFT)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def is_late(dossier: Dossier, today=None) -> bool:
+    """Computed, never stored: past the due date (or the expected one) and still open."""
+    from django.utils import timezone
+
+    from .workflow import OPEN_STATES
+
+    today = today or timezone.localdate()
+    due = dossier.due_date or dossier.expected_date
+    return dossier.status in OPEN_STATES and due is not None and due < today
+
+
 def agency_queue(agency, *, status: str | None = None) -> QuerySet[Dossier]:
     """Dossiers waiting at an agency, as its desk or as the processing agency."""
-    from django.db.models import Q
-
     qs = _base().filter(Q(agency=agency) | Q(desk=agency)).exclude(status=Status.DRAFT)
     if status:
         qs = qs.filter(status=status)

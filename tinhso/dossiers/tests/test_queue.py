@@ -1,0 +1,110 @@
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from tinhso.accounts.models import Role
+from tinhso.dossiers import selectors
+
+from .conftest import act
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_desk_and_the_agency_see_the_dossier_others_do_not(
+    api_as, submitted, officer, specialist, make_staff, ward_codes
+):
+    for person in (officer, specialist):
+        body = api_as(person).get("/api/v1/queue").json()
+        assert [d["code"] for d in body["results"]] == [submitted.code]
+    for outsider in (make_staff(Role.SPECIALIST, "STP"), make_staff(Role.LEADER, ward_codes[0])):
+        assert api_as(outsider).get("/api/v1/queue").json()["count"] == 0
+
+
+def test_citizens_have_no_queue(api_as, applicant):
+    assert api_as(applicant).get("/api/v1/queue").status_code == 403
+
+
+def test_queue_filters_and_counts(api_as, received, officer, specialist, applicant):
+    api = api_as(officer)
+    assert api.get("/api/v1/queue", {"status": "received"}).json()["count"] == 1
+    assert api.get("/api/v1/queue", {"status": "submitted"}).json()["count"] == 0
+    assert api.get("/api/v1/queue", {"q": received.code}).json()["count"] == 1
+    assert api.get("/api/v1/queue", {"q": applicant.full_name[:8]}).json()["count"] == 1
+    assert api.get("/api/v1/queue", {"due": "late"}).json()["count"] == 0
+    assert api.get("/api/v1/queue", {"due": "bogus"}).status_code == 400
+    assert selectors.queue_counts(officer) == {"received": 1}
+
+
+def test_late_is_computed_not_stored(received, officer):
+    import datetime
+
+    from tinhso.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=received.pk).update(due_date=datetime.date(2020, 1, 1))
+    assert [d.code for d in selectors.officer_queue(officer, due="late")] == [received.code]
+    assert selectors.is_late(Dossier.objects.get(pk=received.pk))
+
+
+def test_queue_page_query_count_does_not_grow_with_the_page(
+    api_as, applicant, officer, people_factory, django_assert_max_num_queries
+):
+    people_factory(5)
+    api = api_as(officer)
+    with django_assert_max_num_queries(9):
+        body = api.get("/api/v1/queue", {"page_size": 50}).json()
+    assert body["count"] == 5
+
+
+@pytest.fixture
+def people_factory(applicant):
+    from tinhso.dossiers import services
+
+    from .conftest import DRIVING, pdf_file
+
+    def make(n):
+        for _ in range(n):
+            d = services.create_dossier(
+                actor=applicant,
+                procedure_code=DRIVING,
+                data={"hang_gplx": "B", "so_gplx_cu": "X1", "cam_ket": True},
+            )
+            for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
+                services.attach_document(actor=applicant, dossier=d, kind=kind, upload=pdf_file())
+            services.take_action(actor=applicant, code=d.code, action="submit")
+
+    return make
+
+
+def test_slips_and_the_control_slip_are_pdfs(api_as, applicant, officer, received, specialist):
+    act(officer, received, "assign", assignee=specialist.username)
+    act(specialist, received, "request_supplement", items=["Bản chụp giấy phép lái xe cũ"])
+    api = api_as(applicant)
+    listed = api.get(f"/api/v1/dossiers/{received.code}/slips").json()
+    assert [s["kind"] for s in listed] == ["receipt", "supplement"]
+    supplement = api.get(f"/api/v1/dossiers/{received.code}/slips/{listed[1]['id']}.pdf")
+    assert "PHIẾU YÊU CẦU BỔ SUNG" in _text(supplement)
+    assert "Bản chụp giấy phép lái xe cũ" in _text(supplement)
+    control = _text(api.get(f"/api/v1/dossiers/{received.code}/control-slip.pdf"))
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Đúng hạn" in control
+
+
+def test_actions_through_the_api_give_403_then_409(api_as, submitted, officer, make_citizen):
+    stranger = api_as(make_citizen())
+    url = f"/api/v1/dossiers/{submitted.code}/actions/receive"
+    assert stranger.post(url, "{}", content_type="application/json").status_code == 403
+    api = api_as(officer)
+    assert api.post(url, "{}", content_type="application/json").status_code == 200
+    again = api.post(url, "{}", content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "dossiers_not_allowed_in_state"
+    refused = api.post(
+        f"/api/v1/dossiers/{submitted.code}/actions/request_supplement",
+        json.dumps({"items": "not a list"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
