@@ -23,6 +23,7 @@ urlpatterns = [
     path("nhat-ky/", include("tinhso.audit.urls")),
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("ho-so/", include("tinhso.dossiers.urls")),
+    path("lam-viec/ho-so/", include("tinhso.dossiers.office_urls")),
     path("tra-cuu/", dossier_views.track, name="track"),
     path("thong-bao/", include("tinhso.notifications.urls")),
     path("quan-tri/", admin.site.urls),

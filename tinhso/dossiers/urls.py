@@ -14,4 +14,9 @@ urlpatterns = [
     path("<str:code>/rut/", views.withdraw, name="withdraw"),
     path("<str:code>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("<str:code>/tep/<int:document_id>/", views.document, name="document"),
+    path("<str:code>/ket-qua.pdf", views.result, name="result"),
+    path("<str:code>/phieu/<int:slip_id>.pdf", views.slip, name="slip"),
+    path("<str:code>/phieu-kiem-soat.pdf", views.control_slip, name="control_slip"),
+    path("<str:code>/bo-sung/", views.supplement, name="supplement"),
+    path("<str:code>/danh-gia/", views.rate, name="rate"),
 ]

@@ -221,6 +221,12 @@ def detail(request, code: str):
             "definition": _definition(dossier),
             "is_applicant": dossier.applicant_id == request.user.pk,
             "can_withdraw": dossier.status in services.workflow.TRANSITIONS["withdraw"].sources,
+            "supplement_slip": dossier.slips.filter(kind="supplement")
+            .order_by("-issued_at")
+            .first()
+            if dossier.status == Status.AWAITING_SUPPLEMENT
+            else None,
+            "slips": dossier.slips.all(),
         },
     )
 
@@ -298,3 +304,77 @@ def track(request):
         },
         status=404 if form.is_bound and dossier is None and not form.errors.get("so") else 200,
     )
+
+
+def _visible_or_404(request, code: str):
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:
+        raise Http404(code)
+    return dossier
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def result(request, code: str):
+    dossier = _visible_or_404(request, code)
+    if not dossier.result_file:
+        raise Http404(code)
+    return FileResponse(
+        uploads.open_stored(dossier.result_file),
+        content_type="application/pdf",
+        filename=f"ket-qua-{dossier.code}.pdf",
+    )
+
+
+@login_required
+def slip(request, code: str, slip_id: int):
+    dossier = _visible_or_404(request, code)
+    found = dossier.slips.filter(pk=slip_id).select_related("issued_by").first()
+    if found is None:
+        raise Http404(slip_id)
+    return _pdf(pdf.slip_pdf(found), f"phieu-{found.kind}-{dossier.code}.pdf")
+
+
+@login_required
+def control_slip(request, code: str):
+    dossier = _visible_or_404(request, code)
+    return _pdf(pdf.control_slip_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
+@login_required
+@require_POST
+def supplement(request, code: str):
+    """The applicant says the supplement is complete: the dossier goes back where it was."""
+    try:
+        services.take_action(actor=request.user, code=code, action="supplement")
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Đã gửi phần bổ sung cho hồ sơ %(code)s.") % {"code": code})
+    return redirect("dossiers:detail", code=code)
+
+
+@login_required
+@require_POST
+def rate(request, code: str):
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        rating = 0
+    try:
+        services.take_action(
+            actor=request.user,
+            code=code,
+            action="rate",
+            payload={"rating": rating, "comment": request.POST.get("comment", "")},
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Cảm ơn bạn đã đánh giá."))
+    return redirect("dossiers:detail", code=code)

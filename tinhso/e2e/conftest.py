@@ -51,6 +51,7 @@ def server(tmp_path_factory):
     )
     assert boot.returncode == 0, boot.stderr
     passwords = dict(re.findall(r"demo account (\w+)\s+\(\w+\) password: (\S+)", boot.stdout))
+    otp = dict(re.findall(r"otpauth://totp/tinhso%3A(\w+)\?secret=(\w+)", boot.stdout))
     log = (var / "server.log").open("w")
     proc = subprocess.Popen([*cli, "serve"], env=env, cwd=ROOT, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
@@ -63,7 +64,7 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("server did not start: " + (var / "server.log").read_text())
-    yield base, passwords
+    yield base, {"passwords": passwords, "otp": otp}
     proc.terminate()
     proc.wait(timeout=20)
 

@@ -36,7 +36,8 @@ def _fill_the_form(page):
 
 
 def test_a_citizen_files_a_driving_licence_exchange(server, page, tmp_path):
-    base, passwords = server
+    base, secrets_ = server
+    passwords = secrets_["passwords"]
     page.goto(base + "/")
     assert page.locator("html").get_attribute("lang") == "vi"
     page.get_by_label("Bạn cần làm thủ tục gì?").fill("doi giay phep lai xe")

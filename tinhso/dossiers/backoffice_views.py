@@ -1,0 +1,196 @@
+"""The officers' pages: the queue, and one dossier with the actions this officer may
+take on it now. Actions post with HTMX and swap the work area; without JavaScript
+they post and come back to the same page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from tinhso.accounts import authz
+from tinhso.accounts.models import Agency, Role, RoleAssignment
+from tinhso.core.errors import DomainError
+
+from . import selectors, services, workflow
+from .models import Status
+
+
+def _officer_or_redirect(request):
+    if not authz.is_staff_member(request.user):
+        return render(request, "403.html", status=403)
+    if not request.user.is_verified():
+        return redirect("accounts:otp_setup")
+    return None
+
+
+class QueueFilter(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Mã hồ sơ, tên hoặc số định danh"), required=False, max_length=100
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Trạng thái"),
+        required=False,
+        choices=[("", gettext_lazy("Tất cả"))]
+        + [c for c in Status.choices if c[0] != Status.DRAFT],
+    )
+    due = forms.ChoiceField(
+        label=gettext_lazy("Thời hạn"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Tất cả")),
+            ("soon", gettext_lazy("Sắp đến hạn")),
+            ("late", gettext_lazy("Quá hạn")),
+        ],
+    )
+    mine = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ giao cho tôi"), required=False)
+
+
+@login_required
+def queue(request):
+    refused = _officer_or_redirect(request)
+    if refused:
+        return refused
+    form = QueueFilter(request.GET or None)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    dossiers = selectors.officer_queue(request.user, **filters).select_related("assignee")
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    for dossier in page:
+        dossier.late = selectors.is_late(dossier)
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = selectors.queue_counts(request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "counts": [(Status(k).label, k, v) for k, v in sorted(counts.items())],
+    }
+    template = "dossiers/office/_queue_rows.html" if request.htmx else "dossiers/office/queue.html"
+    return render(request, template, context)
+
+
+def _action_fields(rule: workflow.Transition, dossier) -> list[dict]:
+    """The inputs an action needs, besides its note."""
+    fields: list[dict] = []
+    if rule.action == "request_supplement":
+        fields.append(
+            {
+                "name": "items",
+                "type": "textarea",
+                "label": _("Những gì cần bổ sung (mỗi dòng một mục, nêu đủ một lần)"),
+                "required": True,
+            }
+        )
+    if rule.action == "assign":
+        ids = RoleAssignment.objects.filter(
+            role=Role.SPECIALIST, agency=dossier.agency
+        ).values_list("user__username", "user__full_name")
+        fields.append(
+            {
+                "name": "assignee",
+                "type": "select",
+                "label": _("Chuyên viên (để trống: chia lần lượt)"),
+                "choices": [("", "—")] + [(u, f"{n} ({u})") for u, n in ids],
+            }
+        )
+    if rule.action == "forward":
+        agencies = (
+            Agency.objects.exclude(pk=dossier.agency_id)
+            .filter(kind__in=["department", "ward_committee", "other"])
+            .order_by("name")
+        )
+        fields.append(
+            {
+                "name": "agency",
+                "type": "select",
+                "label": _("Chuyển đến cơ quan"),
+                "choices": [(a.code, a.name) for a in agencies],
+                "required": True,
+            }
+        )
+    if rule.action == "apologize":
+        fields.append(
+            {"name": "new_due_date", "type": "date", "label": _("Ngày hẹn mới"), "required": True}
+        )
+    return fields  # fmt: skip
+
+
+NOTE_REQUIRED = {"refuse", "send_back", "apologize"}
+
+
+def _work_context(request, dossier, *, error=None, error_action=None):
+    actions = [
+        {
+            "rule": rule,
+            "fields": _action_fields(rule, dossier),
+            "note_required": rule.action in NOTE_REQUIRED,
+        }
+        for rule in services.allowed_actions(request.user, dossier)
+        if workflow.APPLICANT not in rule.roles
+    ]
+    definition = services.definition_of(dossier)
+    labels = {f.name: f.label for f in definition.fields}
+    return {
+        "dossier": dossier,
+        "status_label": Status(dossier.status).label,
+        "late": selectors.is_late(dossier),
+        "answers": [(labels.get(k, k), v) for k, v in dossier.data.items()],
+        "steps": dossier.steps.select_related("agency", "assignee", "finished_by").order_by("started_at", "pk"),
+        "slips": dossier.slips.all(),
+        "actions": actions,
+        "error": error,
+        "error_action": error_action,
+    }  # fmt: skip
+
+
+@login_required
+def work(request, code: str):
+    refused = _officer_or_redirect(request)
+    if refused:
+        return refused
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None or dossier.applicant_id == request.user.pk:
+        raise Http404(code)
+    return render(request, "dossiers/office/work.html", _work_context(request, dossier))
+
+
+@login_required
+@require_POST
+def act(request, code: str, action: str):
+    refused = _officer_or_redirect(request)
+    if refused:
+        return refused
+    payload = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"}}
+    if "items" in payload:
+        payload["items"] = [line.strip() for line in payload["items"].splitlines() if line.strip()]
+    error = None
+    try:
+        services.take_action(actor=request.user, code=code, action=action, payload=payload)
+    except DomainError as exc:
+        error = exc
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None:  # forwarded out of this officer's reach
+        messages.success(request, _("Đã chuyển hồ sơ %(code)s.") % {"code": code})
+        if request.htmx:
+            response = render(request, "dossiers/office/_gone.html", {"code": code})
+            response["HX-Redirect"] = "/lam-viec/ho-so/"
+            return response
+        return redirect("office:queue")
+    if error is None:
+        rule = workflow.TRANSITIONS[action]
+        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": rule.label})
+    if request.htmx:
+        context = _work_context(request, dossier, error=error, error_action=action)
+        return render(
+            request, "dossiers/office/_work.html", context, status=(error.status if error else 200)
+        )
+    if error is not None:
+        messages.error(request, str(error.message))
+    return redirect("office:work", code=code)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import backoffice_views as views
+
+app_name = "office"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("<str:code>/", views.work, name="work"),
+    path("<str:code>/thao-tac/<str:action>/", views.act, name="act"),
+]

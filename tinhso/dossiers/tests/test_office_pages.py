@@ -1,0 +1,74 @@
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from tinhso.accounts import services as accounts
+from tinhso.dossiers.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_in(client, user):
+    device = accounts.create_confirmed_totp(user=user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_an_officer_receives_from_the_queue_with_htmx(client, officer, submitted):
+    c = _signed_in(client, officer)
+    queue = c.get("/lam-viec/ho-so/").content.decode()
+    assert submitted.code in queue
+    page = c.get(f"/lam-viec/ho-so/{submitted.code}/").content.decode()
+    assert "Tiếp nhận" in page and "Từ chối" in page and "Phê duyệt" not in page
+    response = c.post(
+        f"/lam-viec/ho-so/{submitted.code}/thao-tac/receive/", {"note": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="work">') and "Đã tiếp nhận" in html
+    submitted.refresh_from_db()
+    assert submitted.status == Status.RECEIVED
+
+
+def test_a_refusal_without_a_reason_is_explained_in_place(client, officer, submitted):
+    c = _signed_in(client, officer)
+    response = c.post(
+        f"/lam-viec/ho-so/{submitted.code}/thao-tac/refuse/", {"note": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert "Cần ghi rõ lý do" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == Status.SUBMITTED
+
+
+def test_officers_need_the_second_factor(client, officer, submitted):
+    client.force_login(officer)
+    assert client.get("/lam-viec/ho-so/")["Location"].endswith("/tai-khoan/xac-thuc-hai-lop/")
+
+
+def test_citizens_have_no_office(client, applicant):
+    client.force_login(applicant)
+    assert client.get("/lam-viec/ho-so/").status_code == 403
+
+
+def test_the_citizen_supplements_and_rates_through_the_pages(client, applicant, officer, received):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .conftest import act, pdf_file
+
+    act(officer, received, "request_supplement", items=["Ảnh chân dung"])
+    client.force_login(applicant)
+    page = client.get(f"/ho-so/{received.code}/").content.decode()
+    assert "Cần bổ sung hồ sơ" in page and "Ảnh chân dung" in page
+    client.post(
+        f"/ho-so/{received.code}/giay-to/",
+        {
+            "kind": "anh-chan-dung",
+            "file": SimpleUploadedFile("a.pdf", pdf_file().read(), "application/pdf"),
+        },
+    )
+    client.post(f"/ho-so/{received.code}/bo-sung/")
+    received.refresh_from_db()
+    assert received.status == Status.RECEIVED

@@ -1,0 +1,103 @@
+"""A dossier goes submit → receive → assign → submit for approval → send back →
+submit again → approve → sign → return → rate, through the web pages only, each
+person in their own browser, officers signing in with their second factor."""
+
+import base64
+import re
+import time
+
+import pytest
+
+from .test_citizen_journey import PDF, _fill_the_form
+
+pytestmark = pytest.mark.e2e
+PROCEDURE = "2.000635"  # Cấp bản sao Trích lục hộ tịch — Sở Tư pháp, where the demo officers work
+
+
+def _totp(secret: str) -> str:
+    from django_otp.oath import totp
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return f"{totp(key, step=30, t0=0, digits=6):06d}"
+
+
+def _sign_in(browser, base, username, password, otp_secret=None):
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{base}/tai-khoan/dang-nhap/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    if otp_secret:
+        page.get_by_label("Mã xác thực 6 chữ số").fill(_totp(otp_secret))
+        page.get_by_role("button", name="Xác nhận").click()
+    return page
+
+
+def _act(page, base, code, label, **fields):
+    """Open the dossier's work page and take one action through its form (HTMX)."""
+    page.goto(f"{base}/lam-viec/ho-so/{code}/")
+    panel = page.locator("details", has=page.locator(f"summary:text-is('{label}')"))
+    panel.locator("summary").click()
+    for name, value in fields.items():
+        field = panel.locator(f"[name={name}]")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    panel.get_by_role("button", name=label).click()
+    page.wait_for_selector(".status-tag")
+    time.sleep(0.2)
+    return page.locator("#work").inner_text()
+
+
+def test_the_five_steps_through_the_pages(server, browser, tmp_path):
+    base, secrets_ = server
+    passwords, otp = secrets_["passwords"], secrets_["otp"]
+
+    citizen = _sign_in(browser, base, "congdan", passwords["congdan"])
+    citizen.goto(f"{base}/ho-so/moi/{PROCEDURE}/")
+    _fill_the_form(citizen)
+    citizen.get_by_role("button", name="Lưu và tiếp tục").click()
+    code = re.search(r"Mã hồ sơ: (\S+)", citizen.locator("main").inner_text()).group(1)
+    paper = tmp_path / "to-khai.pdf"
+    paper.write_bytes(PDF)
+    citizen.locator("#id_file").set_input_files(str(paper))
+    citizen.get_by_role("button", name="Tải lên").click()
+    citizen.get_by_role("button", name="Tiếp tục: kiểm tra và nộp").click()
+    citizen.get_by_role("button", name="Nộp hồ sơ").click()
+    assert "Đã nộp, chờ tiếp nhận" in citizen.locator("main").inner_text()
+
+    desk = _sign_in(browser, base, "motcua", passwords["motcua"], otp["motcua"])
+    desk.goto(f"{base}/lam-viec/ho-so/")
+    assert code in desk.locator("main").inner_text()
+    assert "Đã tiếp nhận" in _act(desk, base, code, "Tiếp nhận")
+    assert "Đang xử lý" in _act(desk, base, code, "Phân công xử lý", assignee="chuyenvien")
+
+    specialist = _sign_in(browser, base, "chuyenvien", passwords["chuyenvien"], otp["chuyenvien"])
+    assert "Chờ phê duyệt" in _act(
+        specialist, base, code, "Trình phê duyệt", note="Dự thảo bản sao"
+    )
+
+    leader = _sign_in(browser, base, "lanhdao", passwords["lanhdao"], otp["lanhdao"])
+    assert "Đang xử lý" in _act(
+        leader, base, code, "Trả lại để xử lý tiếp", note="Ghi rõ nơi đăng ký"
+    )
+    assert "Chờ phê duyệt" in _act(specialist, base, code, "Trình phê duyệt", note="Đã sửa")
+    assert "Đã phê duyệt" in _act(leader, base, code, "Phê duyệt")
+    assert "Có kết quả" in _act(leader, base, code, "Ký kết quả")
+
+    work = _act(desk, base, code, "Trả kết quả")
+    assert "Đã trả kết quả" in work
+    control = desk.get_by_role("region", name="Kiểm soát quá trình").inner_text()
+    assert control.count("Đúng hạn") >= 5  # every hand-over on the control slip, each on time
+
+    citizen.goto(f"{base}/ho-so/{code}/")
+    assert "Tải kết quả (PDF)" in citizen.locator("main").inner_text()
+    result = citizen.request.get(
+        base + citizen.get_by_role("button", name="Tải kết quả (PDF)").get_attribute("href")
+    )
+    assert result.body().startswith(b"%PDF")
+    citizen.get_by_label("5", exact=True).check()
+    citizen.get_by_role("button", name="Gửi đánh giá").click()
+    assert "Bạn đã đánh giá 5/5" in citizen.locator("main").inner_text()
