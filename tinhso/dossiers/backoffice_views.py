@@ -71,6 +71,9 @@ def queue(request):
         "page": page,
         "query": query.urlencode(),
         "counts": [(Status(k).label, k, v) for k, v in sorted(counts.items())],
+        "load": selectors.agency_load(request.user)
+        if authz.roles_of(request.user) & {Role.LEADER, Role.ADMINISTRATOR}
+        else None,
     }
     template = "dossiers/office/_queue_rows.html" if request.htmx else "dossiers/office/queue.html"
     return render(request, template, context)

@@ -161,6 +161,22 @@ def queue_counts(user) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
+def agency_load(user, today=None) -> list[dict]:
+    """For leaders: open steps per person at their agencies, and how many are late."""
+    from django.utils import timezone
+
+    from .models import DossierStep
+
+    today = today or timezone.localdate()
+    agencies = queue_agencies(user)
+    return list(
+        DossierStep.objects.filter(finished_at__isnull=True, agency__in=agencies)
+        .values("assignee__username", "assignee__full_name", "agency__short_name")
+        .annotate(open=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by("-late", "-open")
+    )
+
+
 def is_late(dossier: Dossier, today=None) -> bool:
     """Computed, never stored: past the due date (or the expected one) and still open."""
     from django.utils import timezone

@@ -286,3 +286,16 @@ def test_a_late_agency_apologises_with_a_new_date(clock, people, applicant, offi
     slip = after.slips.get(kind=SlipKind.APOLOGY)
     assert slip.data["old_due_date"] == "2025-04-26" and slip.data["reason"] == "Chờ xác minh"
     assert services.open_step(after).finished_on_time() is False  # still late
+
+
+def test_the_daily_reminder_tells_each_owner_once(clock, people, applicant, specialist):
+    from tinhso.dossiers.reminders import remind_due_steps
+    from tinhso.notifications.models import Notification
+
+    for _ in range(2):
+        _bring(applicant, people, Status.IN_PROGRESS)  # the specialist step: 4 working days
+    clock(2025, 4, 28)
+    assert remind_due_steps(today=datetime.date(2025, 4, 28)) == 1
+    note = Notification.objects.filter(user=specialist).latest("created_at")
+    assert "2 hồ sơ" in note.subject and "2 quá hạn" in note.subject
+    assert note.body.count("quá hạn") == 2

@@ -1,0 +1,49 @@
+"""The daily reminder: every officer holding a step that is due today, due tomorrow
+or already late hears about it once a day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.core import workdays
+from tinhso.notifications.services import notify
+
+from .models import DossierStep
+
+
+def remind_due_steps(*, today=None) -> int:
+    """Notify each assignee of their open steps due by the next working day; returns
+    how many people were told."""
+    today = today or timezone.localdate()
+    horizon = workdays.calendar().add_working_days(today, 1)
+    steps = (
+        DossierStep.objects.filter(
+            finished_at__isnull=True, assignee__isnull=False, due_date__lte=horizon
+        )
+        .select_related("dossier", "assignee")
+        .order_by("assignee_id", "due_date")
+    )
+    by_person: dict[int, list[DossierStep]] = defaultdict(list)
+    for step in steps:
+        by_person[step.assignee_id].append(step)
+    for items in by_person.values():
+        person = items[0].assignee
+        late = [s for s in items if s.due_date < today]
+        lines = [
+            f"{s.dossier.code} · {s.name} · {_('hạn')} {s.due_date:%d/%m/%Y}"
+            + (f" ({_('quá hạn')})" if s.due_date < today else "")
+            for s in items
+        ]
+        with transaction.atomic():
+            notify(
+                user=person,
+                subject=_("%(n)s hồ sơ đến hạn hoặc quá hạn (%(late)s quá hạn)")
+                % {"n": len(items), "late": len(late)},
+                body="\n".join(lines),
+                link="/lam-viec/ho-so/?mine=on",
+            )
+    return len(by_person)
