@@ -84,7 +84,7 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"]),
             models.Index(fields=["agency", "status", "due_date"]),
-            models.Index(fields=["desk", "status", "submitted_at"]),
+            models.Index(fields=["desk", "status", "due_date"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["status", "due_date"]),
         ]

@@ -110,7 +110,7 @@ def officer_queue(
     mine: bool = False,
     today=None,
 ) -> QuerySet[Dossier]:
-    """Dossiers at the officer's agencies (as desk or processing agency), never drafts,
+    """Dossiers waiting at the officer's agencies (as desk or processing agency),
     filtered and ordered by due date (the most urgent first)."""
     from django.utils import timezone
 
@@ -119,9 +119,9 @@ def officer_queue(
     from .workflow import OPEN_STATES
 
     agencies = queue_agencies(user)
-    qs = _base().filter(Q(agency__in=agencies) | Q(desk__in=agencies)).exclude(status=Status.DRAFT)
-    if status:
-        qs = qs.filter(status=status)
+    qs = _base().filter(Q(agency__in=agencies) | Q(desk__in=agencies))
+    # What is waiting: the open states, unless a finished state is asked for by name.
+    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATES)
     if procedure:
         qs = qs.filter(procedure__code=procedure)
     if unit:
@@ -135,7 +135,7 @@ def officer_queue(
         )
     if due:
         today = today or timezone.localdate()
-        qs = qs.filter(status__in=OPEN_STATES).exclude(status=Status.AWAITING_SUPPLEMENT)
+        qs = qs.exclude(status=Status.AWAITING_SUPPLEMENT)
         if due == "late":
             qs = qs.filter(
                 Q(due_date__lt=today) | Q(due_date__isnull=True, expected_date__lt=today)
