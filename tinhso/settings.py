@@ -202,6 +202,7 @@ DOSSIER_CODE_FORMAT = os.environ.get("DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m
 # Uploaded papers.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_SCANNER = os.environ.get("UPLOAD_SCANNER", "tinhso.core.uploads.NoScanner")
+RESULT_SIGNER = os.environ.get("RESULT_SIGNER", "tinhso.dossiers.results.UnsignedResult")
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
 
 # Background jobs: in-process unless a broker is configured (used by later modules).
