@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "tinhso.accounts",
     "tinhso.procedures",
     "tinhso.notifications",
+    "tinhso.documents",
+    "tinhso.signing",
     "tinhso.dossiers",
 ]
 
@@ -202,7 +204,10 @@ DOSSIER_CODE_FORMAT = os.environ.get("DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m
 # Uploaded papers.
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_SCANNER = os.environ.get("UPLOAD_SCANNER", "tinhso.core.uploads.NoScanner")
-RESULT_SIGNER = os.environ.get("RESULT_SIGNER", "tinhso.dossiers.results.UnsignedResult")
+RESULT_SIGNER = os.environ.get("RESULT_SIGNER", "tinhso.signing.services.PadesResultSigner")
+# Extra trust roots for verification (national CAs), PEM files in this directory.
+SIGNING_TRUST_ROOTS_DIR = os.environ.get("SIGNING_TRUST_ROOTS_DIR", "")
+VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
 
 # Background jobs: in-process unless a broker is configured (used by later modules).

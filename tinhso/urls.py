@@ -26,6 +26,8 @@ urlpatterns = [
     path("lam-viec/ho-so/", include("tinhso.dossiers.office_urls")),
     path("tra-cuu/", dossier_views.track, name="track"),
     path("thong-bao/", include("tinhso.notifications.urls")),
+    path("kho-giay-to/", include("tinhso.documents.urls")),
+    path("", include("tinhso.signing.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
 ]

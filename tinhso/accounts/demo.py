@@ -75,5 +75,9 @@ def create_demo_accounts() -> list[DemoAccount]:
             password=password,
         )
         device = services.create_confirmed_totp(user=user)
+        if role == Role.LEADER:
+            from tinhso.signing.services import issue_certificate
+
+            issue_certificate(actor=None, user=user)  # lanhdao signs results
         created.append(DemoAccount(username, role, password, device.config_url))
     return created

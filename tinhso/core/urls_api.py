@@ -4,6 +4,7 @@ from tinhso.accounts.api import router as accounts_router
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.geo.api import router as geo_router
 from tinhso.procedures.api import router as procedures_router
+from tinhso.signing.api import router as signing_router
 
 from .api import build_api
 
@@ -12,3 +13,4 @@ api.add_router("", accounts_router)
 api.add_router("", geo_router)
 api.add_router("", procedures_router)
 api.add_router("", dossiers_router)
+api.add_router("", signing_router)

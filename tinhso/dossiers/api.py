@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 
 from tinhso.accounts import authz
 from tinhso.core import uploads
-from tinhso.core.errors import NotFound, PermissionDenied
+from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.pagination import PageNumberPagination
 
 from . import pdf, selectors, services
@@ -64,6 +64,11 @@ class DocumentOut(Schema):
     size: int
     sha256: str
     uploaded_at: datetime.datetime
+    from_store: bool = False  # reused from the applicant's store (the verified original)
+
+    @staticmethod
+    def resolve_from_store(obj) -> bool:
+        return obj.stored_document_id is not None
 
 
 class DossierDetailOut(DossierOut):
@@ -133,10 +138,28 @@ def patch_dossier(request, code: str, payload: DossierPatch):
 
 
 @router.post("/dossiers/{code}/documents", response={201: DocumentOut}, summary="Đính kèm giấy tờ")
-def attach_document(request, code: str, kind: Form[str], file: File[UploadedFile]):
-    document = services.attach_document(
-        actor=request.user, dossier=_visible(request, code), kind=kind, upload=file
-    )
+def attach_document(
+    request,
+    code: str,
+    kind: Form[str],
+    file: File[UploadedFile] = None,
+    stored_document: Form[int] = None,
+):
+    """Upload a paper (`file`), or reuse one from the applicant's store (`stored_document`)."""
+    dossier = _visible(request, code)
+    if stored_document is not None:
+        document = services.attach_from_store(
+            actor=request.user, dossier=dossier, kind=kind, stored_document_id=stored_document
+        )
+    elif file is not None:
+        document = services.attach_document(
+            actor=request.user, dossier=dossier, kind=kind, upload=file
+        )
+    else:
+        raise ValidationFailed(
+            _("Gửi tệp (file) hoặc chọn giấy tờ trong kho (stored_document)."),
+            fields={"file": _("Thiếu tệp.")},
+        )
     return HttpStatus(201, document)
 
 

@@ -108,6 +108,14 @@ class DossierDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     replaced_at = models.DateTimeField(null=True, blank=True)  # kept for the edit history
+    # Reused from the applicant's store: the verified original, not a new upload.
+    stored_document = models.ForeignKey(
+        "documents.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -34,14 +34,18 @@ def remind_due_steps(*, today=None) -> int:
         person = items[0].assignee
         late = [s for s in items if s.due_date < today]
         lines = [
-            f"{s.dossier.code} · {s.name} · {_('hạn')} {s.due_date:%d/%m/%Y}"
-            + (f" ({_('quá hạn')})" if s.due_date < today else "")
+            (
+                _("%(code)s · %(step)s · hạn %(due)s (quá hạn)")
+                if s.due_date < today
+                else _("%(code)s · %(step)s · hạn %(due)s")
+            )
+            % {"code": s.dossier.code, "step": s.name, "due": s.due_date.strftime("%d/%m/%Y")}
             for s in items
         ]
         with transaction.atomic():
             notify(
                 user=person,
-                subject=_("%(n)s hồ sơ đến hạn hoặc quá hạn (%(late)s quá hạn)")
+                subject=_("Hồ sơ đến hạn hoặc quá hạn: %(n)s (%(late)s quá hạn)")
                 % {"n": len(items), "late": len(late)},
                 body="\n".join(lines),
                 link="/lam-viec/ho-so/?mine=on",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/thong-tin/", views.edit_form, name="edit_form"),
     path("<str:code>/giay-to/", views.papers, name="papers"),
+    path("<str:code>/giay-to/dung-lai/", views.reuse, name="reuse"),
     path("<str:code>/nop/", views.review, name="review"),
     path("<str:code>/rut/", views.withdraw, name="withdraw"),
     path("<str:code>/bien-nhan.pdf", views.receipt, name="receipt"),

@@ -140,7 +140,12 @@ def papers(request, code: str):
             messages.success(request, _("Đã nhận tệp."))
             return redirect("dossiers:papers", code=dossier.code)
     attached = {d.kind: d for d in services.current_documents(dossier)}
-    rows = [(d, attached.get(d.kind)) for d in definition.documents]
+    from tinhso.documents import selectors as store
+
+    rows = [
+        (d, attached.get(d.kind), store.reusable(request.user, kind=d.kind, accepts=d.accepts))
+        for d in definition.documents
+    ]
     return render(
         request,
         "dossiers/step_papers.html",
@@ -151,6 +156,25 @@ def papers(request, code: str):
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def reuse(request, code: str):
+    """Attach a paper from the applicant's store instead of uploading it."""
+    dossier = _own_draft(request, code)
+    try:
+        services.attach_from_store(
+            actor=request.user,
+            dossier=dossier,
+            kind=request.POST.get("kind", ""),
+            stored_document_id=int(request.POST.get("stored_document") or 0),
+        )
+    except (DomainError, ValueError) as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+    else:
+        messages.success(request, _("Đã dùng giấy tờ có sẵn trong kho của bạn."))
+    return redirect("dossiers:papers", code=dossier.code)
 
 
 @login_required

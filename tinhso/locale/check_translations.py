@@ -14,6 +14,7 @@ cannot be read or parsed. Uses only the standard library.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -135,25 +136,49 @@ def problems(entries: list[Entry]) -> list[tuple[Entry, str]]:
     return found
 
 
-def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or [DEFAULT_PO]
+def check(paths: list[Path]) -> tuple[int, list[tuple[object, str]]]:
+    """Check every file; return the exit status and the lines to print, in order."""
     status = 0
+    out: list[tuple[object, str]] = []
     for path in paths:
         try:
             entries = parse_po(path)
         except (OSError, UnicodeDecodeError, ParseError) as exc:
-            print(f"{path}: {exc}", file=sys.stderr)
+            out.append((sys.stderr, f"{path}: {exc}"))
             status = 2
             continue
         bad = problems(entries)
         total = sum(1 for e in entries if e.msgid and not e.obsolete)
         if bad:
-            print(f"{path}: {len(bad)} of {total} messages need attention:")
+            out.append((sys.stdout, f"{path}: {len(bad)} of {total} messages need attention:"))
             for e, reason in bad:
-                print(f"  line {e.line} [{reason}]: msgid {e.msgid!r}")
+                out.append((sys.stdout, f"  line {e.line} [{reason}]: msgid {e.msgid!r}"))
             status = max(status, 1)
         else:
-            print(f"{path}: all {total} messages translated, none fuzzy.")
+            out.append((sys.stdout, f"{path}: all {total} messages translated, none fuzzy."))
+    return status, out
+
+
+def main(argv: list[str]) -> int:
+    paths = [Path(a) for a in argv] or [DEFAULT_PO]
+    # Decide the status before printing, so that a reader that stops early
+    # (``| head``) does not change it.
+    status, out = check(paths)
+    closed: set[int] = set()
+    for stream, text in out:
+        if id(stream) in closed:
+            continue
+        try:
+            print(text, file=stream)
+            stream.flush()
+        except BrokenPipeError:
+            # The reader went away (e.g. ``| head``): stop writing there, quietly.
+            # Point the stream at devnull so that the interpreter's final flush
+            # does not report the broken pipe again.
+            closed.add(id(stream))
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
     return status
 
 

@@ -59,6 +59,8 @@ class DocumentDef(BaseModel):
     kind: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
     label: str = Field(min_length=1, max_length=300)
     required: bool = True
+    # Procedures whose signed result stands for this paper (reused from the store).
+    accepts: list[str] = []
 
 
 class StepDef(BaseModel):

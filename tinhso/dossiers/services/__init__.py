@@ -13,12 +13,13 @@ from .common import (
     profile_values,
     tracking_link,
 )
-from .filing import attach_document, create_dossier, update_draft
+from .filing import attach_document, attach_from_store, create_dossier, update_draft
 from .processing import open_step
 
 __all__ = [
     "allowed_actions",
     "attach_document",
+    "attach_from_store",
     "create_dossier",
     "current_documents",
     "definition_of",

@@ -25,6 +25,7 @@ from .common import (
     _next_code,
     _require_applicant,
     _route,
+    definition_of,
     missing_documents,
 )
 
@@ -104,10 +105,8 @@ def update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Dossier:
     return dossier
 
 
-@transaction.atomic
-def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocument:
-    """Check and store a paper. The file is on disk before the row that points at it
-    commits; if the transaction fails, the file is removed."""
+def _attachable(actor, dossier: Dossier, kind: str):
+    """The locked dossier and the paper definition, if this applicant may attach it now."""
     dossier = _locked(dossier)
     _require_applicant(actor, dossier)
     if dossier.status not in workflow.EDITABLE_STATES | {Status.AWAITING_SUPPLEMENT}:
@@ -115,14 +114,75 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
             _("Hồ sơ ở trạng thái này không nhận thêm giấy tờ."),
             code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
         )
-    definition = procedure_selectors.definition_of(dossier.procedure_version)
-    kinds = {d.kind: d for d in definition.documents}
+    kinds = {d.kind: d for d in definition_of(dossier).documents}
     if kind not in kinds:
         raise ValidationFailed(
             _("Thủ tục này không có loại giấy tờ %(kind)s.") % {"kind": kind},
             code=DossiersErrorCode.UNKNOWN_DOCUMENT_KIND,
             fields={"kind": _("Chọn một loại giấy tờ của thủ tục.")},
         )
+    return dossier, kinds[kind]
+
+
+@transaction.atomic
+def attach_from_store(
+    *, actor, dossier: Dossier, kind: str, stored_document_id: int
+) -> DossierDocument:
+    """Once-only: a paper the state already holds for this person (a signed result or
+    a paper accepted before) stands for a new upload."""
+    from tinhso.documents import selectors as store
+
+    dossier, paper = _attachable(actor, dossier, kind)
+    chosen = next(
+        (
+            d
+            for d in store.reusable(actor, kind=kind, accepts=paper.accepts)
+            if d.pk == stored_document_id
+        ),
+        None,
+    )
+    if chosen is None:
+        raise ValidationFailed(
+            _("Giấy tờ này không có trong kho của bạn hoặc không dùng được cho mục này."),
+            code=DossiersErrorCode.UNKNOWN_DOCUMENT_KIND,
+            fields={"stored_document": _("Chọn giấy tờ khác.")},
+        )
+    now = timezone.now()
+    DossierDocument.objects.filter(dossier=dossier, kind=kind, replaced_at__isnull=True).update(
+        replaced_at=now
+    )
+    document = DossierDocument.objects.create(
+        dossier=dossier,
+        kind=kind,
+        file_path=chosen.file_path,
+        display_name=chosen.title[:120],
+        content_type=chosen.content_type,
+        size=chosen.size,
+        sha256=chosen.sha256,
+        uploaded_by=actor,
+        stored_document=chosen,
+    )
+    _event(
+        dossier,
+        actor=actor,
+        action="attach",
+        before=dossier.status,
+        note=f"{paper.label}: {chosen.title} (kho giấy tờ)",
+    )
+    _audit(
+        dossier,
+        actor=actor,
+        action="document_reused",
+        after={"kind": kind, "stored_document": chosen.pk},
+    )
+    return document
+
+
+@transaction.atomic
+def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocument:
+    """Check and store a paper. The file is on disk before the row that points at it
+    commits; if the transaction fails, the file is removed."""
+    dossier, paper = _attachable(actor, dossier, kind)
     stored = uploads.store_upload(upload, folder=f"dossiers/{timezone.localdate():%Y/%m}")
     try:
         now = timezone.now()
@@ -144,7 +204,7 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
             actor=actor,
             action="attach",
             before=dossier.status,
-            note=f"{kinds[kind].label}: {stored.display_name}",
+            note=f"{paper.label}: {stored.display_name}",
         )
         _audit(
             dossier,

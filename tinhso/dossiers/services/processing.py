@@ -20,7 +20,7 @@ from tinhso.procedures.schema import StepDef
 from .. import workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind
-from .common import definition_of
+from .common import current_documents, definition_of
 
 GENERIC_STEPS = {
     workflow.OFFICER: StepDef(code="mot-cua", name="Bộ phận một cửa", role="one_stop_officer", days=1),
@@ -127,6 +127,7 @@ def receive(dossier: Dossier, *, actor, payload, now) -> dict:
     dossier.received_at = now
     dossier.due_date = cal.due_date(now, definition.processing_days, dossier.desk.cut_off_time)
     start_step(dossier, role=workflow.SPECIALIST, now=now)
+    _keep_accepted_papers(dossier, actor=actor, now=now)
     _slip(
         dossier,
         kind=SlipKind.RECEIPT,
@@ -135,6 +136,30 @@ def receive(dossier: Dossier, *, actor, payload, now) -> dict:
         due_date=dossier.due_date.isoformat(),
     )
     return {"due_date": dossier.due_date}
+
+
+def _keep_accepted_papers(dossier: Dossier, *, actor, now) -> None:
+    """The papers the officer accepted go to the applicant's store, for reuse."""
+    from tinhso.documents import services as store
+
+    labels = {d.kind: d.label for d in definition_of(dossier).documents}
+    for paper in current_documents(dossier):
+        if paper.stored_document_id:
+            continue
+        store.keep(
+            owner=dossier.applicant,
+            kind=paper.kind,
+            title=labels.get(paper.kind, paper.kind),
+            issuer=_("Nộp qua hồ sơ %(code)s, %(desk)s chấp nhận")
+            % {"code": dossier.code, "desk": dossier.desk.name},
+            source_reference=dossier.code,
+            file_path=paper.file_path,
+            content_type=paper.content_type,
+            size=paper.size,
+            sha256=paper.sha256,
+            issued_at=now,
+            digitally_signed=False,
+        )
 
 
 def request_supplement(dossier: Dossier, *, actor, payload, now) -> dict:
@@ -277,9 +302,35 @@ def sign(dossier: Dossier, *, actor, payload, now) -> dict:
     from ..results import issue_result
 
     number = issue_result(dossier, signer=actor, now=now)
+    _keep_result(dossier, now=now)
     close_step(dossier, actor=actor, outcome="sign", now=now)
     start_step(dossier, role=workflow.OFFICER, now=now)
     return {"result_number": number}
+
+
+def _keep_result(dossier: Dossier, *, now) -> None:
+    """Every signed result goes to the applicant's store."""
+    import hashlib
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tinhso.documents import services as store
+
+    content = (Path(settings.MEDIA_ROOT) / dossier.result_file).read_bytes()
+    store.keep(
+        owner=dossier.applicant,
+        kind=store.result_kind(dossier.procedure.code),
+        title=f"{dossier.procedure.result_type or dossier.procedure.name} ({dossier.result_number})",
+        issuer=dossier.agency.name,
+        source_reference=dossier.code,
+        file_path=dossier.result_file,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        issued_at=now,
+        digitally_signed=True,
+    )
 
 
 def return_result(dossier: Dossier, *, actor, payload, now) -> dict:

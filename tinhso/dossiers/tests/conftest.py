@@ -71,7 +71,11 @@ def specialist(make_staff):
 
 @pytest.fixture
 def leader(make_staff):
-    return make_staff(Role.LEADER, "SXD")
+    from tinhso.signing.services import issue_certificate
+
+    person = make_staff(Role.LEADER, "SXD")
+    issue_certificate(actor=None, user=person)
+    return person
 
 
 def act(actor, dossier, action, **payload):

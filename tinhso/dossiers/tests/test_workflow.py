@@ -297,5 +297,5 @@ def test_the_daily_reminder_tells_each_owner_once(clock, people, applicant, spec
     clock(2025, 4, 28)
     assert remind_due_steps(today=datetime.date(2025, 4, 28)) == 1
     note = Notification.objects.filter(user=specialist).latest("created_at")
-    assert "2 hồ sơ" in note.subject and "2 quá hạn" in note.subject
+    assert "quá hạn: 2 (2 quá hạn)" in note.subject
     assert note.body.count("quá hạn") == 2

@@ -39,6 +39,10 @@ class Command(BaseCommand):
             f"procedures: {catalogue['procedures']} "
             f"({catalogue['created']} new, {catalogue['changed']} with a new version)"
         )
+        from tinhso.signing.services import ensure_pki
+
+        if ensure_pki():
+            self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
         if demo:
             from tinhso.accounts.demo import create_demo_accounts
 
