@@ -4,7 +4,7 @@ person in their own browser, officers signing in with their second factor."""
 
 import base64
 import re
-import time
+import subprocess
 
 import pytest
 
@@ -45,9 +45,9 @@ def _act(page, base, code, label, **fields):
             field.select_option(value)
         else:
             field.fill(value)
-    panel.get_by_role("button", name=label).click()
-    page.wait_for_selector(".status-tag")
-    time.sleep(0.2)
+    with page.expect_response(lambda r: "/thao-tac/" in r.url):
+        panel.get_by_role("button", name=label).click()
+    page.wait_for_selector("#work")
     return page.locator("#work").inner_text()
 
 
@@ -101,3 +101,46 @@ def test_the_five_steps_through_the_pages(server, browser, tmp_path):
     citizen.get_by_label("5", exact=True).check()
     citizen.get_by_role("button", name="Gửi đánh giá").click()
     assert "Bạn đã đánh giá 5/5" in citizen.locator("main").inner_text()
+
+    # The result is a real PAdES signature: Poppler accepts it …
+    signed = tmp_path / "ket-qua.pdf"
+    signed.write_bytes(result.body())
+    pdfsig = subprocess.run(["pdfsig", str(signed)], capture_output=True, text=True, timeout=60)
+    assert "Signature is Valid" in pdfsig.stdout
+    # … anyone can check it, and a copy with one byte changed is caught.
+    visitor = browser.new_context(locale="vi-VN").new_page()
+    visitor.goto(f"{base}/xac-thuc/")
+    visitor.locator("#id_file").set_input_files(str(signed))
+    visitor.get_by_role("button", name="Kiểm tra", exact=True).click()
+    assert "Văn bản hợp lệ" in visitor.locator("main").inner_text()
+    changed = tmp_path / "ket-qua-sua.pdf"
+    data = bytearray(result.body())
+    data[len(data) // 3] ^= 0x01
+    changed.write_bytes(bytes(data))
+    visitor.locator("#id_file").set_input_files(str(changed))
+    visitor.get_by_role("button", name="Kiểm tra", exact=True).click()
+    assert "Văn bản đã bị thay đổi sau khi ký" in visitor.locator("main").inner_text()
+
+    # The citizen reuses the result in a second dossier instead of uploading it.
+    citizen.goto(f"{base}/kho-giay-to/")
+    assert "có chữ ký số" in citizen.locator("main").inner_text()
+    citizen.goto(
+        f"{base}/ho-so/moi/1.004884/"
+    )  # đăng ký lại khai sinh: needs the old birth certificate
+    _fill_the_form(citizen)
+    citizen.get_by_role("button", name="Lưu và tiếp tục").click()
+    row = citizen.locator("tr", has_text="Bản sao Giấy khai sinh cũ")
+    row.get_by_role("button", name="Dùng giấy tờ này").click()
+    assert (
+        "từ kho giấy tờ" in citizen.locator("tr", has_text="Bản sao Giấy khai sinh cũ").inner_text()
+    )
+
+    # An administrator revokes the leader's certificate: the same result now says so.
+    admin = _sign_in(browser, base, "quantri", passwords["quantri"], otp["quantri"])
+    admin.goto(f"{base}/quan-ly/chung-thu/")
+    admin.get_by_placeholder("Lý do thu hồi").first.fill("Lộ khóa bí mật")
+    admin.get_by_role("button", name="Thu hồi").first.click()
+    assert "Đã thu hồi" in admin.locator("main").inner_text()
+    visitor.locator("#id_file").set_input_files(str(signed))
+    visitor.get_by_role("button", name="Kiểm tra", exact=True).click()
+    assert "Chứng thư ký số đã bị thu hồi" in visitor.locator("main").inner_text()
