@@ -26,6 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from asn1crypto import keys as asn1_keys  # noqa: E402
+from asn1crypto import x509 as asn1_x509  # noqa: E402
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import serialization  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
 from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko_certvalidator.registry import SimpleCertificateStore  # noqa: E402
@@ -73,16 +77,27 @@ def main() -> None:
         os.sched_setaffinity(0, {cpu})
         print(f"pinned to CPU {cpu}")
     pdf = one_page_pdf()
-    pki = pades.make_pki(province_name="Quảng Ninh", crl_url="https://tinhso.example/pki/issuing.crl")
+    pki = pades.make_pki(
+        province_name="Quảng Ninh", crl_url="https://tinhso.example/pki/issuing.crl"
+    )
     key_pem, cert_pem = pades.issue_signer_certificate(
         pki, common_name="Lê Quang Huy", organisation="Sở Tư pháp tỉnh Quảng Ninh", email=""
     )
     crl = pades.make_crl(pki, revoked=[])
 
+    der = serialization.Encoding.DER
     signer = signers.SimpleSigner(
-        signing_cert=pades._asn1_cert(pades.x509.load_pem_x509_certificate(cert_pem)),
-        signing_key=pades._asn1_key(pades._load_key(key_pem)),
-        cert_registry=SimpleCertificateStore.from_certs([pades._asn1_cert(pki.issuing_cert)]),
+        signing_cert=asn1_x509.Certificate.load(
+            x509.load_pem_x509_certificate(cert_pem).public_bytes(der)
+        ),
+        signing_key=asn1_keys.PrivateKeyInfo.load(
+            serialization.load_pem_private_key(key_pem, None).private_bytes(
+                der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        ),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(pki.issuing_cert.public_bytes(der))]
+        ),
     )
     meta = signers.PdfSignatureMetadata(
         field_name="Signature1", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
@@ -124,7 +139,8 @@ def main() -> None:
     print()
     print(f"ratio b/a  = {b / a:.3f}   (our signature costs {a / b:.1f}x the baseline)")
     print(f"ratio b'/a = {c / a:.3f}")
-    print(f"sizes: baseline {len(baseline()):,} bytes, ours {len(ours()):,}, with CRL {len(signed):,}")
+    sizes = f"baseline {len(baseline()):,} bytes, ours {len(ours()):,}, with CRL {len(signed):,}"
+    print(f"sizes: {sizes}")
     print(f"verify: {v:.1f}/s")
 
 

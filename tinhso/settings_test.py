@@ -1,13 +1,17 @@
 """Settings for the test suite: the same settings, with fast password hashing and a
-var directory of its own."""
+var directory of its own for each run (removed at exit), so that parallel runs and
+earlier runs never share files, keys or uploads."""
 
+import atexit
 import os
-from pathlib import Path
+import shutil
+import tempfile
 
 os.environ["TINHSO_TESTING"] = "1"
-os.environ.setdefault(
-    "TINHSO_VAR_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test")
-)
+if not os.environ.get("TINHSO_VAR_DIR"):
+    _var = tempfile.mkdtemp(prefix="tinhso-test-")
+    os.environ["TINHSO_VAR_DIR"] = _var
+    atexit.register(shutil.rmtree, _var, True)
 
 from .settings import *  # noqa: E402,F403
 

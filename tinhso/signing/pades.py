@@ -284,25 +284,31 @@ class _LocalTimeStamper(DummyTimeStamper):
     CA so validators can build the TSA's chain."""
 
     def _sign_tst_info(self, tst_info_data, md_algorithm, dt):
-        private_key = serialization.load_der_private_key(self.tsa_key.dump(), password=None)
+        private_key = self._private_key()
         if not isinstance(private_key, ec.EllipticCurvePrivateKey):
             return super()._sign_tst_info(tst_info_data, md_algorithm, dt)
-        hash_cls = _HASHES[md_algorithm.lower()]
+        md_algorithm = md_algorithm.lower()
+        hash_cls = _HASHES[md_algorithm]
         digest = hashes.Hash(hash_cls())
         digest.update(tst_info_data)
         signed_attrs = cms.CMSAttributes(
             [
                 simple_cms_attribute("content_type", "tst_info"),
                 simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-                simple_cms_attribute(
-                    "signing_certificate_v2",
-                    as_signing_certificate_v2(self.tsa_cert, hash_algo=md_algorithm.lower()),
-                ),
+                cms.CMSAttribute.load(self._ess_attribute(md_algorithm)),
                 simple_cms_attribute("message_digest", digest.finalize()),
             ]
         )
         signature = private_key.sign(signed_attrs.dump(), ec.ECDSA(hash_cls()))
         return signature, signed_attrs
+
+    def _private_key(self):
+        if getattr(self, "_key", None) is None:
+            self._key = serialization.load_der_private_key(self.tsa_key.dump(), password=None)
+        return self._key
+
+    def _ess_attribute(self, md_algorithm: str) -> bytes:
+        return _ess_attribute(self.tsa_cert.dump(), md_algorithm)
 
     def _build_signed_data(self, tst_info_data, md_algorithm, signature, signed_attrs):
         signed_data = super()._build_signed_data(
@@ -313,6 +319,16 @@ class _LocalTimeStamper(DummyTimeStamper):
                 {"algorithm": f"{md_algorithm.lower()}_ecdsa"}
             )
         return signed_data
+
+
+@functools.lru_cache(maxsize=16)
+def _ess_attribute(tsa_cert_der: bytes, md_algorithm: str) -> bytes:
+    """The TSA's signing-certificate-v2 attribute, encoded once per certificate:
+    building it from asn1crypto values costs ~10 ms a token."""
+    return simple_cms_attribute(
+        "signing_certificate_v2",
+        as_signing_certificate_v2(asn1_x509.Certificate.load(tsa_cert_der), hash_algo=md_algorithm),
+    ).dump()
 
 
 _HASHES = {
@@ -343,10 +359,13 @@ def sign_pdf(
       the issuing CA's embedded, a signature timestamp from the PKI's TSA (in
       process, no network).
     * A visible stamp of 75 x 30 mm at the bottom right of the last page: a QR code
-      of ``qr_url`` (which is also a link) and ``stamp_lines``, wrapped to fit, in
-      the TrueType font at ``font_path`` (embedded as a subset, so Vietnamese
-      renders). Without a font the lines fall back to Courier with the diacritics
+      of ``qr_url`` and ``stamp_lines``, wrapped to fit (and shrunk if there are too
+      many), in the TrueType font at ``font_path``, embedded as a subset so
+      Vietnamese renders (the first signature in a process spends ~0.5 s preparing
+      the font). Without a font the lines fall back to Courier with the diacritics
       removed. A stamp that would cover an earlier signature's is moved up above it.
+      The QR code is not a clickable link: a link annotation added by a later
+      signature would count as a change to the earlier ones.
     * ``embed_crl``: the issuing CA's current CRL (DER). The signer's and the TSA's
       certificates are then checked against it before signing (a revoked signer is
       a ``pyhanko.sign.general.SigningError``) and the CRL and the chain are put in
@@ -481,7 +500,7 @@ class _StampFont:
         options.layout_features = ["*"]
         options.name_IDs = ["*"]
         options.notdef_outline = True
-        options.drop_tables += ["FFTM"]
+        options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF"]
         subsetter = subset.Subsetter(options=options)
         subsetter.populate(unicodes=[u for lo, hi in _STAMP_REPERTOIRE for u in range(lo, hi + 1)])
         subsetter.subset(font)
@@ -651,20 +670,29 @@ def _stamp_box(writer) -> tuple[int, int, int, int]:
 
 
 def _signature_rects(page) -> list[tuple[float, float, float, float]]:
-    rects = []
+    """Rectangles of the page's visible signature widgets."""
     try:
-        annots = page.get("/Annots") or []
-        for ref in annots.get_object():
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else []
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return []
+    rects = []
+    for ref in annots:
+        try:
             annot = ref.get_object()
-            field_type = annot.get("/FT") or annot.get("/Parent", {}).get_object().get("/FT")
+            field_type = annot.get("/FT")
+            if field_type is None and "/Parent" in annot:
+                field_type = annot["/Parent"].get_object().get("/FT")
             if field_type != "/Sig" or "/Rect" not in annot:
                 continue
             r = [float(v) for v in annot["/Rect"]]
-            rect = (min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3]))
-            if rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
-                rects.append(rect)
-    except (AttributeError, KeyError, TypeError, ValueError):
-        pass
+        except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+            continue
+        if len(r) != 4:
+            continue
+        rect = (min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3]))
+        if rect[2] - rect[0] > 1 and rect[3] - rect[1] > 1:
+            rects.append(rect)
     return rects
 
 
