@@ -112,3 +112,19 @@ def bearer_client(user) -> Client:
 @pytest.fixture
 def api_as():
     return bearer_client
+
+
+@pytest.fixture
+def second_factor_client(client):
+    """`client` signed in as an officer who passed the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    def sign_in(user):
+        device = accounts.create_confirmed_totp(user=user)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return sign_in

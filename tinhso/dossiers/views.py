@@ -224,10 +224,12 @@ def my_dossiers(request):
     page = Paginator(
         selectors.my_dossiers(request.user, status=status, q=request.GET.get("q", "")[:40]), 20
     ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "dossiers/my_dossiers.html",
-        {"page": page, "statuses": Status.choices, "status": status},
+        {"page": page, "statuses": Status.choices, "status": status, "query": query.urlencode()},
     )
 
 

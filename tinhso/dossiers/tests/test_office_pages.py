@@ -1,23 +1,14 @@
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
 
-from tinhso.accounts import services as accounts
 from tinhso.dossiers.models import Status
 
 pytestmark = pytest.mark.django_db
 
 
-def _signed_in(client, user):
-    device = accounts.create_confirmed_totp(user=user)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def test_an_officer_receives_from_the_queue_with_htmx(client, officer, submitted):
-    c = _signed_in(client, officer)
+def test_an_officer_receives_from_the_queue_with_htmx(
+    client, second_factor_client, officer, submitted
+):
+    c = second_factor_client(officer)
     queue = c.get("/lam-viec/ho-so/").content.decode()
     assert submitted.code in queue
     page = c.get(f"/lam-viec/ho-so/{submitted.code}/").content.decode()
@@ -32,8 +23,10 @@ def test_an_officer_receives_from_the_queue_with_htmx(client, officer, submitted
     assert submitted.status == Status.RECEIVED
 
 
-def test_a_refusal_without_a_reason_is_explained_in_place(client, officer, submitted):
-    c = _signed_in(client, officer)
+def test_a_refusal_without_a_reason_is_explained_in_place(
+    client, second_factor_client, officer, submitted
+):
+    c = second_factor_client(officer)
     response = c.post(
         f"/lam-viec/ho-so/{submitted.code}/thao-tac/refuse/", {"note": ""}, HTTP_HX_REQUEST="true"
     )
@@ -43,17 +36,19 @@ def test_a_refusal_without_a_reason_is_explained_in_place(client, officer, submi
     assert submitted.status == Status.SUBMITTED
 
 
-def test_officers_need_the_second_factor(client, officer, submitted):
+def test_officers_need_the_second_factor(client, second_factor_client, officer, submitted):
     client.force_login(officer)
     assert client.get("/lam-viec/ho-so/")["Location"].endswith("/tai-khoan/xac-thuc-hai-lop/")
 
 
-def test_citizens_have_no_office(client, applicant):
+def test_citizens_have_no_office(client, second_factor_client, applicant):
     client.force_login(applicant)
     assert client.get("/lam-viec/ho-so/").status_code == 403
 
 
-def test_the_citizen_supplements_and_rates_through_the_pages(client, applicant, officer, received):
+def test_the_citizen_supplements_and_rates_through_the_pages(
+    client, second_factor_client, applicant, officer, received
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from .conftest import act, pdf_file
