@@ -99,6 +99,39 @@ def queue_agencies(user) -> list:
     return list(Agency.objects.filter(condition))
 
 
+# What waits at a one-stop desk, and what waits at the processing agency.
+DESK_WAITING = ("submitted", "awaiting_supplement", "result_ready")
+AGENCY_WAITING = ("received", "in_progress", "awaiting_supplement", "awaiting_approval", "approved")
+DESK_ROLES = {"one_stop_officer"}
+
+
+def _scope(user, *, status: str | None) -> Q:
+    """Where this officer looks: at their desks for the one-stop roles, at their
+    agencies for the others; only what waits there unless a status is named.
+    (One branch per kind of role keeps each served by its own index.)"""
+    desks: list = []
+    works: list = []
+    if getattr(user, "is_superuser", False):
+        everything = queue_agencies(user)
+        desks, works = everything, everything
+    else:
+        from tinhso.accounts.models import Agency
+
+        for a in authz.assignments(user):
+            if not a.agency_id or a.role not in STAFF_ROLES:
+                continue
+            below = list(Agency.objects.filter(path__startswith=a.agency.path))
+            (desks if a.role in DESK_ROLES else works).extend(below)
+            if a.role in {"administrator", "monitoring"}:
+                desks.extend(below)
+    condition = Q(pk__in=[])
+    if desks:
+        condition |= Q(desk__in=desks, status__in=[status] if status else DESK_WAITING)
+    if works:
+        condition |= Q(agency__in=works, status__in=[status] if status else AGENCY_WAITING)
+    return condition
+
+
 def officer_queue(
     user,
     *,
@@ -110,18 +143,13 @@ def officer_queue(
     mine: bool = False,
     today=None,
 ) -> QuerySet[Dossier]:
-    """Dossiers waiting at the officer's agencies (as desk or processing agency),
-    filtered and ordered by due date (the most urgent first)."""
+    """Dossiers waiting for the officer (see `_scope`), filtered and ordered by due
+    date (the most urgent first)."""
     from django.utils import timezone
 
     from tinhso.core import workdays
 
-    from .workflow import OPEN_STATES
-
-    agencies = queue_agencies(user)
-    qs = _base().filter(Q(agency__in=agencies) | Q(desk__in=agencies))
-    # What is waiting: the open states, unless a finished state is asked for by name.
-    qs = qs.filter(status=status) if status else qs.filter(status__in=OPEN_STATES)
+    qs = _base().filter(_scope(user, status=status))
     if procedure:
         qs = qs.filter(procedure__code=procedure)
     if unit:
@@ -150,13 +178,9 @@ def officer_queue(
 
 
 def queue_counts(user) -> dict[str, int]:
-    """How many dossiers in each state at the officer's agencies (one query)."""
-    agencies = queue_agencies(user)
+    """How many dossiers wait for the officer, by state (one query)."""
     rows = (
-        Dossier.objects.filter(Q(agency__in=agencies) | Q(desk__in=agencies))
-        .exclude(status=Status.DRAFT)
-        .values("status")
-        .annotate(n=Count("pk"))
+        Dossier.objects.filter(_scope(user, status=None)).values("status").annotate(n=Count("pk"))
     )
     return {row["status"]: row["n"] for row in rows}
 
