@@ -17,3 +17,6 @@ from .settings import *  # noqa: E402,F403
 
 # The test client speaks plain http; the production redirect is checked by `check --deploy`.
 SECURE_SSL_REDIRECT = False
+
+# Background jobs run at once, after commit, in the test's own thread.
+JOBS_EAGER = True

@@ -288,6 +288,36 @@ def control_slip(request, code: str):
     return response
 
 
+class SignBatchIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    codes: list[str] = Field(min_length=1, max_length=500)
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    state: str
+    total: int
+    done: int
+    failed: int
+    log: list[str]
+
+
+@router.post("/sign-batches", response={202: JobOut}, summary="Ký hàng loạt (chạy nền)")
+def sign_batch(request, payload: SignBatchIn):
+    return HttpStatus(202, services.sign_in_bulk(actor=request.user, codes=payload.codes))
+
+
+@router.get("/jobs/{job_id}", response=JobOut, summary="Tiến độ công việc nền")
+def job(request, job_id: int):
+    from tinhso.core.models import Job
+
+    found = Job.objects.filter(pk=job_id, created_by=request.user).first()
+    if found is None:
+        raise NotFound(_("Không có công việc này."), code=DossiersErrorCode.UNKNOWN_DOCUMENT)
+    return found
+
+
 class TrackingOut(Schema):
     code: str
     procedure: str

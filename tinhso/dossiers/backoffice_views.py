@@ -197,3 +197,32 @@ def act(request, code: str, action: str):
     if error is not None:
         messages.error(request, str(error.message))
     return redirect("office:work", code=code)
+
+
+@login_required
+def bulk_sign(request):
+    """A leader signs many approved results at once, as a background job."""
+    refused = _officer_or_redirect(request)
+    if refused:
+        return refused
+    if request.method == "POST":
+        try:
+            job = services.sign_in_bulk(actor=request.user, codes=request.POST.getlist("codes"))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            return redirect("office:job", pk=job.pk)
+    approved = selectors.officer_queue(request.user, status=Status.APPROVED)[:500]
+    ready = [d for d in approved if services.may(request.user, workflow.TRANSITIONS["sign"], d)]
+    return render(request, "dossiers/office/bulk_sign.html", {"dossiers": ready})
+
+
+@login_required
+def job_progress(request, pk: int):
+    from tinhso.core.models import Job
+
+    job = Job.objects.filter(pk=pk, created_by=request.user).first()
+    if job is None:
+        raise Http404(pk)
+    template = "dossiers/office/_job.html" if request.htmx else "dossiers/office/job.html"
+    return render(request, template, {"job": job})

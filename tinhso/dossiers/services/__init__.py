@@ -4,7 +4,7 @@ the one door through which a dossier's status changes (`take_action`)."""
 from tinhso.accounts.identity import mask_id
 
 from .. import workflow
-from .actions import allowed_actions, may, take_action
+from .actions import allowed_actions, may, sign_in_bulk, take_action
 from .common import (
     current_documents,
     definition_of,
@@ -28,6 +28,7 @@ __all__ = [
     "missing_documents",
     "open_step",
     "prefilled_fields",
+    "sign_in_bulk",
     "profile_values",
     "take_action",
     "tracking_link",

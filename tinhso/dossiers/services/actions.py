@@ -129,3 +129,27 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
             link=f"/lam-viec/ho-so/{dossier.code}/",
         )
     return dossier
+
+
+MAX_BULK = 500
+
+
+@transaction.atomic
+def sign_in_bulk(*, actor, codes: list[str]):
+    """Queue the signing of many approved results as one background job (a leader's
+    act; each dossier is still checked, one by one, when the job signs it)."""
+    from tinhso.accounts.models import Role
+    from tinhso.core import jobs
+    from tinhso.core.errors import ValidationFailed
+
+    if not authz.has_role(actor, Role.LEADER) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Chỉ lãnh đạo mới ký kết quả."), code=DossiersErrorCode.NOT_YOURS)
+    unique = list(dict.fromkeys(c.strip() for c in codes if isinstance(c, str) and c.strip()))
+    if not unique or len(unique) > MAX_BULK:
+        raise ValidationFailed(
+            _("Chọn từ 1 đến %(n)s hồ sơ để ký.") % {"n": MAX_BULK},
+            fields={"codes": _("Danh sách hồ sơ không hợp lệ.")},
+        )
+    return jobs.enqueue(
+        kind="dossiers.sign", actor=actor, params={"codes": unique}, total=len(unique)
+    )

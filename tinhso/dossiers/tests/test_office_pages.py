@@ -67,3 +67,17 @@ def test_the_citizen_supplements_and_rates_through_the_pages(
     client.post(f"/ho-so/{received.code}/bo-sung/")
     received.refresh_from_db()
     assert received.status == Status.RECEIVED
+
+
+def test_bulk_signing_page_shows_progress(
+    client, second_factor_client, leader, approved, django_capture_on_commit_callbacks
+):
+    c = second_factor_client(leader)
+    page = c.get("/lam-viec/ho-so/ky-hang-loat/").content.decode()
+    assert approved.code in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post("/lam-viec/ho-so/ky-hang-loat/", {"codes": [approved.code]})
+    progress = c.get(response["Location"]).content.decode()
+    assert "Xong" in progress and "1 xong, 0 lỗi / 1" in progress
+    approved.refresh_from_db()
+    assert approved.status == Status.RESULT_READY

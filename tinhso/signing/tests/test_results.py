@@ -114,3 +114,68 @@ def test_the_crl_is_published_at_a_stable_url(client):
 def test_pki_keys_are_private(result_ready):
     for name in signing.PKI_FILES:
         assert oct((signing.pki_dir() / name).stat().st_mode)[-3:] == "600"
+
+
+def test_a_leader_signs_many_results_as_a_background_job(
+    api_as, applicant, leader, people_in_bulk, django_capture_on_commit_callbacks
+):
+    codes = people_in_bulk(3)
+    api = api_as(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/sign-batches",
+            __import__("json").dumps({"codes": [*codes, "KHONG-CO-0001"]}),
+            content_type="application/json",
+        )
+    assert response.status_code == 202
+    job = api.get(f"/api/v1/jobs/{response.json()['id']}").json()
+    assert (job["state"], job["done"], job["failed"]) == ("done", 3, 1)
+    assert "KHONG-CO-0001" in job["log"][0]
+    from tinhso.dossiers.models import Dossier
+
+    assert set(Dossier.objects.filter(code__in=codes).values_list("status", flat=True)) == {
+        "result_ready"
+    }
+    # running the same job again changes nothing (idempotent per dossier)
+    from tinhso.core import jobs
+
+    again = jobs.run(job["id"])
+    assert again.done >= 3
+
+
+def test_only_leaders_sign_in_bulk(api_as, specialist):
+    response = api_as(specialist).post(
+        "/api/v1/sign-batches", '{"codes": ["X"]}', content_type="application/json"
+    )
+    assert response.status_code == 403
+
+
+@pytest.fixture
+def people_in_bulk(applicant, officer, specialist, leader):
+    def make(n):
+        codes = []
+        for _ in range(n):
+            d = services.create_dossier(
+                actor=applicant,
+                procedure_code="9.000001",
+                data={"hang_gplx": "B", "so_gplx_cu": "X1", "cam_ket": True},
+            )
+            for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
+                services.attach_document(
+                    actor=applicant,
+                    dossier=d,
+                    kind=kind,
+                    upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+                )
+            for who, action, extra in [
+                (applicant, "submit", {}),
+                (officer, "receive", {}),
+                (officer, "assign", {"assignee": specialist.username}),
+                (specialist, "submit_for_approval", {}),
+                (leader, "approve", {}),
+            ]:
+                act(who, d, action, **extra)
+            codes.append(d.code)
+        return codes
+
+    return make
