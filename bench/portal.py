@@ -89,8 +89,13 @@ def bench_search() -> None:
             out.append(time.perf_counter() - start)
         return out
 
-    report("baseline: name__icontains (no fold)", timed(lambda q: list(Procedure.objects.filter(name__icontains=q)[:20])))
-    report("selector: folded + typo-tolerant", timed(lambda q: list(selectors.procedures(q=q))[:20]))
+    report(
+        "baseline: name__icontains (no fold)",
+        timed(lambda q: list(Procedure.objects.filter(name__icontains=q)[:20])),
+    )
+    report(
+        "selector: folded + typo-tolerant", timed(lambda q: list(selectors.procedures(q=q))[:20])
+    )
     client = Client()
     report("GET /api/v1/procedures?q=", timed(lambda q: client.get("/api/v1/procedures", {"q": q})))
     report("GET /thu-tuc/?q= (HTMX page)", timed(lambda q: client.get("/thu-tuc/", {"q": q}, HTTP_HX_REQUEST="true")))  # fmt: skip
@@ -115,7 +120,8 @@ def bench_submission() -> None:
     from tinhso.procedures.services import DATA_FILE
 
     licence = next(
-        p for p in json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
+        p
+        for p in json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
         if p["code"] == "3.000347"
     )
     data = {}
@@ -147,7 +153,9 @@ def bench_submission() -> None:
             r = api.post(f"/api/v1/dossiers/{code}/documents", {"kind": kind, "file": f})
             assert r.status_code == 201, r.content
         t2 = time.perf_counter()
-        r = api.post(f"/api/v1/dossiers/{code}/actions/submit", "{}", content_type="application/json")
+        r = api.post(
+            f"/api/v1/dossiers/{code}/actions/submit", "{}", content_type="application/json"
+        )
         assert r.status_code == 200, r.content
         t3 = time.perf_counter()
         create.append(t1 - t0)
