@@ -269,5 +269,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # We embed the CRL we publish ourselves and never fetch: pyHanko warns each time.
+        "pyhanko.sign.signers.pdf_signer": {"level": "ERROR"},
+    },
 }
