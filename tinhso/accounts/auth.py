@@ -6,7 +6,7 @@ import hashlib
 from datetime import timedelta
 
 from django.utils import timezone
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from .models import ApiToken
 
@@ -47,3 +47,18 @@ def is_strongly_authenticated(request) -> bool:
         return True
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and user.is_verified())
+
+
+class SecondFactorSessionAuth(SessionAuth):
+    """The pages' session, for the API: officers only once they passed the second
+    factor (a token, issued by an administrator, counts as strong on its own)."""
+
+    def authenticate(self, request, key):
+        from . import authz
+
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        if authz.needs_second_factor(user) and not user.is_verified():
+            return None
+        return user

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.security import django_auth
 
-from tinhso.accounts.auth import BearerTokenAuth
+from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
 
 from .error_codes import CoreErrorCode
 from .errors import DomainError, domain_error_response, problem_response
@@ -100,7 +99,7 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
         openapi_url="/openapi.json",
         docs_url="/docs",
-        auth=[BearerTokenAuth(), django_auth],
+        auth=[BearerTokenAuth(), SecondFactorSessionAuth()],
         parser=StrictJSONParser(),
     )
 

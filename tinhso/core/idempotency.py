@@ -31,10 +31,15 @@ def ttl() -> timedelta:
     return timedelta(hours=getattr(settings, "IDEMPOTENCY_TTL_HOURS", 24))
 
 
-def _scope(request) -> str:
+def _scope(request) -> str | None:
+    """Whose key this is: the person a valid token or session names, else the address.
+    An invalid token gets no idempotency at all (the view will answer 401)."""
+    from tinhso.accounts.auth import user_for_token
+
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        return "t:" + hashlib.sha256(auth[7:].strip().encode()).hexdigest()[:40]
+        user = user_for_token(auth[7:].strip())
+        return f"u:{user.pk}" if user is not None else None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"u:{user.pk}"
@@ -93,6 +98,8 @@ class IdempotencyMiddleware:
                 instance=request.path,
             )
         scope = _scope(request)
+        if scope is None:
+            return self.get_response(request)
         with transaction.atomic():
             record = self._claim(scope, key, fingerprint)
             if isinstance(record, HttpResponse):

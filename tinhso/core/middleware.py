@@ -8,12 +8,13 @@ from . import context
 
 
 def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For only when we are told a proxy sets it."""
+    """The client's address; X-Forwarded-For only when we are told a proxy sets it,
+    and then the entry our proxy appended (the last), never one the client wrote."""
     candidate = request.META.get("REMOTE_ADDR")
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            candidate = forwarded.split(",")[0].strip()
+            candidate = forwarded.split(",")[-1].strip()
     try:
         return str(ipaddress.ip_address(candidate)) if candidate else None
     except ValueError:

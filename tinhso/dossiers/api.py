@@ -180,8 +180,16 @@ def download_document(request, code: str, document_id: int):
 
 
 class ActionIn(Schema):
-    model_config = ConfigDict(extra="allow")
+    """Every action takes `note`; the others belong to one action each (CONTRACT.md)."""
+
+    model_config = ConfigDict(extra="forbid")
     note: str = Field("", max_length=2000)
+    items: list[str] | None = Field(None, max_length=50)  # request_supplement
+    assignee: str | None = Field(None, max_length=150)  # assign
+    agency: str | None = Field(None, max_length=40)  # forward
+    new_due_date: datetime.date | None = None  # apologize
+    rating: int | None = Field(None, ge=1, le=5)  # rate
+    comment: str | None = Field(None, max_length=2000)  # rate
 
 
 @router.post(
@@ -190,13 +198,13 @@ class ActionIn(Schema):
     summary="Một bước xử lý hồ sơ",
 )
 def act(request, code: str, action: str, payload: ActionIn | None = None):
-    services.take_action(
+    # The dossier as the action left it (a forward may take it out of this officer's sight).
+    return services.take_action(
         actor=request.user,
         code=code,
         action=action,
-        payload=payload.model_dump() if payload else {},
+        payload=payload.model_dump(exclude_none=True) if payload else {},
     )
-    return _visible(request, code)
 
 
 @router.get("/dossiers/{code}/receipt.pdf", summary="Giấy xác nhận nộp hồ sơ")
@@ -338,9 +346,22 @@ class TrackingQuery(Schema):
 @router.get("/tracking", response=TrackingOut, auth=None, summary="Tra cứu hồ sơ công khai")
 def track(request, query: Query[TrackingQuery]):
     """By dossier code and the last 4 digits of the applicant's phone or ID number."""
+    from tinhso.core.middleware import client_ip
+
     from .models import Status
 
-    dossier = selectors.tracked_dossier(query.code, query.last4)
+    try:
+        dossier = selectors.tracked_dossier(
+            query.code, query.last4, client=client_ip(request) or "-"
+        )
+    except selectors.TooManyAttempts:
+        from tinhso.core.errors import DomainError
+
+        raise DomainError(
+            _("Tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."),
+            code="too_many_attempts",
+            status=429,
+        ) from None
     if dossier is None:
         raise NotFound(
             _("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập."),

@@ -179,6 +179,8 @@ def act(request, code: str, action: str):
     except DomainError as exc:
         error = exc
     dossier = selectors.dossier_for(request.user, code)
+    if dossier is None and error is not None:
+        raise Http404(code)
     if dossier is None:  # forwarded out of this officer's reach
         messages.success(request, _("Đã chuyển hồ sơ %(code)s.") % {"code": code})
         if request.htmx:

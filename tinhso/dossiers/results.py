@@ -63,16 +63,19 @@ def _next_number(dossier: Dossier, year: int) -> str:
 
 def verification_link(dossier: Dossier) -> str:
     """What the QR code on an issued paper carries (Circular 01/2023/TT-VPCP): the
-    dossier code, the procedure code, the applicant's identifier, the document name."""
+    dossier code, the procedure code and the document name, and the applicant's
+    identifier masked (its last digits are the tracking page's secret)."""
+    from tinhso.accounts.identity import mask_id
+
     query = urlencode(
         {
-            "ma_ho_so": dossier.code,
+            "ma": dossier.code,
             "ma_tthc": dossier.procedure.code,
-            "dinh_danh": dossier.applicant_identifier[-4:],
+            "dinh_danh": mask_id(dossier.applicant_identifier)[:4],
             "ten": dossier.procedure.result_type or dossier.procedure.name,
         }
     )
-    return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}&{query}"
+    return f"{settings.PUBLIC_BASE_URL}/xac-thuc/?{query}"
 
 
 def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:

@@ -29,6 +29,8 @@ def can_see(user, dossier: Dossier) -> bool:
         return False
     if dossier.applicant_id == user.pk:
         return True
+    if dossier.status == Status.DRAFT:  # a draft is the applicant's alone
+        return False
     return authz.has_role(user, STAFF_ROLES, agency=dossier.agency) or authz.has_role(
         user, STAFF_ROLES, agency=dossier.desk
     )
@@ -65,8 +67,22 @@ def _last4_matches(dossier: Dossier, last4: str) -> bool:
     )
 
 
-def tracked_dossier(code: str, last4: str) -> Dossier | None:
-    """Public tracking: the code and the last 4 digits of the phone or ID number."""
+TRACKING_FAILURES_PER_HOUR = 20
+
+
+class TooManyAttempts(Exception):
+    pass
+
+
+def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | None:
+    """Public tracking: the code and the last 4 digits of the phone or ID number.
+    Wrong guesses are limited per address and per code (4 digits are few)."""
+    from tinhso.core import throttle
+
+    code_key = (code or "").strip().upper()[:40]
+    keys = (f"track-ip:{client}", f"track-code:{code_key}")
+    if any(throttle.exceeded(k, limit=TRACKING_FAILURES_PER_HOUR) for k in keys):
+        raise TooManyAttempts(code_key)
     dossier = (
         _base()
         .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")))
@@ -75,6 +91,8 @@ def tracked_dossier(code: str, last4: str) -> Dossier | None:
         .first()
     )
     if dossier is None or not _last4_matches(dossier, last4):
+        for key in keys:
+            throttle.allow(key, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
         return None
     return dossier
 
@@ -209,6 +227,8 @@ def is_late(dossier: Dossier, today=None) -> bool:
 
     today = today or timezone.localdate()
     due = dossier.due_date or dossier.expected_date
+    if dossier.status == Status.AWAITING_SUPPLEMENT:  # the clock stands still
+        return False
     return dossier.status in OPEN_STATES and due is not None and due < today
 
 

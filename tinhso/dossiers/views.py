@@ -317,7 +317,15 @@ def track(request):
     form = TrackingForm(request.GET if "so" in request.GET else None, initial=request.GET)
     dossier = None
     if form.is_bound and form.is_valid():
-        dossier = selectors.tracked_dossier(form.cleaned_data["ma"], form.cleaned_data["so"])
+        from tinhso.core.middleware import client_ip
+
+        try:
+            dossier = selectors.tracked_dossier(
+                form.cleaned_data["ma"], form.cleaned_data["so"], client=client_ip(request) or "-"
+            )
+        except selectors.TooManyAttempts:
+            form.add_error(None, _("Tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."))
+            return render(request, "dossiers/track.html", {"form": form}, status=429)
         if dossier is None:
             form.add_error(None, _("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập."))
     return render(

@@ -122,7 +122,7 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "apologize",
             [(OFFICER, DESK), (SPECIALIST, AGENCY), (LEADER, AGENCY)],
-            OPEN_STATES,
+            OPEN_STATES - {Status.AWAITING_SUPPLEMENT},  # a stopped clock is not late
             None,
             _("Xin lỗi, hẹn lại ngày trả"),
         ),

@@ -71,7 +71,11 @@ def certificates(request):
         return render(request, "403.html", status=403)
     if not request.user.is_verified():
         return redirect("accounts:otp_setup")
-    rows = SigningCertificate.objects.select_related("user", "revoked_by")[:200]
+    rows = [
+        c
+        for c in SigningCertificate.objects.select_related("user", "revoked_by")[:500]
+        if authz.has_role(request.user, Role.ADMINISTRATOR, agency=authz.primary_agency(c.user))
+    ]
     return render(request, "signing/certificates.html", {"certificates": rows})
 
 

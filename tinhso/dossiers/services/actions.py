@@ -37,6 +37,10 @@ def may(actor, rule: workflow.Transition, dossier: Dossier) -> bool:
             if actor.pk == dossier.applicant_id:
                 return True
             continue
+        if actor.pk == dossier.applicant_id:
+            continue  # no officer processes their own dossier
+        if rule.action == "sign" and not _holds_certificate(actor):
+            continue
         agency = dossier.desk if where == workflow.DESK else dossier.agency
         if not authz.has_role(actor, role, agency=agency):
             continue
@@ -51,6 +55,13 @@ def may(actor, rule: workflow.Transition, dossier: Dossier) -> bool:
             continue
         return True
     return False
+
+
+def _holds_certificate(actor) -> bool:
+    """Signing needs a valid signing certificate, not only the leader's role."""
+    from tinhso.signing.services import active_certificate
+
+    return active_certificate(actor) is not None
 
 
 def allowed_actions(actor, dossier: Dossier) -> list[workflow.Transition]:
@@ -89,6 +100,7 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
     payload = payload or {}
     note = str(payload.get("note") or "").strip()[:2000]
     before = dossier.status
+    agency_before = dossier.agency.code
     now = timezone.now()
     details = HANDLERS[action](dossier, actor=actor, payload=payload, now=now) or {}
     if rule.target is not None:
@@ -102,6 +114,7 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
         action=action,
         before={"status": before},
         after={"status": dossier.status, **details},
+        agency_code=agency_before,
     )
     label = Status(dossier.status).label
     notify(

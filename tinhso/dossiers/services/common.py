@@ -143,7 +143,9 @@ def _event(dossier: Dossier, *, actor, action: str, before: str, note: str = "")
     )
 
 
-def _audit(dossier: Dossier, *, actor, action: str, before=None, after=None) -> None:
+def _audit(
+    dossier: Dossier, *, actor, action: str, before=None, after=None, agency_code: str = ""
+) -> None:
     record_event(
         actor=actor,
         action=f"dossiers.{action}",
@@ -151,7 +153,7 @@ def _audit(dossier: Dossier, *, actor, action: str, before=None, after=None) -> 
         object_id=dossier.code,
         before=before,
         after=after,
-        agency_code=dossier.agency.code,
+        agency_code=agency_code or dossier.agency.code,
     )
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.identity import mask_id
 from tinhso.core import uploads, workdays
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.procedures import selectors as procedure_selectors
@@ -93,14 +94,20 @@ def update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Dossier:
     dossier.version += 1
     dossier.save(update_fields=["data", "version", "updated_at"])
     if dossier.status != Status.DRAFT and changed:
-        # An online supplement keeps its edit history (Decree 45/2020, Art. 12).
+        # An online supplement keeps its edit history (Decree 45/2020, Art. 12); ID
+        # numbers and phones appear masked in the permanent log.
+        types = {f.name: f.type for f in definition.fields}
+
+        def shown(name, value):
+            return mask_id(str(value)) if types.get(name) in {"cccd", "phone"} and value else value
+
         _event(dossier, actor=actor, action="edit", before=dossier.status, note=", ".join(changed))
         _audit(
             dossier,
             actor=actor,
             action="data_supplemented",
-            before=before,
-            after={k: cleaned.get(k) for k in changed},
+            before={k: shown(k, v) for k, v in before.items()},
+            after={k: shown(k, cleaned.get(k)) for k in changed},
         )
     return dossier
 
@@ -218,8 +225,9 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
     return document
 
 
-def _submit(dossier: Dossier, *, actor, payload, now) -> None:
-    definition = procedure_selectors.definition_of(dossier.procedure_version)
+def _check_complete(dossier: Dossier, *, actor) -> None:
+    """Every required answer and paper, before the dossier goes (back) to the officers."""
+    definition = definition_of(dossier)
     dossier.data = _clean(definition, actor, dossier.data, partial=False)
     missing = missing_documents(dossier, definition)
     if missing:
@@ -228,6 +236,11 @@ def _submit(dossier: Dossier, *, actor, payload, now) -> None:
             code=DossiersErrorCode.MISSING_DOCUMENTS,
             fields={"documents": "; ".join(missing)},
         )
+
+
+def _submit(dossier: Dossier, *, actor, payload, now) -> None:
+    _check_complete(dossier, actor=actor)
+    definition = definition_of(dossier)
     dossier.submitted_at = now
     dossier.expected_date = workdays.calendar().due_date(
         now, definition.processing_days, dossier.desk.cut_off_time
@@ -248,6 +261,7 @@ def _supplement(dossier: Dossier, *, actor, payload, now) -> dict:
     """Back where it was; the clock runs again, later by the working days it stood."""
     from .processing import resume_clock
 
+    _check_complete(dossier, actor=actor)
     paused = resume_clock(dossier, now=now)
     dossier.status = dossier.status_before_pause or Status.SUBMITTED
     dossier.status_before_pause = ""

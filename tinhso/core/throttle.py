@@ -1,0 +1,25 @@
+"""A small fixed-window limit on guessable look-ups (public tracking), in the cache.
+
+With several server processes, point CACHES at Redis so that they share the count.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+
+def exceeded(key: str, *, limit: int) -> bool:
+    return (cache.get(f"throttle:{key}") or 0) >= limit
+
+
+def allow(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one attempt under `key`; False once `limit` is passed in the window."""
+    full = f"throttle:{key}"
+    if cache.add(full, 1, window_seconds):
+        return True
+    try:
+        count = cache.incr(full)
+    except ValueError:  # expired between add and incr
+        cache.add(full, 1, window_seconds)
+        return True
+    return count <= limit
