@@ -111,3 +111,21 @@ def test_an_unknown_kind_is_refused(draft, applicant):
 def test_display_names_are_never_paths(raw, clean):
     assert clean_display_name(raw) == clean
     assert os.sep not in clean_display_name(raw)
+
+
+def test_files_left_by_a_rolled_back_request_are_swept(draft, applicant):
+    import io
+
+    from django.core.management import call_command
+
+    kept = _attach(draft, applicant, pdf_file())
+    orphan = Path(settings.MEDIA_ROOT) / "dossiers" / "orphan.pdf"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(PDF)
+    old = 10**9
+    os.utime(orphan, (old, old))
+    os.utime(Path(settings.MEDIA_ROOT) / kept.file_path, (old, old))
+    out = io.StringIO()
+    call_command("sweep_files", stdout=out)
+    assert "removed 1" in out.getvalue()
+    assert not orphan.exists() and (Path(settings.MEDIA_ROOT) / kept.file_path).exists()
