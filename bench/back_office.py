@@ -28,7 +28,11 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ["DJANGO_SETTINGS_MODULE"] = "tinhso.settings"
 
+import secrets  # noqa: E402
+
 import django  # noqa: E402
+
+BENCH_PASSWORD = secrets.token_urlsafe(16)  # bench users only; never used to sign in
 
 django.setup()
 
@@ -59,14 +63,14 @@ def person(username, role=None, agency=None):
 
     if role is None:
         user = accounts.register_citizen(
-            username=username, password="Mat-khau-rat-dai-1", full_name="Người Đo",
+            username=username, password=BENCH_PASSWORD, full_name="Người Đo",
             personal_id=demo_personal_id(birth=datetime.date(1990, 1, 1), sex="male"),
             date_of_birth=datetime.date(1990, 1, 1), sex="male", phone="0912345678",
         )  # fmt: skip
     else:
         user = accounts.create_staff_user(
             actor=None, username=username, full_name=username, email="", role=role,
-            agency=Agency.objects.get(code=agency), password="Mat-khau-rat-dai-1",
+            agency=Agency.objects.get(code=agency), password=BENCH_PASSWORD,
         )  # fmt: skip
     _, raw = accounts.issue_api_token(actor=None, user=user, name="bench")
     return user, Client(HTTP_AUTHORIZATION=f"Bearer {raw}")

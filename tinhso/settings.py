@@ -1,9 +1,9 @@
 """Settings, all from the environment, with defaults that work on a laptop.
 
-`DEBUG=1` is the local demo (what `make run` uses): a secret key generated once and
-kept in the var directory, cookies allowed over plain http. Anything else is
-production: it refuses to start without `SECRET_KEY` and turns on secure cookies,
-HSTS and the redirect to https.
+`DEBUG=1` is the local demo (what `make run` uses): cookies allowed over plain
+http. Anything else is production: secure cookies, HSTS and the redirect to https;
+`DEBUG=0` refuses to start without `SECRET_KEY` (without DEBUG set at all, a random
+key is generated once into the var directory, as for the demo).
 """
 
 from __future__ import annotations
@@ -41,12 +41,14 @@ def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
     if key:
         return key
-    if not DEBUG and not TESTING:
+    # DEBUG=0 said out loud is a production deployment: it must bring its own key.
+    if os.environ.get("DEBUG", "").strip() == "0" and not TESTING:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (production). "
             "Cần đặt biến môi trường SECRET_KEY khi chạy ở chế độ vận hành."
         )
-    # Local demo and tests: one random key per var directory, never in the repository.
+    # Otherwise (the demo, tests, developer commands): one random key per var directory,
+    # created on first use with mode 0600, never in the repository.
     path = VAR_DIR / "dev_secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
