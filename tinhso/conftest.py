@@ -28,6 +28,9 @@ def _load_reference_data() -> None:
     accounts.load_agencies(province_code="22")
     load_calendar_overrides()
     load_catalogue(path=CATALOGUE_FIXTURE)
+    from tinhso.monitoring.services import load_index_definition
+
+    load_index_definition()
 
 
 @pytest.fixture(scope="session")

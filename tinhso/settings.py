@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "tinhso.documents",
     "tinhso.signing",
     "tinhso.dossiers",
+    "tinhso.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -39,7 +39,10 @@ class Command(BaseCommand):
             f"procedures: {catalogue['procedures']} "
             f"({catalogue['created']} new, {catalogue['changed']} with a new version)"
         )
+        from tinhso.monitoring.services import load_index_definition
         from tinhso.signing.services import ensure_pki
+
+        load_index_definition()
 
         if ensure_pki():
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")

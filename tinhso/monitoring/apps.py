@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "tinhso.monitoring"
+    label = "monitoring"
+    verbose_name = "Theo dõi, đánh giá"
