@@ -21,6 +21,7 @@ from tinhso.procedures.services import load_catalogue
 CATALOGUE_FIXTURE = Path(__file__).parent / "procedures" / "tests" / "catalogue_fixture.json"
 
 _counter = itertools.count(1)
+TEST_PASSWORD = "Mat-khau-rat-dai-1"  # test users only
 
 
 def _load_reference_data() -> None:
@@ -55,7 +56,7 @@ def _reference_data_after_a_flush(request, django_db_blocker):
 
 @pytest.fixture
 def make_citizen(db):
-    def make(*, birth=datetime.date(1990, 5, 12), sex="female", password="Mat-khau-rat-dai-1"):
+    def make(*, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD):
         n = next(_counter)
         return accounts.register_citizen(
             username=f"congdan{n}",
@@ -76,7 +77,7 @@ def citizen(make_citizen):
 
 @pytest.fixture
 def make_staff(db):
-    def make(role: str, agency_code: str, *, password="Mat-khau-rat-dai-1"):
+    def make(role: str, agency_code: str, *, password=TEST_PASSWORD):
         n = next(_counter)
         return accounts.create_staff_user(
             actor=None,

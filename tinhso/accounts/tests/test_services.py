@@ -8,6 +8,7 @@ from tinhso.accounts.auth import user_for_token
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, ApiToken, Role, User
 from tinhso.audit.models import AuditEvent
+from tinhso.conftest import TEST_PASSWORD
 from tinhso.core.errors import PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def _register(**overrides):
     birth = datetime.date(1985, 3, 2)
     data = {
         "username": "nguyenvana",
-        "password": "Mat-khau-rat-dai-1",
+        "password": TEST_PASSWORD,
         "full_name": "Nguyễn Văn A",
         "personal_id": demo_personal_id(birth=birth, sex="male"),
         "date_of_birth": birth,

@@ -5,9 +5,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tinhso.accounts import services
 from tinhso.accounts.models import Role
+from tinhso.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
-PASSWORD = "Mat-khau-rat-dai-1"
+PASSWORD = TEST_PASSWORD
 
 
 def _code(device: TOTPDevice) -> str:

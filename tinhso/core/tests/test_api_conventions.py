@@ -5,6 +5,7 @@ import pytest
 
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, Role, User
+from tinhso.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +14,7 @@ def _citizen_body(**overrides):
     birth = datetime.date(1992, 8, 30)
     body = {
         "username": "tranthib",
-        "password": "Mat-khau-rat-dai-1",
+        "password": TEST_PASSWORD,
         "full_name": "Trần Thị B",
         "personal_id": demo_personal_id(birth=birth, sex="female"),
         "date_of_birth": birth.isoformat(),

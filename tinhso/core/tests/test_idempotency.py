@@ -6,6 +6,7 @@ import pytest
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
+from tinhso.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def _body(username="lethic"):
     birth = datetime.date(2001, 1, 15)
     return {
         "username": username,
-        "password": "Mat-khau-rat-dai-1",
+        "password": TEST_PASSWORD,
         "full_name": "Lê Thị C",
         "personal_id": demo_personal_id(birth=birth, sex="female"),
         "date_of_birth": birth.isoformat(),

@@ -7,6 +7,7 @@ from django.test import Client
 
 from tinhso.accounts.models import Role
 from tinhso.audit.models import AuditEvent
+from tinhso.conftest import TEST_PASSWORD
 from tinhso.core.errors import PermissionDenied, ValidationFailed
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Dossier, Status
@@ -97,7 +98,7 @@ def test_id_numbers_edited_in_a_supplement_are_masked_in_the_audit_log(
     act(applicant, dossier, "submit")
     ward_officer = __import__("tinhso.accounts.services", fromlist=["x"]).create_staff_user(
         actor=None, username="motcuaxa", full_name="Cán Bộ Xã", email="", role=Role.ONE_STOP_OFFICER,
-        agency=dossier.desk, password="Mat-khau-rat-dai-1",
+        agency=dossier.desk, password=TEST_PASSWORD,
     )  # fmt: skip
     act(ward_officer, dossier, "request_supplement", items=["Số định danh của mẹ"])
     services.update_draft(
