@@ -19,7 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, apply_domain_error
 
 from . import authz, services
 from .forms import (
@@ -41,13 +41,6 @@ def _next_url(request, default: str) -> str:
     ):
         return candidate
     return default
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
-    for name, message in exc.fields.items():
-        form.add_error(name if name in form.fields else None, str(message))
 
 
 @sensitive_post_parameters("password")
@@ -140,7 +133,7 @@ def otp_setup(request):
                 user=user, device=device, token=form.cleaned_data["otp_token"]
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             otp_login(request, confirmed)
             messages.success(request, _("Đã bật xác thực hai lớp."))
@@ -171,7 +164,7 @@ def register(request):
         try:
             user = services.register_citizen(**data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn!"))
@@ -190,7 +183,7 @@ def profile(request):
         try:
             services.update_profile(actor=user, user=user, **form.cleaned_data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin liên hệ."))
             return redirect("accounts:profile")
@@ -227,7 +220,7 @@ def agency_settings(request, code: str):
         try:
             services.update_agency(actor=request.user, agency=agency, **form.cleaned_data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin cơ quan."))
             return redirect("accounts:agency_settings", code=agency.code)

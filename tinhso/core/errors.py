@@ -127,3 +127,13 @@ def domain_error_response(exc: DomainError, path: str | None = None) -> HttpResp
         instance=path,
         errors=field_errors(exc.fields),
     )
+
+
+def apply_domain_error(form, exc: DomainError) -> None:
+    """Show a service's refusal on a page's form: each named field beside its input
+    (form data fields come as `data.<name>`), the rest at the top."""
+    if not exc.fields:
+        form.add_error(None, str(exc.message))
+    for key, message in exc.fields.items():
+        name = key.removeprefix("data.")
+        form.add_error(name if name in form.fields else None, str(message))

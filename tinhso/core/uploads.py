@@ -207,3 +207,20 @@ def open_stored(relative_path: str):
     if root not in path.parents:
         raise FileNotFoundError(relative_path)
     return path.open("rb")
+
+
+def stored_file_response(
+    relative_path: str, *, content_type: str, filename: str, attachment: bool = True
+):
+    """A stored file for a person already allowed to see it: downloaded, never rendered
+    as a page of ours (a sandbox CSP even if a browser tried)."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        open_stored(relative_path),
+        content_type=content_type,
+        as_attachment=attachment,
+        filename=filename,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 
 from tinhso.core import uploads
@@ -19,10 +19,9 @@ def download(request, pk: int):
     document = selectors.document_of(request.user, pk)
     if document is None:
         raise Http404(pk)
-    return FileResponse(
-        uploads.open_stored(document.file_path),
+    return uploads.stored_file_response(
+        document.file_path,
         content_type=document.content_type,
-        as_attachment=True,
         filename=f"{document.title[:60]}.pdf"
         if document.content_type == "application/pdf"
         else "tep",

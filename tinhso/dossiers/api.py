@@ -1,7 +1,7 @@
 import datetime
 from typing import Any, Literal
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -169,14 +169,9 @@ def download_document(request, code: str, document_id: int):
     document = dossier.documents.filter(pk=document_id).first()
     if document is None:
         raise NotFound(_("Không có giấy tờ này."), code=DossiersErrorCode.UNKNOWN_DOCUMENT)
-    response = FileResponse(
-        uploads.open_stored(document.file_path),
-        content_type=document.content_type,
-        as_attachment=True,
-        filename=document.display_name,
+    return uploads.stored_file_response(
+        document.file_path, content_type=document.content_type, filename=document.display_name
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 class ActionIn(Schema):
@@ -222,12 +217,12 @@ def result(request, code: str):
     dossier = _visible(request, code)
     if not dossier.result_file:
         raise NotFound(_("Hồ sơ chưa có kết quả."), code=DossiersErrorCode.NOT_ALLOWED_IN_STATE)
-    response = FileResponse(
-        uploads.open_stored(dossier.result_file),
+    return uploads.stored_file_response(
+        dossier.result_file,
         content_type="application/pdf",
         filename=f"ket-qua-{dossier.code}.pdf",
+        attachment=False,
     )
-    return response
 
 
 class QueueItemOut(DossierOut):

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,20 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tinhso.core import uploads, workdays
-from tinhso.core.errors import DomainError
+from tinhso.core.errors import DomainError, apply_domain_error
 from tinhso.procedures import selectors as procedure_selectors
 
 from . import pdf, selectors, services
 from .forms import dossier_form, form_values
 from .models import Status
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, str(exc.message))
-    for key, message in exc.fields.items():
-        name = key.removeprefix("data.")
-        form.add_error(name if name in form.fields else None, str(message))
 
 
 def _own_draft(request, code: str):
@@ -58,7 +50,7 @@ def start(request, procedure_code: str):
             )
         except DomainError as exc:
             form.is_valid()
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("Đã lưu bản nháp hồ sơ %(code)s.") % {"code": dossier.code})
             return redirect("dossiers:papers", code=dossier.code)
@@ -99,7 +91,7 @@ def edit_form(request, code: str):
             )
         except DomainError as exc:
             form.is_valid()
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             return redirect("dossiers:papers", code=dossier.code)
     return render(
@@ -135,7 +127,7 @@ def papers(request, code: str):
                 upload=form.cleaned_data["file"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_error(form, exc)
         else:
             messages.success(request, _("Đã nhận tệp."))
             return redirect("dossiers:papers", code=dossier.code)
@@ -292,14 +284,9 @@ def document(request, code: str, document_id: int):
     found = dossier.documents.filter(pk=document_id).first()
     if found is None:
         raise Http404(document_id)
-    response = FileResponse(
-        uploads.open_stored(found.file_path),
-        content_type=found.content_type,
-        as_attachment=True,
-        filename=found.display_name,
+    return uploads.stored_file_response(
+        found.file_path, content_type=found.content_type, filename=found.display_name
     )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 class TrackingForm(forms.Form):
@@ -358,10 +345,11 @@ def result(request, code: str):
     dossier = _visible_or_404(request, code)
     if not dossier.result_file:
         raise Http404(code)
-    return FileResponse(
-        uploads.open_stored(dossier.result_file),
+    return uploads.stored_file_response(
+        dossier.result_file,
         content_type="application/pdf",
         filename=f"ket-qua-{dossier.code}.pdf",
+        attachment=False,
     )
 
 

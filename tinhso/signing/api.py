@@ -1,6 +1,5 @@
 import datetime
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
@@ -29,7 +28,7 @@ class VerifyOut(Schema):
 def verify(request, file: File[UploadedFile]):
     """Anyone may check a PDF: who signed it, when, whether it changed since, whether
     the certificate was trusted and not revoked at the time."""
-    limit = int(getattr(settings, "VERIFY_MAX_BYTES", 20 * 1024 * 1024))
+    limit = services.max_verify_bytes()
     if file.size > limit:
         raise ValidationFailed(
             _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // 2**20},

@@ -212,10 +212,14 @@ class PadesResultSigner:
         )
 
 
+def max_verify_bytes() -> int:
+    return int(getattr(settings, "VERIFY_MAX_BYTES", 20 * 1024 * 1024))
+
+
 def verify(document: bytes) -> pades.Verification:
     return pades.verify_pdf(
         document,
         trust_roots_pem=trust_roots(),
         crls_der=[current_crl()],
-        max_bytes=int(getattr(settings, "VERIFY_MAX_BYTES", 20 * 1024 * 1024)),
+        max_bytes=max_verify_bytes(),
     )

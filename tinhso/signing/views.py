@@ -33,7 +33,7 @@ def verify_page(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        limit = services_limit()
+        limit = services.max_verify_bytes()
         if upload.size > limit:
             form.add_error("file", _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // 2**20})
         else:
@@ -44,12 +44,6 @@ def verify_page(request):
         {"form": form, "result": result, "code": request.GET.get("ma", "")},
         status=400 if form.errors else 200,
     )
-
-
-def services_limit() -> int:
-    from django.conf import settings
-
-    return int(getattr(settings, "VERIFY_MAX_BYTES", 20 * 1024 * 1024))
 
 
 def crl(request):
