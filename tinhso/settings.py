@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tinhso.signing",
     "tinhso.dossiers",
     "tinhso.monitoring",
+    "tinhso.opendata",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 from tinhso.core import views as core_views
 from tinhso.core.urls_api import api
 from tinhso.dossiers import views as dossier_views
+from tinhso.opendata import ckan
 
 # The admin site needs the second factor too.
 admin.site.__class__ = OTPAdminSite
@@ -18,6 +19,10 @@ app_urls = [
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # CKAN clients call /api/3/action/<name>; older ones /api/action/<name>.
+    path("api/3/action/<slug:name>", ckan.action, name="ckan_action"),
+    path("api/action/<slug:name>", ckan.action),
+    path("du-lieu-mo/", include("tinhso.opendata.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("tinhso.accounts.urls")),
     path("nhat-ky/", include("tinhso.audit.urls")),

@@ -60,7 +60,9 @@ class PrivateCacheMiddleware:
 
 class ApiProblemMiddleware:
     """Under /api/, every error leaves as application/problem+json: a 405 from the
-    router, a 404 for an unknown path, a CSRF refusal, Django's 400s."""
+    router, a 404 for an unknown path, a CSRF refusal, Django's 400s. A response that
+    follows another API's contract (CKAN's `{"success": false}`) says so with
+    `keeps_its_shape` and is left alone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,6 +72,7 @@ class ApiProblemMiddleware:
         if (
             request.path.startswith("/api/")
             and response.status_code >= 400
+            and not getattr(response, "keeps_its_shape", False)
             and not response.get("Content-Type", "").startswith("application/problem+json")
         ):
             from django.utils.translation import gettext as _

@@ -13,7 +13,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Agency
@@ -44,8 +47,27 @@ class AgencyIndex:
     components: dict[str, ComponentValue] = field(default_factory=dict)
 
 
-def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
-    """YYYY-MM, YYYY-Qn or YYYY → (first day, last day)."""
+def parse_period(
+    text: str, *, today: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """YYYY-MM, YYYY-Qn or YYYY → (first day, last day); a period that has not begun
+    is refused."""
+    first, last = _parse_period(text)
+    today = today or timezone.localdate()
+    if first > today:
+        raise ValidationFailed(
+            _("Kỳ %(period)s chưa bắt đầu.") % {"period": text},
+            fields={"period": _("Chọn một kỳ đã bắt đầu.")},
+        )
+    if first.year < 2000:
+        raise ValidationFailed(
+            _("Kỳ không hợp lệ: dùng YYYY-MM, YYYY-Qn hoặc YYYY."),
+            fields={"period": _("Dùng YYYY-MM, YYYY-Qn hoặc YYYY.")},
+        )
+    return first, last
+
+
+def _parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     text = (text or "").strip()
     if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
         year, month = int(m[1]), int(m[2])
@@ -66,7 +88,12 @@ def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     )
 
 
-def _dossier_counts(agencies, first, last) -> dict[int, dict[str, int]]:
+COUNTS = ("submitted", "online", "received", "digitized", "reused", "resolved", "on_time",
+          "with_fee", "paid", "rated", "satisfied")  # fmt: skip
+
+
+def _dossier_rows(agencies, first, last, *, by: tuple[str, ...] = ("agency",)):
+    """One grouped query: the counts every formula needs, per `by` (agency, month)."""
     from tinhso.dossiers.models import Dossier, DossierDocument
 
     reused = DossierDocument.objects.filter(dossier=OuterRef("pk"), stored_document__isnull=False)
@@ -76,7 +103,8 @@ def _dossier_counts(agencies, first, last) -> dict[int, dict[str, int]]:
             agency__in=agencies, submitted_at__date__gte=first, submitted_at__date__lte=last
         )
         .annotate(has_reuse=Exists(reused), has_digital=Exists(digital))
-        .values("agency")
+        .annotate(month=TruncMonth("submitted_at"))
+        .values(*by)
         .annotate(
             submitted=Count("pk"),
             online=Count("pk", filter=Q(channel="online")),
@@ -91,7 +119,11 @@ def _dossier_counts(agencies, first, last) -> dict[int, dict[str, int]]:
             satisfied=Count("pk", filter=Q(rating__gte=4)),
         )
     )  # fmt: skip
-    return {row["agency"]: row for row in rows}
+    return rows
+
+
+def _dossier_counts(agencies, first, last) -> dict[int, dict[str, int]]:
+    return {row["agency"]: row for row in _dossier_rows(agencies, first, last)}
 
 
 def _procedure_counts(agencies) -> dict[int, tuple[int, int]]:
@@ -126,46 +158,209 @@ FORMULAS = {
 TWO = Decimal("0.01")
 
 
+def _score(d: dict, p: tuple[int, int], components) -> tuple[Decimal, dict[str, ComponentValue]]:
+    """Points of each component from the counts `d` and procedures `p`; the score out of
+    100 over the groups that had something to measure."""
+    values: dict[str, ComponentValue] = {}
+    for c in components:
+        num, den = FORMULAS[c.formula](d, p)
+        ratio = (num / den) if den else None
+        values[c.code] = ComponentValue(None, c.max_points, ratio, num, den)
+    groups: dict[int, list[IndicatorComponent]] = {}
+    for c in components:
+        groups.setdefault(c.group, []).append(c)
+    score = Decimal(0)
+    counted_max = Decimal(0)
+    for members in groups.values():
+        applicable = [c for c in members if values[c.code].value is not None]
+        if not applicable:
+            continue
+        group_max = sum((c.max_points for c in members), Decimal(0))
+        weight = sum((c.max_points for c in applicable), Decimal(0))
+        for c in applicable:
+            share = group_max * c.max_points / weight  # redistributed within the group
+            points = (share * Decimal(str(values[c.code].value))).quantize(TWO, ROUND_HALF_UP)
+            values[c.code].points = points
+            values[c.code].max = share.quantize(TWO, ROUND_HALF_UP)
+            score += points
+        counted_max += group_max
+    total = (score * 100 / counted_max).quantize(TWO, ROUND_HALF_UP) if counted_max else Decimal(0)
+    return total, values
+
+
+def _sum(rows) -> dict[str, int]:
+    total = dict.fromkeys(COUNTS, 0)
+    for row in rows:
+        for key in COUNTS:
+            total[key] += row.get(key, 0)
+    return total
+
+
+def agencies_of(unit: str | None):
+    """The active agencies a unit names: an agency code (with the agencies under it),
+    a ward code (its People's Committee), or the province / nothing (all). An unknown
+    unit is an error, not an empty answer."""
+    agencies = Agency.objects.filter(is_active=True).select_related("unit").order_by("path")
+    if not unit or unit == settings.TINHSO_PROVINCE:
+        return list(agencies)
+    root = Agency.objects.filter(code=unit).first()
+    if root is not None:
+        return list(agencies.filter(path__startswith=root.path))
+    found = list(agencies.filter(Q(unit_id=unit) | Q(unit__parent_id=unit)))
+    if not found:
+        raise ValidationFailed(
+            _("Không có cơ quan hay đơn vị hành chính mã %(unit)s.") % {"unit": unit},
+            fields={"unit": _("Mã cơ quan (ví dụ STP) hoặc mã phường, xã.")},
+        )
+    return found
+
+
 def service_index(*, period: str, unit: str | None = None) -> list[AgencyIndex]:
     """The index of every agency under `unit` (an agency code, a ward code, or the
     province / nothing for all) for the period."""
     first, last = parse_period(period)
-    agencies = Agency.objects.filter(is_active=True).order_by("path")
-    if unit:
-        agencies = agencies.filter(Q(code=unit) | Q(unit_id=unit) | Q(unit__parent_id=unit))
-    agencies = list(agencies)
+    agencies = agencies_of(unit)
     components = list(IndicatorComponent.objects.all())
     dossiers = _dossier_counts(agencies, first, last)
     procedures = _procedure_counts(agencies)
     out = []
     for agency in agencies:
-        d = dossiers.get(agency.pk, {})
-        p = procedures.get(agency.pk, (0, 0))
-        values: dict[str, ComponentValue] = {}
-        for c in components:
-            num, den = FORMULAS[c.formula](d, p)
-            ratio = (num / den) if den else None
-            values[c.code] = ComponentValue(None, c.max_points, ratio, num, den)
-        groups: dict[int, list[IndicatorComponent]] = {}
-        for c in components:
-            groups.setdefault(c.group, []).append(c)
-        score = Decimal(0)
-        counted_max = Decimal(0)
-        for members in groups.values():
-            applicable = [c for c in members if values[c.code].value is not None]
-            if not applicable:
-                continue
-            group_max = sum((c.max_points for c in members), Decimal(0))
-            weight = sum((c.max_points for c in applicable), Decimal(0))
-            for c in applicable:
-                share = group_max * c.max_points / weight  # redistributed within the group
-                points = (share * Decimal(str(values[c.code].value))).quantize(TWO, ROUND_HALF_UP)
-                values[c.code].points = points
-                values[c.code].max = share.quantize(TWO, ROUND_HALF_UP)
-                score += points
-            counted_max += group_max
-        total = (
-            (score * 100 / counted_max).quantize(TWO, ROUND_HALF_UP) if counted_max else Decimal(0)
+        score, values = _score(
+            dossiers.get(agency.pk, {}), procedures.get(agency.pk, (0, 0)), components
         )
-        out.append(AgencyIndex(agency.code, agency.name, period, total, values))
+        out.append(AgencyIndex(agency.code, agency.name, period, score, values))
+    return out
+
+
+def unit_index(*, period: str, unit: str | None = None) -> AgencyIndex:
+    """The index of a whole unit (the province by default) as one: the counts of all
+    its agencies added up, then scored, so a big agency weighs more than a small one."""
+    first, last = parse_period(period)
+    agencies = agencies_of(unit)
+    components = list(IndicatorComponent.objects.all())
+    counts = _sum(_dossier_counts(agencies, first, last).values())
+    procs = _procedure_counts(agencies).values()
+    p = (sum(done for done, _all in procs), sum(n for _done, n in procs))
+    score, values = _score(counts, p, components)
+    code = unit or settings.TINHSO_PROVINCE
+    name = agencies[0].name if unit and len(agencies) == 1 else _unit_name(code)
+    return AgencyIndex(code, name, period, score, values)
+
+
+def _unit_name(code: str) -> str:
+    from tinhso.geo.models import AdministrativeUnit
+
+    found = AdministrativeUnit.objects.filter(code=code).values_list("name", flat=True).first()
+    return found or Agency.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+MAX_TREND_MONTHS = 36
+
+
+def month_range(start: str, end: str) -> list[str]:
+    """The months from `start` to `end` (YYYY-MM, both included); an inverted or too
+    long range is an error."""
+    first, _ = parse_period(start)
+    last_first, _ = parse_period(end)
+    if not (
+        re.fullmatch(r"\d{4}-\d{2}", start.strip()) and re.fullmatch(r"\d{4}-\d{2}", end.strip())
+    ):
+        raise ValidationFailed(
+            _("Khoảng thời gian tính theo tháng: YYYY-MM."),
+            fields={"from": _("Dùng YYYY-MM."), "to": _("Dùng YYYY-MM.")},
+        )
+    if last_first < first:
+        raise ValidationFailed(
+            _("Khoảng thời gian ngược: tháng bắt đầu sau tháng kết thúc."),
+            fields={"from": _("Tháng bắt đầu phải trước tháng kết thúc.")},
+        )
+    months = (last_first.year - first.year) * 12 + last_first.month - first.month + 1
+    if months > MAX_TREND_MONTHS:
+        raise ValidationFailed(
+            _("Tối đa %(n)s tháng một lần.") % {"n": MAX_TREND_MONTHS},
+            fields={"from": _("Chọn khoảng ngắn hơn.")},
+        )
+    out = []
+    year, month = first.year, first.month
+    for _i in range(months):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def index_trend(*, start: str, end: str, unit: str | None = None) -> list[AgencyIndex]:
+    """The unit's index month by month, from one query grouped by month."""
+    months = month_range(start, end)
+    agencies = agencies_of(unit)
+    components = list(IndicatorComponent.objects.all())
+    first, _ = parse_period(months[0])
+    _, last = _parse_period(months[-1])
+    by_month = {
+        f"{row['month']:%Y-%m}": row
+        for row in _dossier_rows(agencies, first, last, by=("month",))
+        if row["month"] is not None
+    }
+    procs = _procedure_counts(agencies).values()
+    p = (sum(done for done, _all in procs), sum(n for _done, n in procs))
+    code = unit or settings.TINHSO_PROVINCE
+    out = []
+    for month in months:
+        score, values = _score(by_month.get(month, {}), p, components)
+        out.append(AgencyIndex(code, "", month, score, values))
+    return out
+
+
+OPEN = ("received", "in_progress", "awaiting_approval", "approved")
+
+
+def late_steps(*, period: str, unit: str | None = None, today: datetime.date | None = None):
+    """Steps of the control slip that are late: still open past their deadline (the
+    clock of a dossier waiting for the applicant's supplement does not count), or
+    finished in the period after it; per agency and step, most late first."""
+    from tinhso.dossiers.models import DossierStep
+
+    first, last = parse_period(period)
+    today = today or timezone.localdate()
+    agencies = agencies_of(unit)
+    open_late = Q(finished_at__isnull=True, due_date__lt=today, dossier__status__in=OPEN)
+    finished_late = Q(
+        finished_at__isnull=False,
+        finished_at__date__gte=first,
+        finished_at__date__lte=last,
+        finished_at__date__gt=F("due_date"),
+    )
+    return list(
+        DossierStep.objects.filter(agency__in=agencies)
+        .filter(open_late | finished_late)
+        .values("agency__code", "agency__short_name", "agency__name", "name")
+        .annotate(
+            open_late=Count("pk", filter=Q(finished_at__isnull=True)),
+            finished_late=Count("pk", filter=Q(finished_at__isnull=False)),
+        )
+        .order_by("-open_late", "-finished_late", "agency__code", "name")
+    )
+
+
+def index_by_agency_month(*, start: str, end: str) -> list[AgencyIndex]:
+    """Every agency's index for every month of the range, from one query grouped by
+    agency and month (what the open-data dataset publishes)."""
+    months = month_range(start, end)
+    agencies = agencies_of(None)
+    components = list(IndicatorComponent.objects.all())
+    first, _ = parse_period(months[0])
+    _, last = _parse_period(months[-1])
+    counts = {
+        (row["agency"], f"{row['month']:%Y-%m}"): row
+        for row in _dossier_rows(agencies, first, last, by=("agency", "month"))
+        if row["month"] is not None
+    }
+    procedures = _procedure_counts(agencies)
+    out = []
+    for month in months:
+        for agency in agencies:
+            d = counts.get((agency.pk, month))
+            if d is None:
+                continue
+            score, values = _score(d, procedures.get(agency.pk, (0, 0)), components)
+            out.append(AgencyIndex(agency.code, agency.name, month, score, values))
     return out

@@ -43,6 +43,9 @@ class Command(BaseCommand):
         from tinhso.signing.services import ensure_pki
 
         load_index_definition()
+        from tinhso.monitoring.goals import load_goals
+
+        self.stdout.write(f"goals: {load_goals()} goals, targets and tasks of Resolution 09 and its plans")
 
         if ensure_pki():
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
