@@ -1,11 +1,12 @@
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from tinhso.core.pagination import PageNumberPagination
 
@@ -14,6 +15,21 @@ from .auth import is_strongly_authenticated
 from .models import Agency
 
 router = Router(tags=["accounts"])
+
+
+def _local_clock_time(value: datetime.time) -> datetime.time:
+    if value.tzinfo is not None:
+        raise ValueError(_("Giờ địa phương, không kèm múi giờ (HH:MM:SS)."))
+    return value
+
+
+# A local clock time ("15:00:00"). OpenAPI's "time" format is RFC 3339's, which
+# demands an offset: say what we really read and write instead.
+ClockTime = Annotated[
+    datetime.time,
+    AfterValidator(_local_clock_time),
+    WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"}),
+]
 
 
 class AgencyRef(Schema):
@@ -90,7 +106,7 @@ class AgencyOut(Schema):
     email: str
     phone: str
     address: str
-    cut_off_time: datetime.time
+    cut_off_time: ClockTime
 
 
 class AgencyFilter(Schema):
@@ -111,7 +127,7 @@ class AgencyPatch(Schema):
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=20)
     address: str | None = Field(None, max_length=300)
-    cut_off_time: datetime.time | None = None
+    cut_off_time: ClockTime | None = None
 
 
 @router.patch("/agencies/{code}", response=AgencyOut, summary="Cập nhật thông tin cơ quan")

@@ -69,8 +69,10 @@ def load_pki() -> pades.Pki:
 
 
 def trust_roots() -> list[bytes]:
-    """The province's root plus any national roots configured (PEM files)."""
-    roots = [(pki_dir() / "root.crt").read_bytes()]
+    """The province's root (once bootstrap made it) plus any national roots configured
+    (PEM files)."""
+    root = pki_dir() / "root.crt"
+    roots = [root.read_bytes()] if root.exists() else []
     extra = getattr(settings, "SIGNING_TRUST_ROOTS_DIR", "")
     if extra:
         roots += [p.read_bytes() for p in sorted(Path(extra).glob("*.pem"))]
@@ -217,9 +219,11 @@ def max_verify_bytes() -> int:
 
 
 def verify(document: bytes) -> pades.Verification:
+    # Before bootstrap made the province's PKI there is no CRL of ours to embed.
+    has_pki = all((pki_dir() / name).exists() for name in PKI_FILES)
     return pades.verify_pdf(
         document,
         trust_roots_pem=trust_roots(),
-        crls_der=[current_crl()],
+        crls_der=[current_crl()] if has_pki else [],
         max_bytes=max_verify_bytes(),
     )
