@@ -7,6 +7,8 @@ from tinhso.core.services import load_calendar_overrides
 from tinhso.geo.services import load_units
 from tinhso.procedures.services import load_catalogue
 
+DEMO_HISTORY = 3000  # past dossiers, so the dashboards have a year to show
+
 
 class Command(BaseCommand):
     help = (
@@ -45,7 +47,9 @@ class Command(BaseCommand):
         load_index_definition()
         from tinhso.monitoring.goals import load_goals
 
-        self.stdout.write(f"goals: {load_goals()} goals, targets and tasks of Resolution 09 and its plans")
+        self.stdout.write(
+            f"goals: {load_goals()} goals, targets and tasks of Resolution 09 and its plans"
+        )
 
         if ensure_pki():
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
@@ -70,3 +74,10 @@ class Command(BaseCommand):
                         "These passwords are shown once. Tài khoản mẫu: mật khẩu chỉ hiện một lần."
                     )
                 )
+            from tinhso.dossiers.history import create_history, history_exists
+
+            if not history_exists():
+                made = create_history(count=DEMO_HISTORY)
+                self.stdout.write(f"demo history: {made} past dossiers over 12 months")
+        # Open data and the goals the platform measures: also daily (PERIODIC_COMMANDS).
+        call_command("refresh_opendata", verbosity=0, stdout=self.stdout)
