@@ -1,0 +1,270 @@
+"""Reading what people and agencies write about a person (DOMAIN.md §8): names,
+dates of birth that may be partial, personal IDs old and new, phone numbers.
+
+Pure functions, no Django: the import validates with them and the batch dedup maps
+them over the distinct values of a column, so both read a record the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from tinhso.core.text import fold
+
+# ---------------------------------------------------------------- dates of birth
+
+
+class Precision:
+    FULL = "full"  # day, month and year
+    MONTH = "month"  # month and year
+    YEAR = "year"  # year only
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return Precision.FULL
+        return Precision.MONTH if self.month is not None else Precision.YEAR
+
+    def as_date(self) -> datetime.date:
+        """The first day the value can mean (stored beside the precision)."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        if self.day is not None:
+            return f"{self.day:02d}/{self.month:02d}/{self.year:04d}"
+        if self.month is not None:
+            return f"{self.month:02d}/{self.year:04d}"
+        return f"{self.year:04d}"
+
+
+class InvalidValue(ValueError):
+    """The message says, in Vietnamese, what is wrong with the value."""
+
+
+MIN_YEAR = 1880
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
+_YM = re.compile(r"(\d{4})-(\d{1,2})")
+_Y = re.compile(r"(\d{4})")
+
+
+def parse_birth_date(value: str, *, today: datetime.date | None = None) -> PartialDate:
+    """DD/MM/YYYY (also with '-' or '.'), YYYY-MM-DD, MM/YYYY, YYYY-MM or YYYY.
+    Raises InvalidValue with the reason."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidValue("Thiếu ngày sinh.")
+    day = month = None
+    if m := _DMY.fullmatch(text):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := _YMD.fullmatch(text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+    elif m := _MY.fullmatch(text):
+        month, year = int(m[1]), int(m[2])
+    elif m := _YM.fullmatch(text):
+        year, month = int(m[1]), int(m[2])
+    elif m := _Y.fullmatch(text):
+        year = int(m[1])
+    else:
+        raise InvalidValue(
+            f"Ngày sinh “{text[:20]}” không đúng dạng DD/MM/YYYY, YYYY-MM-DD, MM/YYYY hoặc YYYY."
+        )
+    today = today or datetime.date.today()
+    if not MIN_YEAR <= year <= today.year:
+        raise InvalidValue(f"Năm sinh {year} không hợp lệ.")
+    if month is not None and not 1 <= month <= 12:
+        raise InvalidValue(f"Tháng sinh {month} không hợp lệ.")
+    if day is not None:
+        try:
+            date = datetime.date(year, month, day)
+        except ValueError:
+            raise InvalidValue(f"Ngày sinh {text} không có trên lịch.") from None
+        if date > today:
+            raise InvalidValue(f"Ngày sinh {text} là ngày trong tương lai.")
+    return PartialDate(year, month, day)
+
+
+def try_birth_date(value: str) -> PartialDate | None:
+    try:
+        return parse_birth_date(value)
+    except InvalidValue:
+        return None
+
+
+# ---------------------------------------------------------------- identifiers
+
+
+class IdKind:
+    CCCD = "cccd"  # 12-digit personal ID (căn cước công dân, số định danh cá nhân)
+    CMND = "cmnd"  # 9-digit identity card of the old kind (chứng minh nhân dân)
+
+
+_ID_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def normalize_personal_id(value: str) -> tuple[str, str]:
+    """(digits, kind) for a 12-digit personal ID or a 9-digit old identity card,
+    spaces, dots and dashes removed. Raises InvalidValue otherwise."""
+    digits = _ID_SEPARATORS.sub("", value or "")
+    if not digits.isascii() or not digits.isdigit():
+        raise InvalidValue("Số định danh chỉ gồm chữ số.")
+    if len(digits) == 12:
+        return digits, IdKind.CCCD
+    if len(digits) == 9:
+        return digits, IdKind.CMND
+    raise InvalidValue(
+        f"Số định danh có {len(digits)} chữ số: cần 12 (căn cước) hoặc 9 (chứng minh nhân dân cũ)."
+    )
+
+
+def birth_from_personal_id(number: str) -> tuple[int, str] | None:
+    """(birth year, sex) written in a 12-digit personal ID (digit 4: century and sex,
+    digits 5–6: the year), or None."""
+    if len(number or "") != 12 or not number.isdigit():
+        return None
+    digit = int(number[3])
+    return 1900 + 100 * (digit // 2) + int(number[4:6]), ("male" if digit % 2 == 0 else "female")
+
+
+def try_personal_id(value: str) -> tuple[str, str] | tuple[None, None]:
+    try:
+        return normalize_personal_id(value)
+    except InvalidValue:
+        return None, None
+
+
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def normalize_phone(value: str) -> str:
+    """A Vietnamese phone number in national form (`0912345678`): `+84`, `84` and
+    `0084` prefixes, spaces, dots and dashes are accepted. Raises InvalidValue."""
+    text = (value or "").strip()
+    digits = _NOT_DIGIT.sub("", text)
+    if digits.startswith("0084"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("84") and (text.startswith("+") or len(digits) in (11, 12)):
+        digits = "0" + digits[2:]
+    elif len(digits) == 9 and digits[0] != "0":
+        digits = "0" + digits
+    if len(digits) not in (10, 11) or digits[0] != "0" or digits[1] == "0":
+        raise InvalidValue(f"Số điện thoại “{text[:20]}” không hợp lệ.")
+    return digits
+
+
+def try_phone(value: str) -> str | None:
+    try:
+        return normalize_phone(value)
+    except InvalidValue:
+        return None
+
+
+# ---------------------------------------------------------------- names
+
+# Folded surnames, most frequent first (Nguyễn alone is about 38%): used to put a
+# name written given-name-first back in order. Data, not rules.
+SURNAMES = (  # noqa: SIM905
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao "
+    "trinh mai cao lam luong ha ta quach chu truong la kieu thai luu tong van khuc "
+    "lai nong hua tang doan thach vuong vi lo ton mac trieu giang khong kim chau an"
+).split()
+_SURNAME_SET = frozenset(SURNAMES)
+
+# Regional variants and frequent misspellings of one surname → one spelling.
+SURNAME_VARIANTS = {
+    "vo": "vu",
+    "huynh": "hoang",
+    "ngyuen": "nguyen",
+    "nguen": "nguyen",
+    "nguyn": "nguyen",
+    "nguyne": "nguyen",
+    "ngueyn": "nguyen",
+}
+
+# Middle names that say little (DOMAIN.md §8): left out of the order-free key.
+WEAK_TOKENS = frozenset({"thi", "van"})
+
+# Phonetic confusions (DOMAIN.md §8): initials d/gi/r/v, ch/tr, s/x, l/n, k/c;
+# finals n/ng/nh, t/c/ch; y/i.
+_INITIALS = (
+    ("ngh", "ng"),
+    ("gh", "g"),
+    ("gi", "d"),
+    ("tr", "ch"),
+    ("r", "d"),
+    ("v", "d"),
+    ("x", "s"),
+    ("l", "n"),
+    ("k", "c"),
+)
+_FINALS = (("ng", "n"), ("nh", "n"), ("ch", "t"), ("c", "t"))
+
+
+def phonetic(token: str) -> str:
+    """A key for one folded syllable under which the usual confusions coincide."""
+    t = token.replace("y", "i")
+    for a, b in _INITIALS:
+        if t.startswith(a) and len(t) > len(a):
+            t = b + t[len(a) :]
+            break
+    for a, b in _FINALS:
+        if t.endswith(a) and len(t) > len(a):
+            t = t[: -len(a)] + b
+            break
+    return t
+
+
+_NAME_JUNK = re.compile(r"[^a-z ]")
+
+
+def name_tokens(full_name: str) -> list[str]:
+    """Folded syllables, surname first: a name written given-name-first
+    (`Hùng Nguyễn Văn`) is turned back when the second syllable is a known surname
+    and the first is not."""
+    tokens = _NAME_JUNK.sub(" ", fold(full_name or "")).split()
+    if len(tokens) > 2 and tokens[0] not in _SURNAME_SET and tokens[1] in _SURNAME_SET:
+        tokens = tokens[1:] + tokens[:1]
+    return tokens
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    folded: str  # the name folded, surname first
+    surname: str  # phonetic key of the surname, variants merged
+    middle: str  # phonetic keys of the middle names without Thị/Văn
+    given: str  # phonetic key of the given name
+    ordered: str  # every phonetic key, in order
+    unordered: str  # phonetic keys without Thị/Văn, sorted: order swaps coincide
+
+
+EMPTY_NAME = NameKeys("", "", "", "", "", "")
+
+
+def name_keys(full_name: str) -> NameKeys:
+    tokens = name_tokens(full_name)
+    if not tokens:
+        return EMPTY_NAME
+    surname = phonetic(SURNAME_VARIANTS.get(tokens[0], tokens[0]))
+    keys = [surname] + [phonetic(t) for t in tokens[1:]]
+    middle = [phonetic(t) for t in tokens[1:-1] if t not in WEAK_TOKENS]
+    strong = sorted(
+        k for t, k in zip(tokens, keys, strict=True) if t not in WEAK_TOKENS or len(tokens) < 3
+    )
+    return NameKeys(
+        folded=" ".join(tokens),
+        surname=surname,
+        middle=" ".join(middle),
+        given=keys[-1] if len(keys) > 1 else "",
+        ordered=" ".join(keys),
+        unordered=" ".join(strong),
+    )
