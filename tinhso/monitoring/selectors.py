@@ -260,8 +260,8 @@ MAX_TREND_MONTHS = 36
 def month_range(start: str, end: str) -> list[str]:
     """The months from `start` to `end` (YYYY-MM, both included); an inverted or too
     long range is an error."""
-    first, _ = parse_period(start)
-    last_first, _ = parse_period(end)
+    first, _end = parse_period(start)
+    last_first, _end = parse_period(end)
     if not (
         re.fullmatch(r"\d{4}-\d{2}", start.strip()) and re.fullmatch(r"\d{4}-\d{2}", end.strip())
     ):
@@ -293,8 +293,8 @@ def index_trend(*, start: str, end: str, unit: str | None = None) -> list[Agency
     months = month_range(start, end)
     agencies = agencies_of(unit)
     components = list(IndicatorComponent.objects.all())
-    first, _ = parse_period(months[0])
-    _, last = _parse_period(months[-1])
+    first, _end = parse_period(months[0])
+    _start, last = _parse_period(months[-1])
     by_month = {
         f"{row['month']:%Y-%m}": row
         for row in _dossier_rows(agencies, first, last, by=("month",))
@@ -347,8 +347,8 @@ def index_by_agency_month(*, start: str, end: str) -> list[AgencyIndex]:
     months = month_range(start, end)
     agencies = agencies_of(None)
     components = list(IndicatorComponent.objects.all())
-    first, _ = parse_period(months[0])
-    _, last = _parse_period(months[-1])
+    first, _end = parse_period(months[0])
+    _start, last = _parse_period(months[-1])
     counts = {
         (row["agency"], f"{row['month']:%Y-%m}"): row
         for row in _dossier_rows(agencies, first, last, by=("agency", "month"))

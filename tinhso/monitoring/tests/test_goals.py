@@ -35,7 +35,11 @@ def test_resolution_09_and_its_plans_are_loaded_with_their_figures_and_sources(g
     assert goals["kh37-nhiem-vu"].goal.target == 51
     assert goals["kh34-nhiem-vu"].goal.target == 39 and goals["kh34-du-an"].goal.target == 14
     economy = goals["kinh-te-so-2025"]
-    assert (economy.goal.baseline, economy.latest.value, economy.goal.target) == (3, Decimal("7.1"), 20)
+    assert (economy.goal.baseline, economy.latest.value, economy.goal.target) == (
+        3,
+        Decimal("7.1"),
+        20,
+    )
     assert goals["kinh-te-so-2030"].goal.target == 30
     assert goals["dti-top5"].latest.value == 3  # 3rd of 63 in 2022
     assert all(g.goal.source for g in goals.values() if g.goal.quote)

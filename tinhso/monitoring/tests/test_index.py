@@ -85,3 +85,79 @@ def test_the_api_follows_the_contract(client, returned):
 def test_the_index_is_a_fixed_number_of_queries(returned, django_assert_num_queries):
     with django_assert_num_queries(4):
         selectors.service_index(period=f"{timezone.localdate():%Y-%m}")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "2025-13"},
+        {"period": "2999-01"},  # has not begun
+        {"period": "2025-01", "unit": "KHONG-CO"},
+    ],
+)
+def test_bad_index_queries_are_clear_400s(client, params):
+    response = client.get("/api/v1/monitoring/index", params)
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2025-06", "2025-01"), ("2020-01", "2025-12"), ("2025", "2025-02"), ("2025-01", "2999-01")],
+)
+def test_bad_trend_ranges_are_refused(client, start, end):
+    response = client.get("/api/v1/monitoring/trend", {"from": start, "to": end})
+    assert response.status_code == 400, response.content
+
+
+def test_the_province_summary_and_trend_follow_the_back_office(
+    client, officer, applicant, returned
+):
+    from tinhso.dossiers import services
+    from tinhso.dossiers.tests.conftest import DRIVING, pdf_file
+
+    month = f"{timezone.localdate():%Y-%m}"
+    before = client.get("/api/v1/monitoring/summary", {"period": month}).json()
+    assert before["components"]["on_time"]["value"] == 1.0
+    assert before["components"]["digitization"]["denominator"] == 1
+    second = services.create_dossier(
+        actor=applicant, procedure_code=DRIVING,
+        data={"hang_gplx": "B", "so_gplx_cu": "AB123457", "cam_ket": True},
+    )  # fmt: skip
+    for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
+        services.attach_document(actor=applicant, dossier=second, kind=kind, upload=pdf_file())
+    act(applicant, second, "submit")
+    act(officer, second, "receive")
+    after = client.get("/api/v1/monitoring/summary", {"period": month}).json()
+    # one more dossier filed online and received with its papers digitized
+    assert after["components"]["online"]["numerator"] == 2
+    assert after["components"]["digitization"]["denominator"] == 2
+    trend = client.get("/api/v1/monitoring/trend", {"from": month, "to": month}).json()
+    assert [t["period"] for t in trend] == [month] and trend[0]["score"] == after["score"]
+
+
+def test_a_ward_code_selects_its_peoples_committee(ward_codes):
+    from tinhso.accounts.models import Agency
+
+    committee = Agency.objects.get(code=ward_codes[0])
+    rows = selectors.service_index(period="2025", unit=committee.unit_id)
+    assert [r.agency for r in rows] == [committee.code]
+
+
+def test_late_steps_count_open_steps_past_their_deadline(in_progress):
+    from tinhso.dossiers.models import DossierStep
+
+    step = DossierStep.objects.filter(dossier=in_progress, finished_at__isnull=True).first()
+    DossierStep.objects.filter(pk=step.pk).update(due_date=datetime.date(2000, 1, 1))
+    rows = selectors.late_steps(period=f"{timezone.localdate():%Y}")
+    assert [(r["agency__code"], r["open_late"]) for r in rows] == [(step.agency.code, 1)]
+
+
+def test_goals_api_shows_sources_and_status(client):
+    from tinhso.monitoring.goals import load_goals
+
+    load_goals()
+    body = client.get("/api/v1/monitoring/goals", {"programme": "nq-09-2022"}).json()
+    economy = next(g for g in body if g["code"] == "kinh-te-so-2025")
+    assert economy["latest"]["value"] == "7.10" or float(economy["latest"]["value"]) == 7.1
+    assert economy["status"] == "late" and "Báo Quảng Ninh" in economy["latest"]["source"]
