@@ -252,6 +252,7 @@ def detail(request, code: str):
 @login_required
 @require_POST
 def withdraw(request, code: str):
+    _visible_or_404(request, code)  # a stranger learns nothing, not even by a message
     try:
         services.take_action(
             actor=request.user,
@@ -372,6 +373,7 @@ def control_slip(request, code: str):
 @require_POST
 def supplement(request, code: str):
     """The applicant says the supplement is complete: the dossier goes back where it was."""
+    _visible_or_404(request, code)
     try:
         services.take_action(actor=request.user, code=code, action="supplement")
     except DomainError as exc:
@@ -384,6 +386,7 @@ def supplement(request, code: str):
 @login_required
 @require_POST
 def rate(request, code: str):
+    _visible_or_404(request, code)
     try:
         rating = int(request.POST.get("rating", ""))
     except ValueError:
