@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tinhso.dossiers",
     "tinhso.monitoring",
     "tinhso.opendata",
+    "tinhso.population",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,7 @@ urlpatterns = [
     path("thong-bao/", include("tinhso.notifications.urls")),
     path("kho-giay-to/", include("tinhso.documents.urls")),
     path("", include("tinhso.signing.urls")),
+    path("dan-cu/", include("tinhso.population.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
 ]

@@ -4,6 +4,7 @@ from tinhso.accounts.api import router as accounts_router
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.geo.api import router as geo_router
 from tinhso.monitoring.api import router as monitoring_router
+from tinhso.population.api import router as population_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.signing.api import router as signing_router
 
@@ -16,3 +17,4 @@ api.add_router("", procedures_router)
 api.add_router("", dossiers_router)
 api.add_router("", signing_router)
 api.add_router("", monitoring_router)
+api.add_router("", population_router)

@@ -1,0 +1,82 @@
+"""The registry for systems: people (golden records), the review queue, decisions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import Field
+
+from tinhso.core.errors import NotFound
+from tinhso.core.pagination import PageNumberPagination
+
+from . import selectors, services
+from .models import ReviewPair
+from .permissions import require_registry_role
+
+router = Router(tags=["population"])
+
+
+class PersonOut(Schema):
+    id: int
+    full_name: str
+    date_of_birth: datetime.date | None
+    dob_precision: str
+    sex: str
+    personal_id: str = Field(validation_alias="masked_personal_id")
+    ward: str | None = Field(None, validation_alias="ward_id")
+
+
+class EvidenceOut(Schema):
+    comparison: str
+    level: str
+    bayes_factor: float
+
+
+class PairOut(Schema):
+    id: int
+    record_a: str = Field(validation_alias="record_a.record_id")
+    record_b: str = Field(validation_alias="record_b.record_id")
+    person_a: int | None = Field(None, validation_alias="record_a.person_id")
+    person_b: int | None = Field(None, validation_alias="record_b.person_id")
+    match_probability: float
+    state: str
+    evidence: list[EvidenceOut]
+
+
+class DecisionIn(Schema):
+    same_person: bool
+    note: str = Field("", max_length=500)
+
+
+@router.get("/population/persons", response=list[PersonOut])
+@paginate(PageNumberPagination)
+def persons(request, q: str = ""):
+    require_registry_role(request.user)
+    return selectors.people(q=q[:100])
+
+
+@router.get("/population/persons/{pk}", response=PersonOut)
+def person(request, pk: int):
+    require_registry_role(request.user)
+    try:
+        return selectors.person_detail(pk)
+    except Exception:
+        raise NotFound("Không tìm thấy công dân.") from None
+
+
+@router.get("/population/reviews", response=list[PairOut])
+@paginate(PageNumberPagination)
+def reviews(request):
+    require_registry_role(request.user)
+    return selectors.review_queue()
+
+
+@router.post("/population/reviews/{pk}/decision", response=PairOut)
+def decide(request, pk: int, body: DecisionIn):
+    pair = get_object_or_404(ReviewPair, pk=pk)
+    return services.decide_pair(
+        actor=request.user, pair=pair, same_person=body.same_person, note=body.note
+    )

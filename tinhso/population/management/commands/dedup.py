@@ -1,0 +1,51 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tinhso.population import linkage
+
+
+class Command(BaseCommand):
+    help = (
+        "Find the records of one person: --input IN.csv --output OUT.csv (record_id,cluster_id), "
+        "or --registry to link the imported records into people and fill the review queue."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input")
+        parser.add_argument("--output")
+        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+        parser.add_argument("--threshold", type=float, default=linkage.DEFAULT_THRESHOLD)
+        parser.add_argument("--model", help="trained model JSON to use instead of training")
+        parser.add_argument("--save-model", help="write the trained model JSON here")
+        parser.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB")
+        parser.add_argument("--registry", action="store_true", help="link the registry's records")
+
+    def handle(self, *args, **o):
+        if o["registry"]:
+            from tinhso.population import services
+
+            result = services.dedup_registry(actor=None, model=_model(o["model"]))
+            self.stdout.write(json.dumps(result))
+            return
+        if not o["input"] or not o["output"]:
+            raise CommandError("--input and --output are required (or --registry)")
+        try:
+            info = linkage.dedup_file(
+                o["input"],
+                o["output"],
+                engine=o["engine"],
+                threshold=o["threshold"],
+                model_path=o["model"],
+                save_model=o["save_model"],
+                memory_limit=o["memory_limit"],
+                progress=lambda msg: print(msg, file=sys.stderr),
+            )
+        except linkage.DedupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(json.dumps(info))
+
+
+def _model(path):
+    return linkage.load_model(path) if path else None

@@ -1,0 +1,363 @@
+"""Writes on the population registry: deduplication of the imported records into
+people, clerical review, merges and unmerges, golden records.
+
+Every write checks the actor's role, runs in a transaction and leaves an audit
+event; personal IDs are masked in events.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tinhso.accounts.identity import mask_id
+from tinhso.audit.services import record_event
+from tinhso.core import jobs
+from tinhso.core.errors import Conflict
+
+from . import linkage
+from .error_codes import PopulationErrorCode
+from .models import DatePrecision, Merge, Person, ReviewPair, SourcePriority, SourceRecord
+from .permissions import require_registry_role
+
+# Pairs at or above AUTO_MERGE are one person; between REVIEW_FROM and AUTO_MERGE an
+# officer decides.
+AUTO_MERGE = 0.99
+REVIEW_FROM = 0.5
+DEFAULT_PRIORITIES = [
+    ("police", "Công an (cơ sở dữ liệu quốc gia về dân cư)"),
+    ("justice", "Tư pháp (hộ tịch)"),
+    ("social_insurance", "Bảo hiểm xã hội"),
+    ("health", "Y tế"),
+    ("education", "Giáo dục"),
+]
+
+
+def _require(actor, person: Person | None = None) -> None:
+    ward = person.ward if person is not None and person.ward_id else None
+    require_registry_role(actor, unit=ward)
+
+
+# ---------------------------------------------------------------- golden record
+
+
+def _ranks() -> dict[str, int]:
+    ranks = dict(SourcePriority.objects.values_list("source", "rank"))
+    if not ranks:
+        ranks = {s: i for i, (s, _label) in enumerate(DEFAULT_PRIORITIES, start=1)}
+    return ranks
+
+
+def refresh_golden(person: Person, *, ranks: dict[str, int] | None = None) -> Person:
+    """Each field from the most trusted source that has it; within one source the
+    newest record. A full date of birth beats a partial one from the same rank."""
+    ranks = ranks or _ranks()
+    records = sorted(
+        person.records.all(),
+        key=lambda r: (ranks.get(r.source, 99), -r.imported_at.timestamp(), -r.pk),
+    )
+    if not records:
+        return person
+
+    def first(attr):
+        for r in records:
+            value = getattr(r, attr)
+            if value not in (None, ""):
+                return r, value
+        return None, None
+
+    person.full_name = records[0].full_name
+    person.name_folded = records[0].name_folded
+    precision_order = {DatePrecision.FULL: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+    dated = [r for r in records if r.date_of_birth]
+    if dated:
+        best = min(
+            dated,
+            key=lambda r: (ranks.get(r.source, 99), precision_order.get(r.dob_precision, 3)),
+        )
+        person.date_of_birth, person.dob_precision = best.date_of_birth, best.dob_precision
+    else:
+        person.date_of_birth, person.dob_precision = None, DatePrecision.FULL
+    person.personal_id = next((r.personal_id for r in records if len(r.personal_id) == 12), "") or (
+        first("personal_id")[1] or ""
+    )
+    person.sex = first("sex")[1] or ""
+    person.phone = first("phone")[1] or ""
+    source, address = first("address")
+    person.permanent_address = address or ""
+    newest = max(records, key=lambda r: (r.imported_at, r.pk))
+    person.current_address = newest.address or person.permanent_address
+    person.ward_id = newest.ward_id or (first("ward_id")[1])
+    person.save()
+    return person
+
+
+# ---------------------------------------------------------------- merges
+
+
+def _merge(*, actor, survivor: Person, absorbed: Person, reason: str, pair=None) -> Merge:
+    moved = list(absorbed.records.values_list("pk", flat=True))
+    SourceRecord.objects.filter(pk__in=moved).update(person=survivor)
+    absorbed.merged_into = survivor
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    merge = Merge.objects.create(
+        survivor=survivor,
+        absorbed=absorbed,
+        records=moved,
+        pair=pair,
+        reason=reason,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    refresh_golden(survivor)
+    record_event(
+        actor=actor,
+        action="population.merge",
+        object_type="population.person",
+        object_id=survivor.pk,
+        before={"absorbed": absorbed.pk},
+        after={"merge": merge.pk, "records": len(moved), "reason": reason},
+    )
+    return merge
+
+
+@transaction.atomic
+def merge_people(*, actor, survivor: Person, absorbed: Person, pair=None) -> Merge:
+    _require(actor, survivor)
+    if survivor.pk == absorbed.pk:
+        raise Conflict(
+            _("Hai bản ghi đã thuộc cùng một người."), code=PopulationErrorCode.SAME_PERSON
+        )
+    return _merge(actor=actor, survivor=survivor, absorbed=absorbed, reason="review", pair=pair)
+
+
+@transaction.atomic
+def unmerge(*, actor, merge: Merge) -> tuple[Person, Person]:
+    """Undo a merge: the absorbed person comes back with exactly the records it
+    brought, and both golden records are drawn again. A later merge that moved
+    those records on must be undone first."""
+    merge = Merge.objects.select_for_update().get(pk=merge.pk)
+    survivor, absorbed = merge.survivor, merge.absorbed
+    _require(actor, survivor)
+    if merge.undone_at:
+        raise Conflict(_("Lần gộp này đã được tách."), code=PopulationErrorCode.MERGE_UNDONE)
+    if SourceRecord.objects.filter(pk__in=merge.records).exclude(person=survivor).exists():
+        raise Conflict(
+            _("Các bản ghi đã được gộp tiếp sang người khác; hãy tách lần gộp sau trước."),
+            code=PopulationErrorCode.MERGE_NOT_LAST,
+        )
+    SourceRecord.objects.filter(pk__in=merge.records).update(person=absorbed)
+    absorbed.merged_into = None
+    absorbed.save(update_fields=["merged_into", "updated_at"])
+    merge.undone_at = timezone.now()
+    merge.undone_by = actor if getattr(actor, "pk", None) else None
+    merge.save(update_fields=["undone_at", "undone_by"])
+    if merge.pair_id:
+        ReviewPair.objects.filter(pk=merge.pair_id).update(state=ReviewPair.State.NON_MATCH)
+    refresh_golden(survivor)
+    refresh_golden(absorbed)
+    record_event(
+        actor=actor,
+        action="population.unmerge",
+        object_type="population.person",
+        object_id=survivor.pk,
+        before={"merge": merge.pk},
+        after={"restored": absorbed.pk, "records": len(merge.records)},
+    )
+    return survivor, absorbed
+
+
+@transaction.atomic
+def decide_pair(*, actor, pair: ReviewPair, same_person: bool, note: str = "") -> ReviewPair:
+    """An officer's decision on an uncertain pair: the same person (their people are
+    merged) or not (the pair is never merged automatically again)."""
+    pair = (
+        ReviewPair.objects.select_for_update()
+        .select_related("record_a", "record_b")
+        .get(pk=pair.pk)
+    )
+    a, b = pair.record_a.person, pair.record_b.person
+    _require(actor, a)
+    if pair.state != ReviewPair.State.PENDING:
+        raise Conflict(_("Cặp này đã được quyết định."), code=PopulationErrorCode.ALREADY_DECIDED)
+    pair.state = ReviewPair.State.MATCH if same_person else ReviewPair.State.NON_MATCH
+    pair.decided_by, pair.decided_at, pair.note = actor, timezone.now(), note[:500]
+    pair.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    record_event(
+        actor=actor,
+        action="population.review",
+        object_type="population.reviewpair",
+        object_id=pair.pk,
+        after={"decision": pair.state, "probability": round(pair.match_probability, 4)},
+    )
+    if same_person and a and b and a.pk != b.pk:
+        survivor, absorbed = (a, b) if a.pk < b.pk else (b, a)
+        _merge(actor=actor, survivor=survivor, absorbed=absorbed, reason="review", pair=pair)
+    return pair
+
+
+# ---------------------------------------------------------------- registry dedup
+
+
+def start_dedup(*, actor) -> object:
+    require_registry_role(actor)
+    with transaction.atomic():
+        job = jobs.enqueue(kind="population.dedup", actor=actor, params={}, total=4)
+        record_event(
+            actor=actor, action="population.dedup_started", object_type="core.job", object_id=job.pk
+        )
+    return job
+
+
+def _export(path: Path) -> int:
+    n = 0
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(linkage.INPUT_COLUMNS)
+        rows = SourceRecord.objects.values_list(
+            "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source"
+        )
+        for pk, name, raw, sex, pid, phone, address, ward, source in rows.iterator(chunk_size=5000):
+            dob = (raw or {}).get("date_of_birth", "")
+            w.writerow([pk, name, dob, sex, pid, phone, address, ward or "", source])
+            n += 1
+    return n
+
+
+def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float = AUTO_MERGE,
+                   model: dict | None = None, step=None) -> dict:  # fmt: skip
+    """Link every source record: clusters at `auto_merge` become (or join) people,
+    pairs between `review_from` and `auto_merge` go to the review queue with their
+    evidence. Officers' "not the same person" decisions are never overruled."""
+    require_registry_role(actor)
+    say = step or (lambda: None)
+    with tempfile.TemporaryDirectory(prefix="tinhso-dedup-") as tmp:
+        path = Path(tmp) / "records.csv"
+        if _export(path) == 0:
+            return {"people": 0, "review": 0, "merged": 0}
+        say()
+        con = linkage.connect()
+        linkage.load_csv(con, path)
+        linkage.prepare(con)
+        result = linkage.link_duckdb(con, model=model, threshold=review_from, evidence=True)
+        con.close()
+    say()
+    refused = {
+        frozenset((str(a), str(b)))
+        for a, b in ReviewPair.objects.filter(state=ReviewPair.State.NON_MATCH).values_list(
+            "record_a_id", "record_b_id"
+        )
+    }
+    sure = [
+        (a, b, p)
+        for a, b, p in result.edges
+        if p >= auto_merge and frozenset((a, b)) not in refused
+    ]
+    mapping = linkage.clusters(sure, threshold=auto_merge)
+    stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
+    say()
+    stats["review"] = _queue_reviews(result, auto_merge=auto_merge)
+    link_accounts()
+    say()
+    return stats
+
+
+@transaction.atomic
+def _apply_clusters(*, actor, mapping: dict[str, str], refused: set) -> dict:
+    members: dict[str, list[int]] = defaultdict(list)
+    for record, cluster in mapping.items():
+        members[cluster].append(int(record))
+    ranks = _ranks()
+    created = merged = 0
+    person_of = dict(
+        SourceRecord.objects.filter(person__isnull=False).values_list("pk", "person_id")
+    )
+    touched: set[int] = set()
+    for records in members.values():
+        people = sorted({person_of[r] for r in records if r in person_of})
+        if not people:
+            person = Person.objects.create(full_name="", name_folded="")
+            created += 1
+        else:
+            person = Person.objects.get(pk=people[0])
+            for other in Person.objects.filter(pk__in=people[1:]):
+                _merge(actor=actor, survivor=person, absorbed=other, reason="auto")
+                merged += 1
+        SourceRecord.objects.filter(pk__in=records, person__isnull=True).update(person=person)
+        touched.add(person.pk)
+    # the records in no pair at all: a person each
+    singles = SourceRecord.objects.filter(person__isnull=True)
+    for record in singles.iterator(chunk_size=2000):
+        person = Person.objects.create(full_name="", name_folded="")
+        SourceRecord.objects.filter(pk=record.pk).update(person=person)
+        touched.add(person.pk)
+        created += 1
+    for person in Person.objects.filter(pk__in=touched).prefetch_related("records"):
+        refresh_golden(person, ranks=ranks)
+    record_event(
+        actor=actor,
+        action="population.dedup",
+        object_type="population.person",
+        object_id="*",
+        after={"created": created, "merged": merged},
+    )
+    return {"people": created, "merged": merged}
+
+
+def _queue_reviews(result, *, auto_merge: float) -> int:
+    person_of = dict(SourceRecord.objects.values_list("pk", "person_id"))
+    existing = set(ReviewPair.objects.values_list("record_a_id", "record_b_id"))
+    new = []
+    for a, b, p in result.edges:
+        if p >= auto_merge:
+            continue
+        ia, ib = sorted((int(a), int(b)))
+        if (ia, ib) in existing or person_of.get(ia) == person_of.get(ib):
+            continue
+        new.append(
+            ReviewPair(
+                record_a_id=ia,
+                record_b_id=ib,
+                match_probability=p,
+                evidence=result.evidence.get((a, b)) or result.evidence.get((b, a)) or [],
+            )
+        )
+    ReviewPair.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def link_accounts() -> int:
+    """Citizens' accounts point at their person through the personal ID (the link is
+    kept here: `accounts` never imports `population`)."""
+    from django.contrib.auth import get_user_model
+
+    users = dict(
+        get_user_model()
+        .objects.filter(personal_id__isnull=False, population_person__isnull=True)
+        .values_list("personal_id", "pk")
+    )
+    linked = 0
+    if not users:
+        return 0
+    for person in Person.objects.filter(
+        Q(personal_id__in=list(users)), account__isnull=True, merged_into__isnull=True
+    ).order_by("pk"):
+        user_id = users.pop(person.personal_id, None)
+        if user_id is None:  # two people with one ID: left for review
+            continue
+        person.account_id = user_id
+        person.save(update_fields=["account", "updated_at"])
+        record_event(
+            action="population.account_linked",
+            object_type="population.person",
+            object_id=person.pk,
+            after={"personal_id": mask_id(person.personal_id)},
+        )
+        linked += 1
+    return linked
