@@ -215,8 +215,20 @@ SIGNING_TRUST_ROOTS_DIR = os.environ.get("SIGNING_TRUST_ROOTS_DIR", "")
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
 
-# Background jobs: in-process unless a broker is configured (used by later modules).
+# Background jobs and after-commit side effects: on Celery when a broker is configured
+# (redis://… or amqp://…; `tinhso worker`), in-process otherwise (see core/jobs.py).
 BROKER_URL = os.environ.get("BROKER_URL") or os.environ.get("REDIS_URL") or ""
+JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "tinhso")
+# Redis only: a message not acknowledged this long (its worker died) is delivered again.
+JOBS_VISIBILITY_TIMEOUT = int(os.environ.get("JOBS_VISIBILITY_TIMEOUT", "3600"))
+# Management commands Celery beat runs (`tinhso worker --beat`), as crontab strings
+# "minute hour day-of-month month day-of-week", in TIME_ZONE. Add yours here.
+PERIODIC_COMMANDS = {
+    "remind_due": "0 7 * * 1-5",
+    "deliver_notifications": "*/5 * * * *",
+    "sweep_files": "17 * * * *",
+    "refresh_opendata": "30 5 * * *",
+}
 
 # Security headers and cookies.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)

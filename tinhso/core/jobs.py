@@ -1,9 +1,16 @@
 """Background jobs: recorded in the database with their progress, run after the
 transaction that asked for them commits.
 
-By default a job runs in-process, on a thread of the server that accepted it (or at
-once with JOBS_EAGER, as the tests do). Handlers are idempotent, item by item, so a
-job interrupted by a restart can simply be run again (`tinhso run_job ID`).
+With `BROKER_URL` (or `REDIS_URL`) set, a job goes to Celery (`tinhso/celery.py`):
+the message is acknowledged only after the job ran, so a worker that dies mid-job
+leaves it to be delivered again (at least once). Without a broker a job runs
+in-process, on a thread of the server that accepted it (or at once with JOBS_EAGER,
+as the tests do). Handlers are idempotent, item by item, and a job already done is
+not run again, so a redelivered message or `tinhso run_job ID` after a restart is safe.
+
+Small side effects after a commit (sending a notification) use `defer`: a named
+function registered with `@jobs.task`, called on a Celery worker when there is a
+broker, inline after the commit otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ logger = logging.getLogger("tinhso.jobs")
 
 Handler = Callable[[Job], None]
 _HANDLERS: dict[str, Handler] = {}
+_TASKS: dict[str, Callable[..., None]] = {}
 
 
 def handler(kind: str):
@@ -46,7 +54,20 @@ def dispatch(job_id: int) -> None:
     if getattr(settings, "JOBS_EAGER", False):
         run(job_id)
         return
+    if getattr(settings, "BROKER_URL", ""):
+        try:
+            _celery().run_job.delay(job_id)
+            return
+        except Exception:
+            # The job row is committed: run it here rather than leave it queued forever.
+            logger.exception("broker unreachable; job %s runs in-process", job_id)
     threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+
+
+def _celery():
+    from tinhso.celery import tasks_for
+
+    return tasks_for(settings.BROKER_URL, settings.JOBS_QUEUE)
 
 
 def _run_in_thread(job_id: int) -> None:
@@ -58,10 +79,18 @@ def _run_in_thread(job_id: int) -> None:
 
 
 def run(job_id: int) -> Job:
+    """Run a job (again). One already done is left as it is: a message delivered a
+    second time does no work twice. Otherwise the handler walks every item again,
+    skipping what is already done, so the counters start from zero."""
     job = Job.objects.get(pk=job_id)
+    if job.state == Job.State.DONE:
+        logger.info("job %s (%s) already done; not run again", job.pk, job.kind)
+        return job
     if job.kind not in _HANDLERS:
         _import_handlers()
-    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, started_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, started_at=timezone.now(), done=0, failed=0, log=[]
+    )
     try:
         _HANDLERS[job.kind](job)
     except Exception:
@@ -83,6 +112,43 @@ def step(job: Job, *, ok: bool, note: str = "") -> None:
             locked.failed += 1
             locked.log = [*locked.log, note][-200:]
             locked.save(update_fields=["failed", "log"])
+
+
+def task(name: str):
+    """Register a small side effect that `defer` may ask for by name (keyword
+    arguments only, JSON-serialisable). It may run more than once: make it idempotent."""
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        _TASKS[name] = fn
+        return fn
+
+    return register
+
+
+def defer(name: str, **kwargs) -> None:
+    """Call the task `name` after the current transaction commits: on a Celery worker
+    when a broker is configured (at least once), else inline in this process."""
+    transaction.on_commit(lambda: _send(name, kwargs))
+
+
+def _send(name: str, kwargs: dict) -> None:
+    if getattr(settings, "BROKER_URL", "") and not getattr(settings, "JOBS_EAGER", False):
+        try:
+            _celery().call.delay(name, kwargs)
+            return
+        except Exception:
+            logger.exception("broker unreachable; task %s runs in-process", name)
+    try:
+        call(name, kwargs)
+    except Exception:
+        # The change itself has committed; a periodic sweep may try again.
+        logger.exception("task %s failed", name)
+
+
+def call(name: str, kwargs: dict) -> None:
+    if name not in _TASKS:
+        _import_handlers()
+    _TASKS[name](**kwargs)
 
 
 def _import_handlers() -> None:
