@@ -6,6 +6,7 @@ from django_otp.admin import OTPAdminSite
 from tinhso.core import views as core_views
 from tinhso.core.urls_api import api
 from tinhso.dossiers import views as dossier_views
+from tinhso.monitoring.urls import office_urlpatterns as monitoring_office
 from tinhso.opendata import ckan
 
 # The admin site needs the second factor too.
@@ -23,6 +24,8 @@ urlpatterns = [
     path("api/3/action/<slug:name>", ckan.action, name="ckan_action"),
     path("api/action/<slug:name>", ckan.action),
     path("du-lieu-mo/", include("tinhso.opendata.urls")),
+    path("chi-so/", include("tinhso.monitoring.urls")),
+    path("lam-viec/dieu-hanh/", include((monitoring_office, "steering"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("tinhso.accounts.urls")),
     path("nhat-ky/", include("tinhso.audit.urls")),

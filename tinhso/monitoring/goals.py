@@ -3,8 +3,7 @@ measured values with evidence, and the values the platform measures itself.
 
 A goal's status follows from its target, due date and latest value: done (the
 latest value reaches the target), late (due and not reached), on track (not due
-yet), no data (not due, nothing measured), or tracked (an indicator without a
-target). Platform metrics (`PLATFORM_METRICS`) record today's value of the goals
+yet), no data (nothing measured), or tracked (an indicator without a target). Platform metrics (`PLATFORM_METRICS`) record today's value of the goals
 that name them, from the same SQL aggregation as the service index.
 """
 
@@ -175,11 +174,13 @@ def _reached(goal: Goal, value: Decimal) -> bool:
 def goal_status(goal: Goal, latest: Measurement | None, today: datetime.date) -> str:
     if goal.target is None:
         return "tracked"
-    if latest is not None and _reached(goal, latest.value):
+    if latest is None:
+        return "no_data"  # late or not, nothing says how far it is
+    if _reached(goal, latest.value):
         return "done"
     if goal.due is not None and goal.due < today:
         return "late"
-    return "on_track" if latest is not None else "no_data"
+    return "on_track"
 
 
 def _progress(goal: Goal, latest: Measurement | None) -> float | None:

@@ -84,7 +84,9 @@ def test_datastore_search_filters_limits_and_pages(ckan):
     every = ckan.action.datastore_search(resource_id=resource, limit=1000)
     wards = [r for r in every["records"] if r["cap"] == "ward"]
     assert every["total"] == len(every["records"]) > 54
-    only_wards = ckan.action.datastore_search(resource_id=resource, filters={"cap": "ward"}, limit=5)
+    only_wards = ckan.action.datastore_search(
+        resource_id=resource, filters={"cap": "ward"}, limit=5
+    )
     assert only_wards["total"] == len(wards) == 54
     assert len(only_wards["records"]) == 5
     second = ckan.action.datastore_search(
@@ -119,7 +121,9 @@ def test_datastore_search_filters_limits_and_pages(ckan):
         ({}, 409, "Validation Error"),
     ],
 )
-def test_bad_datastore_queries_get_a_ckan_error_and_never_a_500(client, published, params, status, kind):
+def test_bad_datastore_queries_get_a_ckan_error_and_never_a_500(
+    client, published, params, status, kind
+):
     resource = str(published["don-vi-hanh-chinh"].resources.get(format="CSV").id)
     query = {k: (resource if v == "RES" else v) for k, v in params.items()}
     response = client.get("/api/3/action/datastore_search", query)
@@ -165,7 +169,9 @@ def test_downloads_and_the_dcat_catalogue(client, published):
     assert lines[0].startswith("ma_thu_tuc,ten_thu_tuc")
     assert len(lines) == dataset.row_count + 1
     json_res = dataset.resources.get(format="JSON")
-    rows = json.loads(b"".join(client.get(f"/du-lieu-mo/{dataset.name}/{json_res.id}.json").streaming_content))
+    rows = json.loads(
+        b"".join(client.get(f"/du-lieu-mo/{dataset.name}/{json_res.id}.json").streaming_content)
+    )
     assert len(rows) == dataset.row_count and "ma_thu_tuc" in rows[0]
     # a resource under another dataset's name is not served
     assert client.get(f"/du-lieu-mo/don-vi-hanh-chinh/{csv_res.id}.csv").status_code == 404

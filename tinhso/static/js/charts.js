@@ -1,0 +1,32 @@
+// Draw the dashboard charts from the JSON next to them (json_script); the table after
+// each chart holds the same numbers for screen readers, printing and export.
+document.addEventListener("DOMContentLoaded", function () {
+  if (typeof Chart === "undefined") { return; }
+  var palette = ["#1d5fa8", "#b3261e", "#2e7d32", "#8e24aa"];
+  document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+    var source = document.getElementById(canvas.dataset.chart);
+    if (!source) { return; }
+    var spec = JSON.parse(source.textContent);
+    var horizontal = spec.horizontal;
+    if (horizontal) { canvas.parentNode.classList.add("chart-tall-" + Math.min(4, Math.ceil(spec.labels.length / 6))); }
+    new Chart(canvas, {
+      type: spec.type,
+      data: {
+        labels: spec.labels,
+        datasets: spec.series.map(function (s, i) {
+          return { label: s.label, data: s.data, backgroundColor: palette[i % palette.length],
+                   borderColor: palette[i % palette.length], spanGaps: true };
+        })
+      },
+      options: {
+        indexAxis: horizontal ? "y" : "x",
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { x: { beginAtZero: true }, y: { beginAtZero: spec.type !== "line" } }
+      }
+    });
+  });
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
