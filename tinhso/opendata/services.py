@@ -80,7 +80,7 @@ def refresh_datasets(
         if names and definition.name not in names:
             continue
         dataset, changed = _publish(definition)
-        logger.info(
+        logger.debug(
             "dataset %s: %s rows%s",
             dataset.name,
             dataset.row_count,

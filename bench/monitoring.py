@@ -1,0 +1,126 @@
+"""Benchmark of the monitoring module on a million dossiers: the service index
+recomputed (province, every agency, every agency × month for the open-data table),
+the open-data refresh, and the dashboard pages.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1/tinhso_bench_mon .venv/bin/python bench/monitoring.py
+
+BENCH_DOSSIERS (default 1,000,000) past dossiers over 12 months are generated once
+(bulk, with one control-slip step each and digitized papers) into an empty database;
+a second run reuses them. Prints numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["TINHSO_TESTING"] = "1"
+os.environ.setdefault("TINHSO_VAR_DIR", "/tmp/tinhso-bench-monitoring")
+os.environ["DJANGO_SETTINGS_MODULE"] = "tinhso.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+N = int(os.environ.get("BENCH_DOSSIERS", "1000000"))
+
+
+def timed(label, fn, repeat=3):
+    times = []
+    result = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    print(f"{label:<58} best {min(times):7.2f} s   median {statistics.median(times):7.2f} s")
+    return result
+
+
+def main() -> None:
+    from tinhso.dossiers.history import create_history
+    from tinhso.dossiers.models import Dossier
+    from tinhso.monitoring import selectors
+
+    Path(os.environ["TINHSO_VAR_DIR"]).mkdir(parents=True, exist_ok=True)
+    call_command("bootstrap", verbosity=0, stdout=open(os.devnull, "w"))
+    have = Dossier.objects.count()
+    if have < N:
+        t = time.perf_counter()
+        last = [0]
+
+        def progress(done):
+            if done - last[0] >= 100000:
+                last[0] = done
+                print(f"  … {done} dossiers", flush=True)
+
+        create_history(count=N - have, seed=have + 1, progress=progress, batch=10000)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        print(f"generated {N - have} dossiers in {time.perf_counter() - t:.0f} s")
+    total = Dossier.objects.count()
+    today = timezone.localdate()
+    year = str(today.year)
+    month = f"{today:%Y-%m}"
+    print(f"database: {connection.vendor}; {total} dossiers")
+    timed(f"province index, year {year} (one aggregate)", lambda: selectors.unit_index(period=year))
+    rows = timed(f"every agency's index, year {year}", lambda: selectors.service_index(period=year))
+    print(f"  ({len(rows)} agencies)")
+    start = f"{today.year - 1}-{today.month:02d}" if today.month < 12 else f"{today.year}-01"
+    start = f"{(today.replace(day=1) - timezone.timedelta(days=335)):%Y-%m}"
+    cells = timed(
+        f"every agency × month, {start}..{month} (open data)",
+        lambda: selectors.index_by_agency_month(start=start, end=month),
+        repeat=1,
+    )
+    print(f"  ({len(cells)} agency-months)")
+    timed("12-month trend of the province", lambda: selectors.index_trend(start=start, end=month))
+    timed("late steps, year", lambda: selectors.late_steps(period=year))
+    from tinhso.opendata.services import refresh_datasets
+
+    timed("open data: refresh all datasets", lambda: refresh_datasets(), repeat=1)
+
+    from tinhso.accounts import services as accounts
+    from tinhso.accounts.models import Agency, Role, User
+
+    watcher = User.objects.filter(username="bench-watcher").first()
+    if watcher is None:
+        watcher = accounts.create_staff_user(
+            actor=None, username="bench-watcher", full_name="Giám sát", email="w@example.vn",
+            role=Role.MONITORING, agency=Agency.objects.get(code="UBND"),
+        )  # fmt: skip
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = accounts.create_confirmed_totp(user=watcher)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(watcher)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    public = Client(HTTP_HOST="127.0.0.1")
+    for label, c, url in [
+        ("page: public index /chi-so/ (year)", public, "/chi-so/"),
+        ("page: steering board, province, year", client, "/lam-viec/dieu-hanh/"),
+        ("page: steering board, one agency (SXD), year", client, "/lam-viec/dieu-hanh/?unit=SXD"),
+        ("page: goals tracker", public, "/chi-so/muc-tieu/"),
+        ("API: /api/v1/monitoring/index?period=<month>", public, f"/api/v1/monitoring/index?period={month}"),
+    ]:
+        def get(c=c, url=url):
+            r = c.get(url)
+            assert r.status_code == 200, (url, r.status_code)
+
+        timed(label, get)
+
+
+if __name__ == "__main__":
+    main()
