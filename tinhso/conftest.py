@@ -54,6 +54,14 @@ def _reference_data_after_a_flush(request, django_db_blocker):
         workdays.forget_calendar()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Each test starts with no attempts counted (the limits live in the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_citizen(db):
     def make(*, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD):

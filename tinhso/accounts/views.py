@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tinhso.core import throttle
 from tinhso.core.errors import DomainError, apply_domain_error
 
 from . import authz, services
@@ -32,6 +33,40 @@ from .forms import (
 from .models import Agency, Role, User
 
 PENDING_KEY = "tinhso_pending_otp_user"
+
+# Failed sign-ins (password or second factor) from one address within the window;
+# on top of the per-account lockout, so that one address cannot try many accounts.
+SIGN_IN_WINDOW_MINUTES = 15
+
+
+def _sign_in_key(request) -> str:
+    return throttle.address_key(request, "sign-in")
+
+
+def _sign_in_limit() -> int:
+    return throttle.limit_setting("SIGN_IN_FAILURES_PER_ADDRESS", 20)
+
+
+def _count_failed_sign_in(request) -> None:
+    throttle.allow(
+        _sign_in_key(request), limit=_sign_in_limit(), window_seconds=SIGN_IN_WINDOW_MINUTES * 60
+    )
+
+
+def _too_many_sign_ins(request, form, template: str):
+    if not throttle.exceeded(_sign_in_key(request), limit=_sign_in_limit()):
+        return None
+    form.add_error(
+        None,
+        _(
+            "Có quá nhiều lần đăng nhập không thành công từ địa chỉ của bạn. "
+            "Vui lòng thử lại sau %(minutes)s phút."
+        )
+        % {"minutes": SIGN_IN_WINDOW_MINUTES},
+    )
+    response = render(request, template, {"form": form}, status=429)
+    response["Retry-After"] = str(SIGN_IN_WINDOW_MINUTES * 60)
+    return response
 
 
 def _next_url(request, default: str) -> str:
@@ -48,6 +83,10 @@ def _next_url(request, default: str) -> str:
 @never_cache
 def sign_in(request):
     form = SignInForm(request.POST or None)
+    if request.method == "POST":
+        refused = _too_many_sign_ins(request, form, "accounts/sign_in.html")
+        if refused:
+            return refused
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip()
         known = User.objects.filter(username__iexact=username).first()
@@ -65,6 +104,7 @@ def sign_in(request):
                 password=form.cleaned_data["password"],
             )
             if user is None:
+                _count_failed_sign_in(request)
                 if known is not None:
                     services.register_failed_login(user=known)
                 form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
@@ -98,12 +138,17 @@ def otp_verify(request):
     if user is None:
         return redirect("accounts:login")
     form = OtpForm(request.POST or None)
+    if request.method == "POST":
+        refused = _too_many_sign_ins(request, form, "accounts/otp_verify.html")
+        if refused:
+            return refused
     if request.method == "POST" and form.is_valid():
         if user.is_locked:
             form.add_error(None, _("Tài khoản tạm khóa do nhập sai nhiều lần."))
         else:
             device = match_token(user, form.cleaned_data["otp_token"].strip())
             if device is None:
+                _count_failed_sign_in(request)
                 services.register_failed_login(user=user)
                 form.add_error("otp_token", _("Mã xác thực không đúng hoặc đã hết hạn."))
             else:

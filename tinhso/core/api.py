@@ -149,7 +149,10 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(DomainError)
     def _domain(request, exc: DomainError):
-        return domain_error_response(exc, request.path)
+        response = domain_error_response(exc, request.path)
+        if getattr(exc, "retry_after", None):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def _validation(request, exc: ValidationError):

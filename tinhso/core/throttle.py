@@ -1,4 +1,5 @@
-"""A small fixed-window limit on guessable look-ups (public tracking), in the cache.
+"""Small fixed-window limits in the cache: guessable look-ups (public tracking),
+sign-in from one address, the public verifier (each check parses a whole PDF).
 
 With several server processes, point CACHES at Redis so that they share the count.
 """
@@ -7,7 +8,23 @@ from __future__ import annotations
 
 import hashlib
 
+from django.conf import settings
 from django.core.cache import cache
+
+from .errors import DomainError
+
+TOO_MANY = "too_many_attempts"
+
+
+class TooManyRequests(DomainError):
+    """429: answered as a problem in the API, as a message on the pages."""
+
+    status = 429
+    code = TOO_MANY
+
+    def __init__(self, message, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _cache_key(key: str) -> str:
@@ -31,3 +48,13 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
         cache.add(full, 1, window_seconds)
         return True
     return count <= limit
+
+
+def address_key(request, name: str) -> str:
+    from .middleware import client_ip
+
+    return f"{name}:{client_ip(request) or '-'}"
+
+
+def limit_setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))

@@ -350,12 +350,10 @@ def track(request, query: Query[TrackingQuery]):
             query.code, query.last4, client=client_ip(request) or "-"
         )
     except selectors.TooManyAttempts:
-        from tinhso.core.errors import DomainError
+        from tinhso.core.throttle import TooManyRequests
 
-        raise DomainError(
-            _("Tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."),
-            code="too_many_attempts",
-            status=429,
+        raise TooManyRequests(
+            _("Tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."), retry_after=3600
         ) from None
     if dossier is None:
         raise NotFound(

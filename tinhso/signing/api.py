@@ -28,6 +28,15 @@ class VerifyOut(Schema):
 def verify(request, file: File[UploadedFile]):
     """Anyone may check a PDF: who signed it, when, whether it changed since, whether
     the certificate was trusted and not revoked at the time."""
+    from tinhso.core.throttle import TooManyRequests
+
+    from .views import VERIFY_WINDOW_SECONDS, verification_allowed
+
+    if not verification_allowed(request):
+        raise TooManyRequests(
+            _("Bạn đã gửi quá nhiều tệp để kiểm tra trong thời gian ngắn. Vui lòng thử lại sau."),
+            retry_after=VERIFY_WINDOW_SECONDS,
+        )
     limit = services.max_verify_bytes()
     if file.size > limit:
         raise ValidationFailed(

@@ -27,10 +27,39 @@ class VerifyForm(forms.Form):
     )
 
 
+VERIFY_WINDOW_SECONDS = 600
+
+
+def verification_allowed(request) -> bool:
+    """Anyone may check a PDF, but each check parses a whole file: a limit per address
+    (shared by the page and the API)."""
+    from tinhso.core import throttle
+
+    return throttle.allow(
+        throttle.address_key(request, "verify"),
+        limit=throttle.limit_setting("VERIFICATIONS_PER_ADDRESS", 30),
+        window_seconds=VERIFY_WINDOW_SECONDS,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def verify_page(request):
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
+    if request.method == "POST" and not verification_allowed(request):
+        form.add_error(
+            None,
+            _(
+                "Bạn đã gửi quá nhiều tệp để kiểm tra trong thời gian ngắn. "
+                "Vui lòng thử lại sau %(minutes)s phút."
+            )
+            % {"minutes": VERIFY_WINDOW_SECONDS // 60},
+        )
+        response = render(
+            request, "signing/verify.html", {"form": form, "result": None}, status=429
+        )
+        response["Retry-After"] = str(VERIFY_WINDOW_SECONDS)
+        return response
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         limit = services.max_verify_bytes()
