@@ -20,3 +20,6 @@ SECURE_SSL_REDIRECT = False
 
 # Background jobs run at once, after commit, in the test's own thread.
 JOBS_EAGER = True
+
+# Each test rolls back what it changed: cached catalogue searches ask every time.
+CATALOGUE_CACHE_SECONDS = 0

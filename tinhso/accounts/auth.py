@@ -30,9 +30,20 @@ def user_for_token(raw: str):
     return token.user
 
 
+def user_for_request_token(request, raw: str):
+    """`user_for_token`, looked up once per request (the idempotency middleware and
+    the API's authentication both ask)."""
+    cached = getattr(request, "_token_user", None)
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    user = user_for_token(raw)
+    request._token_user = (raw, user)
+    return user
+
+
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = user_for_token(token)
+        user = user_for_request_token(request, token)
         if user is None:
             return None
         request.user = user

@@ -34,11 +34,11 @@ def ttl() -> timedelta:
 def _scope(request) -> str | None:
     """Whose key this is: the person a valid token or session names, else the address.
     An invalid token gets no idempotency at all (the view will answer 401)."""
-    from tinhso.accounts.auth import user_for_token
+    from tinhso.accounts.auth import user_for_request_token
 
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        user = user_for_token(auth[7:].strip())
+        user = user_for_request_token(request, auth[7:].strip())
         return f"u:{user.pk}" if user is not None else None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

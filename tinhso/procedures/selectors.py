@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
 from difflib import get_close_matches
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
 from tinhso.core.text import fold
@@ -35,9 +39,18 @@ def procedures(
     tokens = [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
     if not tokens:
         return qs.order_by("code")
+    # The catalogue is reference data: a search's answer is kept (in this process)
+    # until the catalogue changes; see _catalogue_stamp.
+    stamp = _catalogue_stamp()
+    key = (stamp, folded, sector, agency, level, online_level)
+    with _lock:
+        found = _results.get(key)
+        if found is not None:
+            _results.move_to_end(key)
+            return list(found)
     # Every word, or a catalogue word close to it (a typo), must be there. On
     # PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index.
-    vocabulary = _vocabulary()
+    vocabulary = _vocabulary(stamp)
     alternatives = [_spellings(t, vocabulary) for t in tokens]
     matching = qs
     for options in alternatives:
@@ -45,16 +58,45 @@ def procedures(
         for option in options:
             condition |= Q(search_text__contains=option)
         matching = matching.filter(condition)
-    return sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
+    found = sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
+    with _lock:
+        _results[key] = found
+        while len(_results) > RESULTS_KEPT:
+            _results.popitem(last=False)
+    return list(found)
 
 
+RESULTS_KEPT = 1000  # searches remembered per process (each a few dozen rows at most)
+_lock = threading.Lock()
+_results: OrderedDict[tuple, list[Procedure]] = OrderedDict()
+_stamp: tuple[float, tuple] | None = None
 _vocab_cache: tuple[tuple, frozenset[str]] | None = None
 
 
-def _vocabulary() -> frozenset[str]:
+def _catalogue_stamp() -> tuple:
+    """How many procedures and when the last one changed: what the cached searches
+    and vocabulary depend on. Asked of the database at most every
+    CATALOGUE_CACHE_SECONDS, so an edit made through another server process shows in
+    this one's searches within that time (at once in the process that made it)."""
+    global _stamp
+    now = time.monotonic()
+    if _stamp is None or now - _stamp[0] > getattr(settings, "CATALOGUE_CACHE_SECONDS", 10):
+        stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
+        _stamp = (now, stamp)
+    return _stamp[1]
+
+
+def forget_catalogue() -> None:
+    """After a change to the catalogue: this process asks the database again."""
+    global _stamp, _vocab_cache
+    with _lock:
+        _stamp, _vocab_cache = None, None
+        _results.clear()
+
+
+def _vocabulary(stamp: tuple) -> frozenset[str]:
     """Every word of the catalogue, kept until the catalogue changes."""
     global _vocab_cache
-    stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
     if _vocab_cache is None or _vocab_cache[0] != stamp:
         words: set[str] = set()
         for text in Procedure.objects.values_list("search_text", flat=True).iterator():

@@ -17,6 +17,7 @@ from tinhso.audit.services import record_event
 from tinhso.core.errors import ValidationFailed
 from tinhso.core.text import fold
 
+from . import selectors
 from .error_codes import ProceduresErrorCode
 from .models import Procedure, ProcedureVersion, Sector
 from .schema import ProcedureDefinition
@@ -102,6 +103,8 @@ def _apply(
         note=note[:300],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    selectors.forget_catalogue()  # this process sees the change at once…
+    transaction.on_commit(selectors.forget_catalogue)  # …and not the state just before it
     record_event(
         actor=actor,
         action="procedures.version_created",

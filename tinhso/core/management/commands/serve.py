@@ -14,26 +14,40 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, port, host, workers, **options):
-        from gunicorn.app.base import BaseApplication
-
         from tinhso.wsgi import application
 
-        class Server(BaseApplication):
-            def load_config(self):
-                self.cfg.set("bind", f"{host}:{port}")
-                self.cfg.set("workers", workers)
-                self.cfg.set("threads", int(os.environ.get("THREADS", "4")))
-                self.cfg.set("timeout", int(os.environ.get("TIMEOUT", "60")))
-                self.cfg.set("graceful_timeout", 30)
-                self.cfg.set("accesslog", "-")
-                self.cfg.set("max_requests", 5000)
-                self.cfg.set("max_requests_jitter", 500)
-
-            def load(self):
-                return application
-
         self.stdout.write(f"tinhso serving http://{host}:{port} with {workers} workers")
-        Server().run()
+        run_gunicorn(application, host=host, port=port, workers=workers)
+
+
+def gunicorn_settings(*, host: str, port: int, workers: int) -> dict[str, object]:
+    """How `tinhso serve` runs gunicorn (bench/load serves its baseline the same way)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": int(os.environ.get("THREADS", "4")),
+        "timeout": int(os.environ.get("TIMEOUT", "60")),
+        "graceful_timeout": 30,
+        "accesslog": "-",
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+    }
+
+
+def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    options = gunicorn_settings(host=host, port=port, workers=workers)
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for name, value in options.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application
+
+    Server().run()
 
 
 def _default_workers() -> int:

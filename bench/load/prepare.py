@@ -1,0 +1,122 @@
+"""Prepare the load database (run by run.py / bench/faults/run.py with DATABASE_URL
+and TINHSO_VAR_DIR set): bootstrap --demo (units, agencies, catalogue, demo accounts,
+a year of history), a citizen and a one-stop officer with API tokens, some submitted
+dossiers to track. Idempotent; prints one JSON object (what the load scripts need).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+PROCEDURE = "3.000347"  # Đổi giấy phép lái xe: a form of 9 fields, 2 required papers
+PHONE = "0912345678"
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+QUERIES = [
+    "giay phep lai xe", "khai sinh", "dang ky ket hon", "giay phep xay dung",
+    "thanh lap doanh nghiep", "ho kinh doanh", "dat dai", "tro cap that nghiep",
+    "ly lich tu phap", "chung thuc ban sao", "giay phep lai xee", "an toan thuc pham",
+]  # fmt: skip
+
+
+def main() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tinhso.accounts import services as accounts
+    from tinhso.accounts.demo import demo_personal_id
+    from tinhso.accounts.models import User
+    from tinhso.dossiers import services as dossiers
+    from tinhso.dossiers.models import Dossier
+    from tinhso.procedures.models import Procedure
+    from tinhso.procedures.services import DATA_FILE
+
+    call_command("bootstrap", "--demo", verbosity=0, stdout=io.StringIO())
+
+    citizen = User.objects.filter(username="loadcitizen").first()
+    if citizen is None:
+        birth = datetime.date(1990, 1, 1)
+        citizen = accounts.register_citizen(
+            username="loadcitizen",
+            password=secrets.token_urlsafe(16),
+            full_name="Người Đo Tải",
+            personal_id=demo_personal_id(birth=birth, sex="male"),
+            date_of_birth=birth,
+            sex="male",
+            phone=PHONE,
+        )
+    officer = User.objects.get(username="motcua")
+    _, citizen_token = accounts.issue_api_token(actor=None, user=citizen, name="load")
+    _, officer_token = accounts.issue_api_token(actor=None, user=officer, name="load")
+
+    spec = next(
+        p
+        for p in json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
+        if p["code"] == PROCEDURE
+    )
+    data = {}
+    for f in spec["fields"]:
+        if f.get("prefill") in {"full_name", "personal_id", "date_of_birth", "phone"}:
+            continue  # answered from the profile
+        if not f["required"]:
+            continue
+        data[f["name"]] = {
+            "select": (f.get("choices") or [""])[0], "checkbox": True, "date": "2020-01-15",
+            "number": 1, "phone": PHONE, "email": "a@example.vn",
+        }.get(f["type"], "Thử nghiệm")  # fmt: skip
+    papers = [d["kind"] for d in spec["documents"] if d["required"]]
+
+    tracked = list(
+        Dossier.objects.filter(applicant=citizen, status="submitted").values_list(
+            "code", flat=True
+        )[:40]
+    )
+    while len(tracked) < 40:
+        dossier = dossiers.create_dossier(actor=citizen, procedure_code=PROCEDURE, data=data)
+        for kind in papers:
+            upload = SimpleUploadedFile("giay.pdf", PDF, content_type="application/pdf")
+            dossiers.attach_document(actor=citizen, dossier=dossier, kind=kind, upload=upload)
+        dossiers.take_action(actor=citizen, code=dossier.code, action="submit")
+        tracked.append(dossier.code)
+
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics after the bulk demo history
+            cursor.execute("ANALYZE")
+    print(
+        json.dumps(
+            {
+                "citizen_token": citizen_token,
+                "officer_token": officer_token,
+                "procedure": PROCEDURE,
+                "data": data,
+                "papers": papers,
+                "procedures": list(Procedure.objects.values_list("code", flat=True)),
+                "tracked": tracked,
+                "last4": PHONE[-4:],
+                "queries": QUERIES,
+                "dossiers": Dossier.objects.count(),
+            },
+            ensure_ascii=False,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

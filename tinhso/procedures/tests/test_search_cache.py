@@ -1,0 +1,37 @@
+"""The catalogue is reference data: a repeated search is answered from memory (no
+query), and an edit shows in the next search at once in the process that made it."""
+
+import pytest
+
+from tinhso.accounts.models import Role
+from tinhso.procedures import selectors, services
+from tinhso.procedures.models import Procedure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.CATALOGUE_CACHE_SECONDS = 60
+    selectors.forget_catalogue()
+    yield
+    selectors.forget_catalogue()
+
+
+def test_a_repeated_search_asks_the_database_nothing(cached, django_assert_num_queries):
+    first = [p.code for p in selectors.procedures(q="giay phep lai xe")]
+    with django_assert_num_queries(0):
+        again = [p.code for p in selectors.procedures(q="giấy phép lái xe")]
+    assert again == first and first[0] == "9.000001"
+
+
+def test_an_edit_shows_in_the_next_search_at_once(cached, make_staff):
+    assert selectors.procedures(q="ten moi sau khi sua") == []
+    leader = make_staff(Role.LEADER, "SXD")
+    services.update_procedure(
+        actor=leader,
+        procedure=Procedure.objects.get(code="9.000001"),
+        changes={"name": "Tên mới sau khi sửa"},
+        note="Đổi tên",
+    )
+    assert [p.code for p in selectors.procedures(q="ten moi sau khi sua")] == ["9.000001"]
