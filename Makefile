@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test install lint format messages clean system-deps
+.PHONY: run test install lint format messages clean system-deps security
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,16 @@ test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python tinhso/locale/check_translations.py
+	$(MAKE) --no-print-directory security
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest; fi
 	env -u DATABASE_URL $(BIN)/pytest -m e2e
+
+# Static security checks: bandit on the code (skips justified in pyproject.toml) and
+# pip-audit on the pinned dependencies (skipped, loudly, when its data is unreachable).
+security: install
+	$(BIN)/bandit -c pyproject.toml -r tinhso -q -x '*/tests/*,*/e2e/*,*/conftest.py'
+	.ci/audit-dependencies
 
 lint: install
 	$(BIN)/ruff check .
