@@ -227,6 +227,7 @@ PERIODIC_COMMANDS = {
     "remind_due": "0 7 * * 1-5",
     "deliver_notifications": "*/5 * * * *",
     "sweep_files": "17 * * * *",
+    "recompute_index": "0 5 * * *",
     "refresh_opendata": "30 5 * * *",
 }
 

@@ -110,3 +110,35 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal.code} {self.measured_on}: {self.value}"
+
+
+class AgencyMonth(models.Model):
+    """The counts the index is made of, for one agency and one month of submission:
+    kept up to date by every step of a dossier (in its transaction) and recomputed in
+    full nightly, so that reading the index never scans the dossiers."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # first day
+    submitted = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+    received = models.PositiveIntegerField(default=0)
+    digitized = models.PositiveIntegerField(default=0)
+    reused = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    with_fee = models.PositiveIntegerField(default=0)
+    paid = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "month"], name="one_count_row_per_agency_month"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month:%Y-%m}"

@@ -14,19 +14,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Agency
 from tinhso.core.errors import ValidationFailed
 
-from .models import IndicatorComponent
-
-RESOLVED = ("returned", "result_ready")
-RECEIVED = ("received", "in_progress", "awaiting_supplement", "awaiting_approval", "approved",
-            "result_ready", "returned")  # fmt: skip
+from .counts import FIELDS
+from .models import AgencyMonth, IndicatorComponent
 
 
 @dataclass
@@ -88,42 +84,21 @@ def _parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     )
 
 
-COUNTS = ("submitted", "online", "received", "digitized", "reused", "resolved", "on_time",
-          "with_fee", "paid", "rated", "satisfied")  # fmt: skip
-
-
-def _dossier_rows(agencies, first, last, *, by: tuple[str, ...] = ("agency",)):
-    """One grouped query: the counts every formula needs, per `by` (agency, month)."""
-    from tinhso.dossiers.models import Dossier, DossierDocument
-
-    reused = DossierDocument.objects.filter(dossier=OuterRef("pk"), stored_document__isnull=False)
-    digital = DossierDocument.objects.filter(dossier=OuterRef("pk"))
-    rows = (
-        Dossier.objects.filter(
-            agency__in=agencies, submitted_at__date__gte=first, submitted_at__date__lte=last
+def _month_rows(agencies, first, last, *, by: tuple[str, ...] = ("agency",)):
+    """The counts every formula needs, summed from the per agency-month table
+    (counts.py) over the months of the period, per `by` (agency, month)."""
+    return (
+        AgencyMonth.objects.filter(
+            agency__in=agencies, month__gte=first.replace(day=1), month__lte=last
         )
-        .annotate(has_reuse=Exists(reused), has_digital=Exists(digital))
-        .annotate(month=TruncMonth("submitted_at"))
         .values(*by)
-        .annotate(
-            submitted=Count("pk"),
-            online=Count("pk", filter=Q(channel="online")),
-            received=Count("pk", filter=Q(status__in=RECEIVED)),
-            digitized=Count("pk", filter=Q(status__in=RECEIVED, has_digital=True)),
-            reused=Count("pk", filter=Q(status__in=RECEIVED, has_reuse=True)),
-            resolved=Count("pk", filter=Q(status__in=RESOLVED)),
-            on_time=Count("pk", filter=Q(status__in=RESOLVED, result_issued_at__date__lte=F("due_date"))),
-            with_fee=Count("pk", filter=Q(fee_amount__gt=0)),
-            paid=Count("pk", filter=Q(fee_amount__gt=0, fee_paid=True)),
-            rated=Count("pk", filter=Q(rating__isnull=False)),
-            satisfied=Count("pk", filter=Q(rating__gte=4)),
-        )
-    )  # fmt: skip
-    return rows
+        .annotate(**{f: Sum(f) for f in FIELDS})
+        .order_by(*by)
+    )
 
 
 def _dossier_counts(agencies, first, last) -> dict[int, dict[str, int]]:
-    return {row["agency"]: row for row in _dossier_rows(agencies, first, last)}
+    return {row["agency"]: row for row in _month_rows(agencies, first, last)}
 
 
 def _procedure_counts(agencies) -> dict[int, tuple[int, int]]:
@@ -189,9 +164,9 @@ def _score(d: dict, p: tuple[int, int], components) -> tuple[Decimal, dict[str, 
 
 
 def _sum(rows) -> dict[str, int]:
-    total = dict.fromkeys(COUNTS, 0)
+    total = dict.fromkeys(FIELDS, 0)
     for row in rows:
-        for key in COUNTS:
+        for key in FIELDS:
             total[key] += row.get(key, 0)
     return total
 
@@ -296,9 +271,7 @@ def index_trend(*, start: str, end: str, unit: str | None = None) -> list[Agency
     first, _end = parse_period(months[0])
     _start, last = _parse_period(months[-1])
     by_month = {
-        f"{row['month']:%Y-%m}": row
-        for row in _dossier_rows(agencies, first, last, by=("month",))
-        if row["month"] is not None
+        f"{row['month']:%Y-%m}": row for row in _month_rows(agencies, first, last, by=("month",))
     }
     procs = _procedure_counts(agencies).values()
     p = (sum(done for done, _all in procs), sum(n for _done, n in procs))
@@ -351,8 +324,7 @@ def index_by_agency_month(*, start: str, end: str) -> list[AgencyIndex]:
     _start, last = _parse_period(months[-1])
     counts = {
         (row["agency"], f"{row['month']:%Y-%m}"): row
-        for row in _dossier_rows(agencies, first, last, by=("agency", "month"))
-        if row["month"] is not None
+        for row in _month_rows(agencies, first, last, by=("agency", "month"))
     }
     procedures = _procedure_counts(agencies)
     out = []

@@ -8,6 +8,7 @@ from tinhso.core.errors import ValidationFailed
 from tinhso.dossiers.tests.conftest import *  # noqa: F403  (the dossier fixtures)
 from tinhso.dossiers.tests.conftest import act
 from tinhso.monitoring import selectors
+from tinhso.monitoring.counts import recompute
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +68,7 @@ def clock_free_late_result(result_ready):
     from tinhso.dossiers.models import Dossier
 
     Dossier.objects.filter(pk=result_ready.pk).update(due_date=datetime.date(2000, 1, 1))
+    recompute()  # a change made behind the services' back
     return result_ready
 
 
@@ -161,3 +163,16 @@ def test_goals_api_shows_sources_and_status(client):
     economy = next(g for g in body if g["code"] == "kinh-te-so-2025")
     assert economy["latest"]["value"] == "7.10" or float(economy["latest"]["value"]) == 7.1
     assert economy["status"] == "late" and "Báo Quảng Ninh" in economy["latest"]["source"]
+
+
+def test_counts_kept_by_each_step_equal_a_full_recompute(returned, applicant, officer):
+    from tinhso.monitoring.models import AgencyMonth
+
+    act(applicant, returned, "rate", rating=2)
+    kept = sorted(AgencyMonth.objects.values_list("agency_id", "month", "submitted", "resolved",
+                                                  "on_time", "rated", "satisfied", "digitized"))  # fmt: skip
+    assert kept and kept[0][2:] == (1, 1, 1, 1, 0, 1)
+    recompute()
+    again = sorted(AgencyMonth.objects.values_list("agency_id", "month", "submitted", "resolved",
+                                                   "on_time", "rated", "satisfied", "digitized"))  # fmt: skip
+    assert kept == again
