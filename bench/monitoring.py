@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["TINHSO_TESTING"] = "1"
 os.environ.setdefault("TINHSO_VAR_DIR", "/tmp/tinhso-bench-monitoring")
 os.environ["DJANGO_SETTINGS_MODULE"] = "tinhso.settings"
+os.environ.setdefault("SECURE_HTTPS", "0")  # plain http on loopback
 
 import django  # noqa: E402
 
@@ -175,7 +176,7 @@ def main() -> None:
     ]:
         def get(c=c, url=url):
             r = c.get(url)
-            assert r.status_code == 200, (url, r.status_code)
+            assert r.status_code == 200, (url, r.status_code, r.get("Location"))
 
         timed(label, get)
 

@@ -87,6 +87,7 @@ class Dossier(models.Model):
             models.Index(fields=["desk", "status", "due_date"]),
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["agency", "submitted_at"]),  # the index's counts per month
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ import calendar
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, DateField, F, Q
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -67,13 +67,16 @@ def count_rows(
     for row in main:
         key = (row.pop("agency_id"), row.pop("m"))
         out[key] = {**row, "digitized": 0, "reused": 0}
-    papers = DossierDocument.objects.values("dossier_id")
     for field, documents in (
-        ("digitized", papers),
-        ("reused", papers.filter(stored_document__isnull=False)),
+        ("digitized", DossierDocument.objects.all()),
+        ("reused", DossierDocument.objects.filter(stored_document__isnull=False)),
     ):
+        if agency_ids is None:  # everything: one hashed semi-join over the papers
+            having = base.filter(pk__in=documents.values("dossier_id"))
+        else:  # a few agencies: look up each of their dossiers' papers by index
+            having = base.filter(Exists(documents.filter(dossier_id=OuterRef("pk"))))
         rows = (
-            base.filter(status__in=RECEIVED, pk__in=documents)
+            having.filter(status__in=RECEIVED)
             .annotate(m=month)
             .values("agency_id", "m")
             .annotate(n=Count("pk"))
