@@ -17,7 +17,12 @@ from ninja.parser import Parser
 from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
 
 from .error_codes import CoreErrorCode
-from .errors import DomainError, domain_error_response, problem_response
+from .errors import (
+    DomainError,
+    database_unavailable,
+    domain_error_response,
+    problem_response,
+)
 
 logger = logging.getLogger("tinhso.api")
 
@@ -230,6 +235,11 @@ def build_api() -> NinjaAPI:
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):
+        from django.db import InterfaceError, OperationalError
+
+        if isinstance(exc, OperationalError | InterfaceError):
+            logger.warning("database unavailable on %s: %s", request.path, exc)
+            return database_unavailable(request.path)
         logger.exception("unhandled API error on %s", request.path)
         return problem_response(
             status=500,

@@ -14,3 +14,5 @@ class CoreErrorCode(StrEnum):
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
     IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
     SERVER_ERROR = "server_error"
+    STORAGE_FULL = "storage_full"
+    UNAVAILABLE = "service_unavailable"

@@ -28,6 +28,8 @@ TITLES = {
     422: gettext_lazy("Không thể xử lý yêu cầu"),
     429: gettext_lazy("Quá nhiều yêu cầu"),
     500: gettext_lazy("Lỗi hệ thống"),
+    503: gettext_lazy("Dịch vụ tạm thời gián đoạn"),
+    507: gettext_lazy("Không đủ chỗ lưu trữ"),
 }
 
 
@@ -72,6 +74,15 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = CoreErrorCode.CONFLICT
+
+
+class StorageFull(DomainError):
+    """507: the disk that holds uploaded files is full. Nothing was changed; the
+    request may be sent again later (with the same Idempotency-Key)."""
+
+    status = 507
+    code = CoreErrorCode.STORAGE_FULL
+    retry_after = 60
 
 
 def problem_body(
@@ -137,3 +148,19 @@ def apply_domain_error(form, exc: DomainError) -> None:
     for key, message in exc.fields.items():
         name = key.removeprefix("data.")
         form.add_error(name if name in form.fields else None, str(message))
+
+
+def database_unavailable(instance: str | None = None) -> HttpResponse:
+    """503 while the database cannot be reached (a restart, a failover): the client
+    sends the same request again, with the same Idempotency-Key, a little later."""
+    response = problem_response(
+        status=503,
+        code=CoreErrorCode.UNAVAILABLE,
+        detail=gettext_lazy(
+            "Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng gửi lại yêu cầu sau ít giây "
+            "(cùng Idempotency-Key: yêu cầu đã thực hiện sẽ không bị thực hiện lần hai)."
+        ),
+        instance=instance,
+    )
+    response["Retry-After"] = "5"
+    return response

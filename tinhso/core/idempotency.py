@@ -9,19 +9,22 @@ client may retry with the same key.
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .error_codes import CoreErrorCode
-from .errors import problem_response
+from .errors import database_unavailable, problem_response
 from .middleware import client_ip
 from .models import IdempotencyRecord
+
+logger = logging.getLogger("tinhso.idempotency")
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -97,21 +100,27 @@ class IdempotencyMiddleware:
                 detail=_("Dữ liệu gửi lên vượt quá giới hạn cho phép."),
                 instance=request.path,
             )
-        scope = _scope(request)
-        if scope is None:
-            return self.get_response(request)
-        with transaction.atomic():
-            record = self._claim(scope, key, fingerprint)
-            if isinstance(record, HttpResponse):
-                return record
-            response = self.get_response(request)
-            if response.status_code >= 500 or response.streaming:
-                transaction.set_rollback(True)
-                return response
-            record.status_code = response.status_code
-            record.content_type = response.get("Content-Type", "")
-            record.body = response.content
-            record.save(update_fields=["status_code", "content_type", "body"])
+        try:
+            scope = _scope(request)
+            if scope is None:
+                return self.get_response(request)
+            with transaction.atomic():
+                record = self._claim(scope, key, fingerprint)
+                if isinstance(record, HttpResponse):
+                    return record
+                response = self.get_response(request)
+                if response.status_code >= 500 or response.streaming:
+                    transaction.set_rollback(True)
+                    return response
+                record.status_code = response.status_code
+                record.content_type = response.get("Content-Type", "")
+                record.body = response.content
+                record.save(update_fields=["status_code", "content_type", "body"])
+        except (OperationalError, InterfaceError) as exc:
+            # The database went away (a restart): whatever was under way rolled back,
+            # or committed with its stored answer, which the client's retry replays.
+            logger.warning("database unavailable on %s: %s", request.path, exc)
+            return database_unavailable(request.path)
         return response
 
     def _claim(self, scope: str, key: str, fingerprint: str):

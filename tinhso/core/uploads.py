@@ -9,7 +9,9 @@ to a virus scanner hook.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import logging
 import os
 import re
 import unicodedata
@@ -22,7 +24,9 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .errors import ValidationFailed
+from .errors import StorageFull, ValidationFailed
+
+logger = logging.getLogger("tinhso.uploads")
 
 # type → (magic prefix, extensions a person may give such a file)
 SIGNATURES: dict[str, tuple[bytes, tuple[str, ...]]] = {
@@ -121,6 +125,18 @@ def _check_pdf(path: Path) -> None:
         )
 
 
+def _raise_if_full(exc: OSError, root: Path) -> None:
+    """A full disk is our fault, not the sender's: a 507 that changes nothing."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        logger.error("no space left for uploaded files under %s", root)
+        raise StorageFull(
+            _(
+                "Hệ thống tạm thời không đủ chỗ lưu tệp. Hồ sơ chưa thay đổi; "
+                "vui lòng gửi lại sau ít phút."
+            )
+        ) from exc
+
+
 def store_upload(
     upload, *, folder: str, allowed: tuple[str, ...] = tuple(SIGNATURES)
 ) -> StoredFile:
@@ -155,7 +171,11 @@ def store_upload(
     root = Path(settings.MEDIA_ROOT)
     relative = Path(folder) / f"{uuid.uuid4().hex}{SIGNATURES[content_type][1][0]}"
     target = root / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _raise_if_full(exc, root)
+        raise
     partial = target.with_suffix(target.suffix + ".part")
     digest = hashlib.sha256()
     written = 0
@@ -184,6 +204,10 @@ def store_upload(
             )
         partial.chmod(0o600)
         os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        _raise_if_full(exc, root)
+        raise
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
