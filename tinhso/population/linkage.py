@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import (
+    address_key,
     birth_from_personal_id,
     name_keys,
     try_birth_date,
@@ -113,12 +114,12 @@ def load_csv(con, path: str | Path, *, table: str = "raw") -> int:
     dupes = con.execute(
         f"SELECT count(*) - count(DISTINCT record_id), count(*) FILTER (WHERE record_id IS NULL) "
         f"FROM {table}"
-    ).fetchone()
+    ).fetchall()[0]
     if dupes[0] or dupes[1]:
         raise DedupError(
             f"{path}: record_id must be present and unique ({dupes[0]} repeated, {dupes[1]} empty)."
         )
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def _map_distinct(con, *, source: str, column: str, name: str, fn: Callable, out: dict[str, str]):
@@ -149,8 +150,11 @@ def _name_row(value: str):
     given_fold = k.folded.rsplit(" ", 1)[-1] if " " in k.folded else ""
     return tuple(
         (x or None)
-        for x in (k.folded, k.surname, k.middle, k.given, given_fold, k.ordered, k.unordered)
-    )
+        for x in (
+            k.folded, k.surname, k.middle, k.given, given_fold, k.ordered, k.unordered,
+            k.signature, k.given_signature, k.given_marks, k.unordered_signature,
+        )
+    )  # fmt: skip
 
 
 def _dob_row(value: str):
@@ -180,12 +184,18 @@ def _phone_row(value: str):
     return (try_phone(value),)
 
 
+def _address_row(value: str):
+    return (address_key(value) or None,)
+
+
 def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
     """The columns the model compares, one row per record (`unique_id` = record_id)."""
     t0 = time.monotonic()
     _map_distinct(con, source=source, column="full_name", name="m_name", fn=_name_row,
                   out={"name_folded": "VARCHAR", "surname_key": "VARCHAR", "middle_key": "VARCHAR",
-                       "given_key": "VARCHAR", "given_fold": "VARCHAR", "name_ordered": "VARCHAR", "name_unordered": "VARCHAR"})  # fmt: skip
+                       "given_key": "VARCHAR", "given_fold": "VARCHAR", "name_ordered": "VARCHAR", "name_unordered": "VARCHAR",
+                       "name_sig": "VARCHAR", "given_sig": "VARCHAR", "given_marks": "VARCHAR",
+                       "unordered_sig": "VARCHAR"})  # fmt: skip
     _map_distinct(con, source=source, column="date_of_birth", name="m_dob", fn=_dob_row,
                   out={"yob": "INTEGER", "mob": "INTEGER", "dob_full": "VARCHAR", "dob_unordered": "VARCHAR"})  # fmt: skip
     _map_distinct(con, source=source, column="personal_id", name="m_pid", fn=_pid_row,
@@ -193,11 +203,15 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
                        "pid_yob": "INTEGER", "pid_sex": "VARCHAR"})  # fmt: skip
     _map_distinct(con, source=source, column="phone", name="m_phone", fn=_phone_row,
                   out={"phone_norm": "VARCHAR"})  # fmt: skip
+    _map_distinct(con, source=source, column="address", name="m_address", fn=_address_row,
+                  out={"address_key": "VARCHAR"})  # fmt: skip
     con.execute(
         f"""CREATE OR REPLACE TABLE {table} AS
         SELECT r.record_id AS unique_id,
                n.name_folded, n.surname_key, coalesce(n.middle_key, '') AS middle_key,
                n.given_key, n.given_fold, n.name_ordered, n.name_unordered,
+               n.name_sig, n.given_sig, coalesce(n.given_marks, '') AS given_marks,
+               n.unordered_sig,
                -- a missing birth year or sex is read from the personal ID (DOMAIN.md §4)
                coalesce(d.yob, p.pid_yob) AS yob, d.mob, d.dob_full, d.dob_unordered,
                p.pid, p.pid_kind, p.pid_tail,
@@ -206,14 +220,16 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
                    CASE WHEN lower(trim(r.sex)) IN ('male', 'nam', 'm', '1') THEN 'm'
                         WHEN lower(trim(r.sex)) IN ('female', 'nữ', 'nu', 'f', '0', '2') THEN 'f'
                    END, p.pid_sex) AS sex,
-               nullif(trim(r.ward_code), '') AS ward
+               nullif(trim(r.ward_code), '') AS ward,
+               a.address_key
         FROM {source} r
         LEFT JOIN m_name n ON n.value = r.full_name
         LEFT JOIN m_dob d ON d.value = r.date_of_birth
         LEFT JOIN m_pid p ON p.value = r.personal_id
-        LEFT JOIN m_phone ph ON ph.value = r.phone"""
+        LEFT JOIN m_phone ph ON ph.value = r.phone
+        LEFT JOIN m_address a ON a.value = r.address"""
     )
-    for t in ("m_name", "m_dob", "m_pid", "m_phone"):
+    for t in ("m_name", "m_dob", "m_pid", "m_phone", "m_address"):
         con.execute(f"DROP TABLE {t}")
     logger.info("prepared in %.1f s", time.monotonic() - t0)
 
@@ -221,18 +237,41 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
 # ---------------------------------------------------------------- 2. the model
 
 
-def _given_typo():
-    """A keying slip in the given name: two letters swapped, one dropped or doubled.
-    A letter *changed* is not one: Hương, Dương, Lương, Cương are different names."""
-    import splink.comparison_level_library as cll
+# A different personal ID of the same kind (not one typo away) is another person,
+# but for a rare keying error: fixed, not left to EM, which would learn it from the
+# twins and namesakes that the other blockings bring in.
+PID_DIFFERS_M = 0.001
+SEX_DIFFERS_M = 0.002
 
-    a, b = "given_fold_l", "given_fold_r"
-    return cll.CustomLevel(
-        f"(length({a}) <> length({b}) AND levenshtein({a}, {b}) = 1) OR "
+
+def _typo(a: str, b: str) -> str:
+    """SQL: a keying slip, two letters swapped, one dropped or doubled. A letter
+    *changed* is not one: Hương, Dương, Lương, Cương are different names."""
+    return (
+        f"((length({a}) <> length({b}) AND levenshtein({a}, {b}) = 1) OR "
         f"(length({a}) = length({b}) AND damerau_levenshtein({a}, {b}) = 1 "
-        f"AND levenshtein({a}, {b}) = 2)",
-        label_for_charts="given name with a letter swapped, dropped or doubled",
+        f"AND levenshtein({a}, {b}) = 2))"
     )
+
+
+# SQL: the given names can be one. Written with accents on both sides, the tone and
+# vowel marks must agree (Thu ≠ Thư, Hoa ≠ Hòa, Long ≠ Lương); otherwise the folded
+# phonetic keys are compared. Lengths and distances are on ASCII (folded) text, so
+# DuckDB and Spark count the same.
+SAME_GIVEN = (
+    "(((given_sig_l IS NOT NULL AND given_sig_r IS NOT NULL) AND (given_sig_l = given_sig_r OR ("
+    + _typo("given_fold_l", "given_fold_r")
+    + " AND given_marks_l = given_marks_r))) OR ((given_sig_l IS NULL OR given_sig_r IS NULL) "
+    "AND (given_key_l = given_key_r OR " + _typo("given_fold_l", "given_fold_r") + ")))"
+)
+# SQL: the same syllables in another order (a given name written first).
+SAME_SYLLABLES = (
+    "((unordered_sig_l IS NOT NULL AND unordered_sig_r IS NOT NULL AND "
+    "unordered_sig_l = unordered_sig_r) OR ((unordered_sig_l IS NULL OR unordered_sig_r IS NULL) "
+    "AND name_unordered_l = name_unordered_r))"
+)
+SAME_NAME = f"({SAME_GIVEN} OR {SAME_SYLLABLES})"
+_SAME_WARD = "(ward_l = ward_r OR ward_l IS NULL OR ward_r IS NULL)"
 
 
 def _comparisons():
@@ -244,38 +283,40 @@ def _comparisons():
         comparison_description="họ tên",
         comparison_levels=[
             cll.NullLevel("name_folded"),
-            cll.ExactMatchLevel("name_folded").configure(tf_adjustment_column="name_folded"),
-            cll.CustomLevel(
-                "name_unordered_l = name_unordered_r",
-                label_for_charts="same syllables up to order, accents and phonetic confusions",
+            cll.ExactMatchLevel("name_sig").configure(
+                tf_adjustment_column="name_sig", label_for_charts="same name, accents and all"
             ),
             cll.CustomLevel(
-                "given_key_l = given_key_r AND surname_key_l = surname_key_r",
+                "name_folded_l = name_folded_r AND (name_sig_l IS NULL OR name_sig_r IS NULL)",
+                label_for_charts="same letters, one written without accents",
+            ),
+            cll.CustomLevel(
+                SAME_SYLLABLES,
+                label_for_charts="same syllables up to order and phonetic confusions",
+            ),
+            cll.CustomLevel(
+                f"surname_key_l = surname_key_r AND {SAME_GIVEN}",
                 label_for_charts="same surname and given name, middle names differ",
             ),
-            cll.And(cll.CustomLevel("surname_key_l = surname_key_r"), _given_typo()).configure(
-                label_for_charts="same surname, given name with a letter swapped, dropped or doubled"
-            ),
             cll.And(
-                cll.CustomLevel("given_key_l = given_key_r"),
-                cll.JaroWinklerLevel("name_ordered", 0.85),
-            ).configure(label_for_charts="same given name, rest similar"),
-            cll.CustomLevel("given_key_l = given_key_r", label_for_charts="same given name"),
+                cll.CustomLevel(SAME_GIVEN), cll.JaroWinklerLevel("name_folded", 0.88)
+            ).configure(label_for_charts="same given name, the rest similar"),
+            cll.CustomLevel(SAME_GIVEN, label_for_charts="same given name"),
             cll.ElseLevel(),
         ],
     )
     # Members of one household share a phone and an address, twins a birth date:
-    # agreement there counts for less when the given names differ.
-    same_given = cll.Or(cll.ExactMatchLevel("given_key"), _given_typo())
+    # agreement there with another given name is a level of its own.
     dob = cl.CustomComparison(
         output_column_name="dob",
         comparison_description="ngày sinh",
         comparison_levels=[
             cll.NullLevel("yob"),
-            cll.And(cll.ExactMatchLevel("dob_full"), same_given).configure(
-                label_for_charts="same date, same given name"
+            cll.CustomLevel(
+                f"dob_full_l = dob_full_r AND NOT {SAME_NAME}",
+                label_for_charts="same date, another given name (twins?)",
             ),
-            cll.ExactMatchLevel("dob_full").configure(label_for_charts="same date (twins?)"),
+            cll.ExactMatchLevel("dob_full").configure(label_for_charts="same date"),
             cll.CustomLevel(
                 "yob_l = yob_r AND (dob_full_l IS NULL OR dob_full_r IS NULL) "
                 "AND (mob_l IS NULL OR mob_r IS NULL OR mob_l = mob_r)",
@@ -291,15 +332,38 @@ def _comparisons():
             cll.ElseLevel(),
         ],
     )
-    phone = cl.CustomComparison(
-        output_column_name="phone",
-        comparison_description="số điện thoại",
+    # Where and how to reach them: a household shares a phone and an address, so
+    # the two are one comparison (counted apart, a household member with the same
+    # given name would look like the person twice over). Each agreement with
+    # another given name has a level of its own.
+    same_address = f"(address_key_l = address_key_r AND {_SAME_WARD})"
+    contact = cl.CustomComparison(
+        output_column_name="contact",
+        comparison_description="điện thoại, nơi ở",
         comparison_levels=[
-            cll.NullLevel("phone"),
-            cll.And(cll.ExactMatchLevel("phone"), same_given).configure(
-                label_for_charts="same phone, same given name"
+            cll.CustomLevel(
+                "(phone_l IS NULL OR phone_r IS NULL) AND (ward_l IS NULL OR ward_r IS NULL) "
+                "AND (address_key_l IS NULL OR address_key_r IS NULL)",
+                label_for_charts="missing",
+            ).configure(is_null_level=True),
+            cll.CustomLevel(
+                f"phone_l = phone_r AND {same_address} AND NOT {SAME_NAME}",
+                label_for_charts="same phone and address, another given name (household?)",
             ),
-            cll.ExactMatchLevel("phone").configure(label_for_charts="same phone (household?)"),
+            cll.CustomLevel(
+                f"phone_l = phone_r AND {same_address}", label_for_charts="same phone and address"
+            ),
+            cll.CustomLevel(
+                f"phone_l = phone_r AND NOT {SAME_NAME}",
+                label_for_charts="same phone, another given name (household?)",
+            ),
+            cll.CustomLevel("phone_l = phone_r", label_for_charts="same phone"),
+            cll.CustomLevel(
+                f"{same_address} AND NOT {SAME_NAME}",
+                label_for_charts="same address, another given name (household?)",
+            ),
+            cll.CustomLevel(same_address, label_for_charts="same address"),
+            cll.CustomLevel("ward_l = ward_r", label_for_charts="same ward"),
             cll.ElseLevel(),
         ],
     )
@@ -322,9 +386,17 @@ def _comparisons():
         name,
         dob,
         pid,
-        phone,
-        cl.ExactMatch("sex"),
-        cl.ExactMatch("ward"),
+        contact,
+        cl.CustomComparison(
+            output_column_name="sex",
+            comparison_description="giới tính",
+            comparison_levels=[
+                cll.NullLevel("sex"),
+                cll.ExactMatchLevel("sex"),
+                # a slip of the pen happens: never let it weigh like proof
+                cll.ElseLevel().configure(m_probability=SEX_DIFFERS_M, fix_m_probability=True),
+            ],
+        ),
     ]
 
 
@@ -338,6 +410,8 @@ def blocking_rules():
         block_on("phone"),
         block_on("given_key", "dob_unordered"),
         block_on("name_unordered", "yob"),
+        block_on("name_unordered", "ward"),
+        block_on("address_key", "ward"),
         block_on("ward", "dob_full"),
         block_on("surname_key", "middle_key", "dob_unordered"),
         block_on("surname_key", "given_key", "yob"),
@@ -380,12 +454,6 @@ def train(linker, *, seed: int = 42, max_pairs: float = 2e6) -> None:
     logger.info("EM 2 in %.1f s", time.monotonic() - t0)
 
 
-# A different personal ID of the same kind (not one typo away) is another person,
-# but for a rare keying error: fixed, not left to EM, which would learn it from the
-# twins and namesakes that the other blockings bring in.
-PID_DIFFERS_M = 0.001
-
-
 def _fill_unobserved(data: dict, *, floor: float) -> None:
     """Levels that training never observed get `floor` rather than Splink's default."""
     for comparison in data["comparisons"]:
@@ -397,9 +465,25 @@ def _fill_unobserved(data: dict, *, floor: float) -> None:
                     level[key] = floor
 
 
+def _unsplit_u(data: dict) -> None:
+    """The "same date" and "same phone" levels exclude pairs whose given names differ
+    (twins, a household's shared phone), which have levels of their own. Among pairs
+    of different people the date or phone says nothing about the name, so the u of
+    the name-compatible level is the u of the whole agreement: without this the name
+    would be counted twice."""
+    for comparison in data["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for split, whole in zip(levels, levels[1:], strict=False):
+            if "another given name" in (split.get("label_for_charts") or ""):
+                whole["u_probability"] = (whole.get("u_probability") or 0) + (
+                    split.get("u_probability") or 0
+                )
+
+
 def model_json(linker, *, floor: float = 1e-7) -> dict:
     data = linker.misc.save_model_to_json(None, overwrite=True)
     _fill_unobserved(data, floor=floor)
+    _unsplit_u(data)
     return {
         "version": MODEL_VERSION,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -422,7 +506,7 @@ def load_model(path: str | Path) -> dict:
 def train_duckdb(con, *, table: str = "prepared", seed: int = 42) -> dict:
     from splink import DuckDBAPI, Linker
 
-    n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     linker = Linker(table, settings(), DuckDBAPI(connection=con))
     train(linker, seed=seed, max_pairs=min(2e6, max(1e4, 20.0 * n)))
     return model_json(linker)
@@ -449,6 +533,7 @@ def link_duckdb(con, *, table: str = "prepared", model: dict | None = None,
     splink_settings = dict(model["splink"])
     if evidence:
         splink_settings["retain_intermediate_calculation_columns"] = True
+        splink_settings["retain_matching_columns"] = True  # the gamma (level) columns
     linker = Linker(table, splink_settings, DuckDBAPI(connection=con))
     t1 = time.monotonic()
     predictions = linker.inference.predict(threshold_match_probability=threshold)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from tinhso.core.text import fold
@@ -169,13 +170,25 @@ def try_phone(value: str) -> str | None:
         return None
 
 
+# ---------------------------------------------------------------- addresses
+
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def address_key(address: str) -> str:
+    """The numbers of an address in order (`Số 12, tổ 3, khu 5, P. Hà Lầm` → `12-3-5`):
+    they survive abbreviations, missing words and case, and with the ward they name a
+    house."""
+    return "-".join(n.lstrip("0") or "0" for n in _NUMBER.findall(address or ""))
+
+
 # ---------------------------------------------------------------- names
 
 # Folded surnames, most frequent first (Nguyễn alone is about 38%): used to put a
 # name written given-name-first back in order. Data, not rules.
 SURNAMES = (  # noqa: SIM905
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao "
-    "trinh mai cao lam luong ha ta quach chu truong la kieu thai luu tong van khuc "
+    "trinh mai cao lam luong ha ta quach chu truong la kieu thai luu tong khuc "
     "lai nong hua tang doan thach vuong vi lo ton mac trieu giang khong kim chau an"
 ).split()
 _SURNAME_SET = frozenset(SURNAMES)
@@ -224,17 +237,85 @@ def phonetic(token: str) -> str:
     return t
 
 
-_NAME_JUNK = re.compile(r"[^a-z ]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _accented_tokens(full_name: str) -> list[str]:
+    return [
+        t for t in _WORD.findall(unicodedata.normalize("NFC", full_name or "").lower()) if fold(t)
+    ]
 
 
 def name_tokens(full_name: str) -> list[str]:
     """Folded syllables, surname first: a name written given-name-first
     (`Hùng Nguyễn Văn`) is turned back when the second syllable is a known surname
     and the first is not."""
-    tokens = _NAME_JUNK.sub(" ", fold(full_name or "")).split()
-    if len(tokens) > 2 and tokens[0] not in _SURNAME_SET and tokens[1] in _SURNAME_SET:
+    return [fold(t) for t in _rotate(_accented_tokens(full_name))]
+
+
+def _rotate(tokens: list[str]) -> list[str]:
+    folded = [fold(t) for t in tokens]
+    if (
+        len(folded) > 2
+        and folded[1] in _SURNAME_SET
+        and folded[0] not in _SURNAME_SET
+        and not _near_surname(folded[0])
+    ):
         tokens = tokens[1:] + tokens[:1]
     return tokens
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one letter dropped or added, or two swapped (a
+    letter changed makes another name: Rạng is not Đặng)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _near_surname(token: str) -> bool:
+    """A misspelt surname (`ngyuen`, `guyen`) is not a given name written first."""
+    return token in SURNAME_VARIANTS or any(
+        _one_edit(token, s) for s in SURNAMES[:20] if len(s) > 2
+    )
+
+
+# Marks that make one Vietnamese syllable another name: the tone (Hương ≠ Hường) and
+# the vowel's hat, breve or horn (Thu ≠ Thư). Where the tone mark sits (Thúy/Thuý)
+# does not matter.
+_TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+_MODIFIERS = {"\u0302": "^", "\u0306": "(", "\u031b": "+"}
+
+
+def syllable_marks(token: str) -> str:
+    """The tone and the vowel marks of a syllable, in ASCII (`lựu` → `5u+`); a letter
+    doubled or two letters swapped keep them, another vowel or tone does not."""
+    tone, marks, base = "", set(), ""
+    for ch in unicodedata.normalize("NFD", token.lower()):
+        if ch in _TONES:
+            tone = _TONES[ch]
+        elif ch in _MODIFIERS:
+            marks.add(base + _MODIFIERS[ch])
+        elif not unicodedata.combining(ch):
+            base = ch
+    if "đ" in token.lower():
+        marks.add("D")
+    return tone + "".join(sorted(marks))
+
+
+def syllable_signature(token: str) -> str:
+    """The phonetic key of an accented syllable with its tone and vowel marks: the
+    usual consonant confusions coincide, different vowels or tones do not."""
+    return phonetic(fold(token)) + syllable_marks(token)
 
 
 @dataclass(frozen=True)
@@ -245,13 +326,18 @@ class NameKeys:
     given: str  # phonetic key of the given name
     ordered: str  # every phonetic key, in order
     unordered: str  # phonetic keys without Thị/Văn, sorted: order swaps coincide
+    signature: str = ""  # syllable signatures, in order; "" when written without accents
+    given_signature: str = ""
+    given_marks: str = ""  # tone and vowel marks of the given name, when accented
+    unordered_signature: str = ""  # signatures without Thị/Văn, sorted
 
 
 EMPTY_NAME = NameKeys("", "", "", "", "", "")
 
 
 def name_keys(full_name: str) -> NameKeys:
-    tokens = name_tokens(full_name)
+    accented = _rotate(_accented_tokens(full_name))
+    tokens = [fold(t) for t in accented]
     if not tokens:
         return EMPTY_NAME
     surname = phonetic(SURNAME_VARIANTS.get(tokens[0], tokens[0]))
@@ -260,6 +346,8 @@ def name_keys(full_name: str) -> NameKeys:
     strong = sorted(
         k for t, k in zip(tokens, keys, strict=True) if t not in WEAK_TOKENS or len(tokens) < 3
     )
+    has_accents = " ".join(accented) != " ".join(tokens)
+    signatures = [syllable_signature(t) for t in accented] if has_accents else []
     return NameKeys(
         folded=" ".join(tokens),
         surname=surname,
@@ -267,4 +355,16 @@ def name_keys(full_name: str) -> NameKeys:
         given=keys[-1] if len(keys) > 1 else "",
         ordered=" ".join(keys),
         unordered=" ".join(strong),
+        signature=" ".join(signatures),
+        given_signature=signatures[-1] if signatures and len(tokens) > 1 else "",
+        given_marks=syllable_marks(accented[-1]) if has_accents and len(tokens) > 1 else "",
+        unordered_signature=" ".join(
+            sorted(
+                sig
+                for t, sig in zip(tokens, signatures, strict=True)
+                if t not in WEAK_TOKENS or len(tokens) < 3
+            )
+        )
+        if has_accents
+        else "",
     )

@@ -327,46 +327,48 @@ class Generator:
         if source in ("health", "social_insurance") and age > 60 and r.random() < 0.2:
             dob = str(d.year)  # the elderly often have only a birth year
         if again:
-            if r.random() < rates.p(0.06):
+            if r.random() < rates.p(0.03):
                 tokens = _typo(r, tokens)
-            if r.random() < rates.p(0.03) and tokens[0] in _SURNAME_SWAPS:
+            if r.random() < rates.p(0.015) and tokens[0] in _SURNAME_SWAPS:
                 tokens[0] = _SURNAME_SWAPS[tokens[0]]
-            if r.random() < rates.p(0.04):
+            if r.random() < rates.p(0.02):
                 tokens = _phonetic_confusion(r, tokens)
-            if r.random() < rates.p(0.03) and len(tokens) > 2:
+            if r.random() < rates.p(0.015) and len(tokens) > 2:
                 tokens = [tokens[0], *tokens[2:]]  # middle name dropped
-            if r.random() < rates.p(0.025):
+            if r.random() < rates.p(0.0125):
                 tokens = [tokens[-1], *tokens[:-1]]  # given name written first
             u = r.random()
-            if u < rates.p(0.03) and d.day <= 12 and d.day != d.month:
+            if u < rates.p(0.015) and d.day <= 12 and d.day != d.month:
                 dob = f"{d.month:02d}/{d.day:02d}/{d.year}"  # day and month swapped
-            elif u < rates.p(0.08):
+            elif u < rates.p(0.04):
                 dob = str(d.year)
-            elif u < rates.p(0.10):
+            elif u < rates.p(0.05):
                 dob = f"{d.month:02d}/{d.year}"
-            elif u < rates.p(0.12):
+            elif u < rates.p(0.06):
                 dob = _digit_typo(r, d.strftime("%d/%m/%Y"), digits_only=True)
-            elif u < rates.p(0.135):
+            elif u < rates.p(0.0675):
                 dob = ""
             u = r.random()
-            if pid and u < rates.p(0.02):
+            if pid and u < rates.p(0.01):
                 pid = _digit_typo(r, pid)
-            elif pid and u < rates.p(0.04):
+            elif pid and u < rates.p(0.02):
                 pid = _transpose(r, pid)
-            elif u < rates.p(0.10):
+            elif u < rates.p(0.05):
                 pid = ""
             u = r.random()
-            if u < rates.p(0.08):
+            if u < rates.p(0.04):
                 phone = self._phone()  # a new number
-            elif u < rates.p(0.16):
+            elif u < rates.p(0.08):
                 phone = ""
-            if r.random() < rates.p(0.08):
+            if r.random() < rates.p(0.04):
                 ward = r.choice(self.wards)  # moved
                 address = self._address(ward[1])
-            elif r.random() < rates.p(0.02):
+            elif r.random() < rates.p(0.01):
                 ward, address = ("", ""), ""
-            if r.random() < rates.p(0.05):
+            if r.random() < rates.p(0.025):
                 sex = ""
+        if again and address and r.random() < 0.3:
+            address = _address_variant(r, address)
         name = " ".join(tokens)
         if r.random() < 0.15:
             name = name.translate(_ACCENTS)  # typed without accents
@@ -413,6 +415,22 @@ class Generator:
                     rec["record_id"] = f"R{ids[made]:08d}"
                     made += 1
                     yield rec, p.pid
+
+
+def _address_variant(r: random.Random, address: str) -> str:
+    """The same address written another way: abbreviated, without the ward, upper case."""
+    parts = [p.strip() for p in address.split(",")]
+    kind = r.randrange(4)
+    if kind == 0:  # "SN 44, Tổ 18, Khu 9, P. …"
+        parts = [p.replace("Số ", "SN ").replace("tổ", "Tổ").replace("khu", "Khu") for p in parts]
+        parts[-1] = parts[-1].replace("Phường ", "P. ").replace("Xã ", "X. ")
+    elif kind == 1:  # the ward left out (it has its own column)
+        parts = parts[:-1]
+    elif kind == 2:
+        parts = [p.replace("Số ", "") for p in parts]
+    else:
+        parts = [p.upper() for p in parts]
+    return (" - " if kind == 3 else ", ").join(parts)
 
 
 def _typo(r: random.Random, tokens: list[str]) -> list[str]:
