@@ -1,5 +1,5 @@
 """Benchmark of the monitoring module on a million dossiers: the index counts
-recomputed from every dossier, one agency-month refreshed as a dossier step does,
+recomputed from every dossier, one dossier's contribution moved as each step does,
 the index read (province, every agency, every agency × month for the open-data
 table, the trend), the open-data refresh, and the dashboard pages.
 
@@ -122,16 +122,15 @@ def main() -> None:
 
     rows = timed("recompute the index counts from every dossier (nightly)", recompute, repeat=3)
     print(f"  ({rows} agency-months)")
-    from tinhso.monitoring.counts import refresh_agency_months
+    from tinhso.monitoring.counts import on_dossier_changed, on_dossier_changing
 
     one = Dossier.objects.order_by("-submitted_at").first()
-    timed(
-        "refresh one agency-month (what each dossier step does)",
-        lambda: refresh_agency_months(
-            agency_ids={one.agency_id}, month=timezone.localtime(one.submitted_at).date()
-        ),
-        repeat=5,
-    )
+
+    def step():
+        on_dossier_changing(Dossier, dossier=one)
+        on_dossier_changed(Dossier, dossier=one)
+
+    timed("move one dossier's contribution (what each step adds)", step, repeat=5)
     timed(f"province index, year {year} (one aggregate)", lambda: selectors.unit_index(period=year))
     rows = timed(f"every agency's index, year {year}", lambda: selectors.service_index(period=year))
     print(f"  ({len(rows)} agencies)")

@@ -2,7 +2,9 @@
 
 from django.dispatch import Signal
 
-# Sent inside the transaction of every step of a dossier's life, after the row is
-# saved: `dossier`, and `agency_ids` (the agencies it belonged to before and after,
-# which differ when it is forwarded). Receivers run in the same transaction.
+# Sent inside the transaction of every change to a filed dossier (a step of its
+# life, a paper attached), with the locked `dossier`: `dossier_changing` before the
+# change, `dossier_changed` after the row is saved. Receivers run in the same
+# transaction (the index's counts follow each change this way).
+dossier_changing = Signal()
 dossier_changed = Signal()

@@ -2,9 +2,10 @@
 
 `recompute` rebuilds them from the dossiers with three grouped queries (the
 dossiers themselves; those with papers; those that reused a stored paper, as
-semi-joins rather than a sub-query per dossier); `refresh_agency_months` redoes the
-rows one dossier's step touched, inside that step's transaction, after locking them
-so that two steps at once cannot write stale counts over each other."""
+semi-joins rather than a sub-query per dossier), nightly and after bulk imports.
+Between two recomputes every step of a dossier moves the counts by its own
+contribution: what the dossier counted for before the step is taken off, what it
+counts for after is put on, as increments in the step's transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Greatest, TruncMonth
 from django.utils import timezone
 
 from .models import AgencyMonth
@@ -114,28 +115,65 @@ def recompute(
     return len(rows)
 
 
-def refresh_agency_months(*, agency_ids, month: datetime.date) -> None:
-    """Redo the counts of these agencies for one month, rows locked first."""
-    month = month.replace(day=1)
-    with transaction.atomic():
-        for agency_id in sorted(agency_ids):  # one order: no deadlock between two steps
-            AgencyMonth.objects.get_or_create(agency_id=agency_id, month=month)
-        rows = {
-            r.agency_id: r
-            for r in AgencyMonth.objects.select_for_update()
-            .filter(agency_id__in=list(agency_ids), month=month)
-            .order_by("agency_id")
-        }
-        counts = count_rows(first=month, last=month_end(month), agency_ids=agency_ids)
-        for agency_id, row in rows.items():
-            values = counts.get((agency_id, month), {})
-            for field in FIELDS:
-                setattr(row, field, values.get(field, 0))
-            row.save()
+def contribution(dossier) -> dict[str, int]:
+    """What one dossier adds to its agency-month row: the same rules as `count_rows`."""
+    from tinhso.dossiers.models import DossierDocument
+
+    received = dossier.status in RECEIVED
+    resolved = dossier.status in RESOLVED
+    papers = DossierDocument.objects.filter(dossier_id=dossier.pk)
+    digitized = received and papers.exists()
+    return {
+        "submitted": 1,
+        "online": int(dossier.channel == "online"),
+        "received": int(received),
+        "digitized": int(digitized),
+        "reused": int(digitized and papers.filter(stored_document__isnull=False).exists()),
+        "resolved": int(resolved),
+        "on_time": int(
+            resolved
+            and dossier.result_issued_at is not None
+            and dossier.due_date is not None
+            and timezone.localtime(dossier.result_issued_at).date() <= dossier.due_date
+        ),
+        "with_fee": int(dossier.fee_amount > 0),
+        "paid": int(dossier.fee_amount > 0 and dossier.fee_paid),
+        "rated": int(dossier.rating is not None),
+        "satisfied": int(dossier.rating is not None and dossier.rating >= 4),
+    }
 
 
-def on_dossier_changed(sender, *, dossier, agency_ids, **kwargs) -> None:
+def _place(dossier) -> tuple[int, datetime.date] | None:
     if dossier.submitted_at is None:
+        return None
+    return dossier.agency_id, timezone.localtime(dossier.submitted_at).date().replace(day=1)
+
+
+def _add(place: tuple[int, datetime.date], vector: dict[str, int], sign: int) -> None:
+    changes = {f: Greatest(F(f) + sign * v, 0) for f, v in vector.items() if v}
+    if not changes:
         return
-    month = timezone.localtime(dossier.submitted_at).date()
-    refresh_agency_months(agency_ids=agency_ids, month=month)
+    agency_id, month = place
+    AgencyMonth.objects.get_or_create(agency_id=agency_id, month=month)
+    AgencyMonth.objects.filter(agency_id=agency_id, month=month).update(
+        **changes, computed_at=timezone.now()
+    )
+
+
+def on_dossier_changing(sender, *, dossier, **kwargs) -> None:
+    """Before a step: remember what the dossier counted for."""
+    place = _place(dossier)
+    dossier._index_before = (place, contribution(dossier)) if place else None
+
+
+def on_dossier_changed(sender, *, dossier, **kwargs) -> None:
+    """After a step, in its transaction: take the old contribution off and put the new
+    one on, as increments (two steps at once both land; no row is rewritten from a
+    stale count)."""
+    before = getattr(dossier, "_index_before", None)
+    if before is not None:
+        _add(before[0], before[1], -1)
+    place = _place(dossier)
+    if place is not None:
+        _add(place, contribution(dossier), +1)
+    dossier._index_before = None

@@ -119,17 +119,17 @@ class AgencyMonth(models.Model):
 
     agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()  # first day
-    submitted = models.PositiveIntegerField(default=0)
-    online = models.PositiveIntegerField(default=0)
-    received = models.PositiveIntegerField(default=0)
-    digitized = models.PositiveIntegerField(default=0)
-    reused = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    with_fee = models.PositiveIntegerField(default=0)
-    paid = models.PositiveIntegerField(default=0)
-    rated = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    online = models.IntegerField(default=0)
+    received = models.IntegerField(default=0)
+    digitized = models.IntegerField(default=0)
+    reused = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    with_fee = models.IntegerField(default=0)
+    paid = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -15,7 +15,7 @@ from tinhso.notifications.services import notify
 from .. import workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, Status
-from ..signals import dossier_changed
+from ..signals import dossier_changed, dossier_changing
 from . import filing, processing
 from .common import _audit, _event, _locked, tracking_link
 
@@ -102,16 +102,14 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
     note = str(payload.get("note") or "").strip()[:2000]
     before = dossier.status
     agency_before = dossier.agency.code
-    agency_before_id = dossier.agency_id
     now = timezone.now()
+    dossier_changing.send(sender=Dossier, dossier=dossier)
     details = HANDLERS[action](dossier, actor=actor, payload=payload, now=now) or {}
     if rule.target is not None:
         dossier.status = rule.target
     dossier.version += 1
     dossier.save()
-    dossier_changed.send(
-        sender=Dossier, dossier=dossier, agency_ids={agency_before_id, dossier.agency_id}
-    )
+    dossier_changed.send(sender=Dossier, dossier=dossier)
     _event(dossier, actor=actor, action=action, before=before, note=note)
     _audit(
         dossier,

@@ -18,6 +18,7 @@ from tinhso.procedures import selectors as procedure_selectors
 from .. import workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierDocument, Status
+from ..signals import dossier_changed, dossier_changing
 from .common import (
     _audit,
     _clean,
@@ -140,6 +141,7 @@ def attach_from_store(
     from tinhso.documents import selectors as store
 
     dossier, paper = _attachable(actor, dossier, kind)
+    dossier_changing.send(sender=Dossier, dossier=dossier)
     chosen = next(
         (
             d
@@ -169,6 +171,7 @@ def attach_from_store(
         uploaded_by=actor,
         stored_document=chosen,
     )
+    dossier_changed.send(sender=Dossier, dossier=dossier)
     _event(
         dossier,
         actor=actor,
@@ -190,6 +193,7 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
     """Check and store a paper. The file is on disk before the row that points at it
     commits; if the transaction fails, the file is removed."""
     dossier, paper = _attachable(actor, dossier, kind)
+    dossier_changing.send(sender=Dossier, dossier=dossier)
     stored = uploads.store_upload(upload, folder=f"dossiers/{timezone.localdate():%Y/%m}")
     try:
         now = timezone.now()
@@ -206,6 +210,7 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
             sha256=stored.sha256,
             uploaded_by=actor,
         )
+        dossier_changed.send(sender=Dossier, dossier=dossier)
         _event(
             dossier,
             actor=actor,
