@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from tinhso.core.text import fold
 
-from .models import Procedure, ProcedureVersion
+from .models import Procedure, ProcedureVersion, Sector
 from .schema import ProcedureDefinition
 
 
@@ -88,10 +88,31 @@ def _catalogue_stamp() -> tuple:
 
 def forget_catalogue() -> None:
     """After a change to the catalogue: this process asks the database again."""
-    global _stamp, _vocab_cache
+    global _stamp, _vocab_cache, _choices
     with _lock:
-        _stamp, _vocab_cache = None, None
+        _stamp, _vocab_cache, _choices = None, None, None
         _results.clear()
+
+
+_choices: tuple[float, tuple[list, list]] | None = None
+
+
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The catalogue's sectors and the agencies that run procedures, for the search
+    filters: reference data, read again at most every CATALOGUE_CACHE_SECONDS."""
+    global _choices
+    from tinhso.accounts.models import Agency
+
+    now = time.monotonic()
+    if _choices is None or now - _choices[0] > getattr(settings, "CATALOGUE_CACHE_SECONDS", 10):
+        sectors = list(Sector.objects.values_list("code", "name"))
+        agencies = list(
+            Agency.objects.filter(kind__in=["department", "service_centre"]).values_list(
+                "code", "name"
+            )
+        )
+        _choices = (now, (sectors, agencies))
+    return _choices[1]
 
 
 def _vocabulary(stamp: tuple) -> frozenset[str]:

@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tinhso.accounts.models import Agency
 from tinhso.core.errors import DomainError
 
 from . import selectors, services
-from .models import OnlineLevel, ProcedureLevel, Sector
+from .models import OnlineLevel, ProcedureLevel
 from .pdf import declaration_form_pdf
 
 
@@ -42,14 +41,9 @@ class CatalogueFilter(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("Tất cả"))]
-        self.fields["sector"].choices = everything + list(
-            Sector.objects.values_list("code", "name")
-        )
-        self.fields["agency"].choices = everything + list(
-            Agency.objects.filter(kind__in=["department", "service_centre"]).values_list(
-                "code", "name"
-            )
-        )
+        sectors, agencies = selectors.filter_choices()
+        self.fields["sector"].choices = everything + sectors
+        self.fields["agency"].choices = everything + agencies
 
 
 def catalogue(request):

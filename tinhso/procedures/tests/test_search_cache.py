@@ -35,3 +35,11 @@ def test_an_edit_shows_in_the_next_search_at_once(cached, make_staff):
         note="Đổi tên",
     )
     assert [p.code for p in selectors.procedures(q="ten moi sau khi sua")] == ["9.000001"]
+
+
+def test_the_search_page_asks_nothing_the_second_time(cached, client, django_assert_num_queries):
+    first = client.get("/thu-tuc/?q=giay+phep+lai+xe", HTTP_HX_REQUEST="true")
+    with django_assert_num_queries(0):
+        again = client.get("/thu-tuc/?q=giay+phep+lai+xe", HTTP_HX_REQUEST="true")
+    assert again.status_code == 200 and again.content == first.content
+    assert "9.000001" in again.content.decode()
