@@ -200,6 +200,13 @@ class DossierStep(models.Model):
         indexes = [
             models.Index(fields=["dossier", "finished_at"]),
             models.Index(fields=["assignee", "finished_at", "due_date"]),
+            # late steps on the dashboards: the open ones by deadline, the rest by end
+            models.Index(
+                fields=["due_date"],
+                condition=models.Q(finished_at__isnull=True),
+                name="dossierstep_open_due",
+            ),
+            models.Index(fields=["finished_at"], name="dossierstep_finished"),
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.models import Agency
 from tinhso.core.errors import ValidationFailed
 
-from .counts import FIELDS
+from .counts import FIELDS, _bounds
 from .models import AgencyMonth, IndicatorComponent
 
 
@@ -296,10 +296,10 @@ def late_steps(*, period: str, unit: str | None = None, today: datetime.date | N
     today = today or timezone.localdate()
     agencies = agencies_of(unit)
     open_late = Q(finished_at__isnull=True, due_date__lt=today, dossier__status__in=OPEN)
+    start, end = _bounds(first, last)
     finished_late = Q(
-        finished_at__isnull=False,
-        finished_at__date__gte=first,
-        finished_at__date__lte=last,
+        finished_at__gte=start,
+        finished_at__lt=end,
         finished_at__date__gt=F("due_date"),
     )
     return list(
