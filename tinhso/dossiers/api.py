@@ -96,8 +96,8 @@ class DossierDetailOut(DossierOut):
         ]
 
 
-def _visible(request, code: str) -> Dossier:
-    dossier = selectors.dossier_for(request.user, code)
+def _visible(request, code: str, *, with_history: bool = True) -> Dossier:
+    dossier = selectors.dossier_for(request.user, code, with_history=with_history)
     if dossier is None:
         raise NotFound(
             _("Không có hồ sơ mã %(code)s, hoặc bạn không được xem hồ sơ này.") % {"code": code},
@@ -146,7 +146,7 @@ def attach_document(
     stored_document: Form[int] = None,
 ):
     """Upload a paper (`file`), or reuse one from the applicant's store (`stored_document`)."""
-    dossier = _visible(request, code)
+    dossier = _visible(request, code, with_history=False)  # the service reloads it locked
     if stored_document is not None:
         document = services.attach_from_store(
             actor=request.user, dossier=dossier, kind=kind, stored_document_id=stored_document

@@ -36,12 +36,13 @@ def can_see(user, dossier: Dossier) -> bool:
     )
 
 
-def dossier_for(user, code: str) -> Dossier | None:
+def dossier_for(user, code: str, *, with_history: bool = True) -> Dossier | None:
     """The dossier if this user may see it; None when absent or not theirs (no hint
-    whether the code exists)."""
-    dossier = (
-        _base()
-        .prefetch_related(
+    whether the code exists). `with_history=False` when only the row is needed (a
+    write that reloads it locked): no timeline nor papers fetched."""
+    qs = _base()
+    if with_history:
+        qs = qs.prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")),
             Prefetch(
                 "documents",
@@ -49,9 +50,7 @@ def dossier_for(user, code: str) -> Dossier | None:
                 to_attr="current_documents",
             ),
         )
-        .filter(code=code)
-        .first()
-    )
+    dossier = qs.filter(code=code).first()
     if dossier is None or not can_see(user, dossier):
         return None
     return dossier
