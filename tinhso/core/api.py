@@ -7,7 +7,7 @@ import json
 import logging
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -232,6 +232,15 @@ def build_api() -> NinjaAPI:
     @api.exception_handler(RequestDataTooBig)
     def _too_big_handler(request, exc):
         return _too_big(request)
+
+    @api.exception_handler(SuspiciousOperation)
+    def _suspicious(request, exc):  # too many form fields or files, and the like
+        return problem_response(
+            status=400,
+            code=CoreErrorCode.MALFORMED_BODY,
+            detail=_("Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp)."),
+            instance=request.path,
+        )
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):

@@ -48,7 +48,10 @@ def parse_period(
 ) -> tuple[datetime.date, datetime.date]:
     """YYYY-MM, YYYY-Qn or YYYY → (first day, last day); a period that has not begun
     is refused."""
-    first, last = _parse_period(text)
+    try:
+        first, last = _parse_period(text)
+    except ValueError:  # year 0000: no such date
+        first = last = datetime.date.min
     today = today or timezone.localdate()
     if first > today:
         raise ValidationFailed(
