@@ -97,3 +97,32 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+SCREENSHOTS = ROOT / "var" / "e2e-screenshots"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """When a browser test fails, a PNG of every page still open, named in the report."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    browser = item.funcargs.get("browser")
+    pages = list(item.funcargs["page"].context.pages) if "page" in item.funcargs else []
+    if browser is not None:
+        pages += [p for context in browser.contexts for p in context.pages if p not in pages]
+    saved = []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", item.name)[:80]
+    for n, page in enumerate(pages, start=1):
+        path = SCREENSHOTS / f"{name}-{n}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+        except Exception as exc:  # a closed page or a crashed browser: say so, go on
+            saved.append(f"(page {n}: no screenshot: {exc})")
+        else:
+            saved.append(f"{path}  ({page.url})")
+    if saved:
+        report.sections.append(("screenshots", "\n".join(saved)))
