@@ -25,15 +25,22 @@ from types import SimpleNamespace
 
 from celery import Celery
 from celery.schedules import crontab
+from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tinhso.settings")
 
 # shared=False: each app (one per broker and queue) has its own copies of the tasks.
+# A database that went away for a moment (a restart, a failover) is retried with
+# backoff rather than dropped (the message would be acknowledged as failed).
 TASK_OPTIONS = {
     "acks_late": True,
     "reject_on_worker_lost": True,
     "ignore_result": True,
     "shared": False,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "max_retries": 8,
 }
 
 

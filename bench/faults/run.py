@@ -180,6 +180,70 @@ class Server:
         self.proc.wait()
 
 
+class Worker:
+    def __init__(self, env: dict, log: Path):
+        self.env, self.log = env, log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [str(Path(PY).parent / "tinhso"), "worker", "--concurrency", "2"],
+            env=self.env, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def kill_all(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+def verify_notifications(env: dict, ledger: Ledger, sms_file: Path) -> bool:
+    """Each acknowledged submission told its applicant once (the SMS of `submit`):
+    the worker was killed -9 meanwhile, so delivery is at least once; a message sent
+    twice is possible only if the kill fell between the send and its commit."""
+    script = """
+import json, sys
+from tinhso.notifications.models import Notification
+codes = json.loads(sys.stdin.read())
+out = {}
+for code in codes:
+    rows = list(Notification.objects.filter(subject__startswith=f"Hồ sơ {code}:")
+                .values_list("delivered_at", "sms_sent_at"))
+    out[code] = [[str(a) if a else None, str(b) if b else None] for a, b in rows]
+json.dump(out, sys.stdout)
+"""
+    deadline = time.monotonic() + 90
+    while True:
+        out = subprocess.run(
+            [str(Path(PY).parent / "tinhso"), "shell", "-c", script],
+            env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+            input=json.dumps(sorted(ledger.submitted)),
+        )  # fmt: skip
+        found = json.loads(out.stdout[out.stdout.index("{") :])
+        pending = [c for c, rows in found.items() if not rows or any(r[1] is None for r in rows)]
+        if not pending or time.monotonic() > deadline:
+            break
+        time.sleep(3)
+    sent = Counter()
+    if sms_file.exists():
+        for line in sms_file.read_text(encoding="utf-8").splitlines():
+            text = line.split("\t", 1)[1]
+            if text.startswith("Hồ sơ ") and "Đã nộp" in text:  # the `submit` notification
+                sent[text.split(":", 1)[0].removeprefix("Hồ sơ ").strip()] += 1
+    never = [c for c in ledger.submitted if sent[c] == 0]
+    twice = {c: n for c, n in sent.items() if n > 1 and c in ledger.submitted}
+    print(f"notifications: {len(ledger.submitted)} submissions, "
+          f"{sum(1 for c in ledger.submitted if sent[c])} told by SMS, "
+          f"{len(pending)} still pending after 90 s, {len(twice)} sent twice")  # fmt: skip
+    print(f"  {'ok  ' if not never and not pending else 'FAIL'} every acknowledged "
+          "submission's SMS was sent (through the killed and restarted worker)")  # fmt: skip
+    if never or pending:
+        print(f"    never sent: {never[:10]} pending: {pending[:10]}")
+    if twice:
+        print(f"    sent twice (a kill between send and commit): {list(twice.items())[:10]}")
+    return not never and not pending
+
+
 def mount_files(files: Path) -> None:
     files.mkdir(parents=True, exist_ok=True)
     if subprocess.run(["mountpoint", "-q", str(files)]).returncode != 0:
@@ -229,6 +293,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8810)
     parser.add_argument("--no-postgres", action="store_true", help="skip the PostgreSQL restart")
+    parser.add_argument(
+        "--broker",
+        default="",
+        help="e.g. amqp://guest:guest@127.0.0.1:5672// : notifications go through a Celery "
+        "worker, which is killed -9 and restarted too; each submission's SMS is then checked",
+    )
     args = parser.parse_args()
     if os.geteuid() != 0:
         raise SystemExit("run as root: it mounts a tmpfs and restarts PostgreSQL")
@@ -241,10 +311,22 @@ def main() -> None:
     ensure_database(database_url)
     env = server_env(database_url, var_dir)
     ctx = prepare(env)
+    run_id = f"f{int(time.time())}"
+    worker = None
+    if args.broker:
+        sms_file = var_dir / f"sms-{run_id}.log"
+        env.update(
+            BROKER_URL=args.broker,
+            JOBS_QUEUE=f"tinhso-faults-{run_id}",
+            JOBS_VISIBILITY_TIMEOUT="10",
+            SMS_SENDER="sms.FileSms",
+            FAULTS_SMS_FILE=str(sms_file),
+            PYTHONPATH=str(HERE),
+        )
+        worker = Worker(env, var_dir / "worker.log")
+        worker.start()
     server = Server(env, args.port, args.workers, var_dir / "server.log")
     server.start()
-
-    run_id = f"f{int(time.time())}"
     ledger = Ledger()
     t0 = time.monotonic()
     stop_at = t0 + args.duration
@@ -269,6 +351,12 @@ def main() -> None:
         victim = random.choice(server.workers_pids())  # noqa: S311
         os.kill(victim, signal.SIGKILL)
         log(t0, f"kill -9 gunicorn worker {victim}")
+        if worker is not None:
+            worker.kill_all()
+            log(t0, "kill -9 the Celery worker (all its processes)")
+            time.sleep(2)
+            worker.start()
+            log(t0, "Celery worker started again")
 
         time.sleep(span * 0.16)
         server.kill_all()
@@ -296,6 +384,9 @@ def main() -> None:
         stop(server.proc)
 
     ok = verify(env, ctx, ledger, files, run_id)
+    if worker is not None:
+        ok = verify_notifications(env, ledger, sms_file) and ok
+        stop(worker.proc)
     print()
     print("responses seen: " + ", ".join(f"{k}: {v}" for k, v in sorted(
         ledger.statuses.items(), key=lambda kv: str(kv[0]))))  # fmt: skip

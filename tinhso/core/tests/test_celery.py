@@ -21,7 +21,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
 from django.core import mail
-from django.db import connections
+from django.db import OperationalError, connections
 
 from tinhso.celery import app_for, beat_schedule, make_app
 from tinhso.core import jobs
@@ -149,6 +149,7 @@ def test_tasks_acknowledge_late_and_come_back_when_a_worker_dies(settings):
     for name in ("tinhso.run_job", "tinhso.call", "tinhso.run_command"):
         task = app.tasks[name]
         assert task.acks_late and task.reject_on_worker_lost, name
+        assert OperationalError in task.autoretry_for, name  # a database restart is retried
 
 
 def test_the_periodic_commands_are_a_settings_dict(settings):
