@@ -21,7 +21,6 @@ Prints numbers; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess

@@ -26,6 +26,7 @@ import csv
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -571,6 +572,34 @@ def _evidence(model: dict, names: list[str], values) -> list[dict]:
     return out
 
 
+def for_spark(splink_settings: dict) -> dict:
+    """The trained model's SQL, written for DuckDB, in Spark's dialect (Spark reads
+    "x" as a string, not a column) with the similarity functions of Splink's jar."""
+    import copy
+
+    import sqlglot
+
+    def spark_sql(sql: str) -> str:
+        if sql.strip().upper() == "ELSE":
+            return sql
+        out = sqlglot.transpile(sql, read="duckdb", write="spark")[0]
+        return re.sub(r"JARO_?WINKLER_SIMILARITY\(", "jaro_winkler(", out, flags=re.IGNORECASE)
+
+    data = copy.deepcopy(splink_settings)
+    data["sql_dialect"] = "spark"
+    for comparison in data["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level["sql_condition"] = spark_sql(level["sql_condition"])
+    rules = data.get("blocking_rules_to_generate_predictions", [])
+    for i, rule in enumerate(rules):
+        if isinstance(rule, dict):
+            rule["blocking_rule"] = spark_sql(rule["blocking_rule"])
+            rule["sql_dialect"] = "spark"
+        else:
+            rules[i] = spark_sql(rule)
+    return data
+
+
 def spark_session(*, cores: int = 2, memory: str = "4g"):
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
@@ -603,7 +632,7 @@ def link_spark(con, *, table: str = "prepared", model: dict, threshold: float = 
         frame = spark.read.parquet(parquet)
         spark.sparkContext.setCheckpointDir(f"{tmp}/checkpoints")
         db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-        linker = Linker(frame, model["splink"], db_api)
+        linker = Linker(frame, for_spark(model["splink"]), db_api)
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         rows = (
             predictions.as_spark_dataframe()

@@ -291,13 +291,16 @@ def _apply_clusters(*, actor, mapping: dict[str, str], refused: set) -> dict:
                 merged += 1
         SourceRecord.objects.filter(pk__in=records, person__isnull=True).update(person=person)
         touched.add(person.pk)
-    # the records in no pair at all: a person each
-    singles = SourceRecord.objects.filter(person__isnull=True)
-    for record in singles.iterator(chunk_size=2000):
-        person = Person.objects.create(full_name="", name_folded="")
-        SourceRecord.objects.filter(pk=record.pk).update(person=person)
-        touched.add(person.pk)
-        created += 1
+    # the records in no pair at all: a person each, in bulk
+    while singles := list(SourceRecord.objects.filter(person__isnull=True).only("pk")[:5000]):
+        people = Person.objects.bulk_create(
+            [Person(full_name="", name_folded="") for _r in singles], batch_size=1000
+        )
+        for record, person in zip(singles, people, strict=True):
+            record.person_id = person.pk
+            touched.add(person.pk)
+        SourceRecord.objects.bulk_update(singles, ["person"], batch_size=1000)
+        created += len(singles)
     for person in Person.objects.filter(pk__in=touched).prefetch_related("records"):
         refresh_golden(person, ranks=ranks)
     record_event(
