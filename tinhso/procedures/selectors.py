@@ -151,5 +151,25 @@ def current_version(proc: Procedure) -> ProcedureVersion:
     return proc.versions.get(number=proc.version)
 
 
+_definitions: OrderedDict[tuple, ProcedureDefinition] = OrderedDict()
+
+
 def definition_of(version: ProcedureVersion) -> ProcedureDefinition:
-    return ProcedureDefinition.model_validate(version.data)
+    """The version's form, papers and steps, parsed once per process: a version never
+    changes (an edit makes a new one). Read it, never change it. (Keyed with the
+    creation time too: SQLite may give a rolled-back row's id to a new row.)"""
+    if version.pk is None:
+        return ProcedureDefinition.model_validate(version.data)
+    key = (version.pk, version.created_at)
+    with _lock:
+        found = _definitions.get(key)
+    if found is None:
+        found = ProcedureDefinition.model_validate(version.data)
+        with _lock:
+            _definitions[key] = found
+            while len(_definitions) > DEFINITIONS_KEPT:
+                _definitions.popitem(last=False)
+    return found
+
+
+DEFINITIONS_KEPT = 5000  # a province's catalogue (≈2,000 procedures) with some history

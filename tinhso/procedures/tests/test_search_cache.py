@@ -43,3 +43,16 @@ def test_the_search_page_asks_nothing_the_second_time(cached, client, django_ass
         again = client.get("/thu-tuc/?q=giay+phep+lai+xe", HTTP_HX_REQUEST="true")
     assert again.status_code == 200 and again.content == first.content
     assert "9.000001" in again.content.decode()
+
+
+def test_a_version_is_parsed_once_and_an_edit_is_a_new_definition(make_staff):
+    proc = Procedure.objects.get(code="9.000001")
+    first = selectors.definition_of(selectors.current_version(proc))
+    assert selectors.definition_of(selectors.current_version(proc)) is first
+    services.update_procedure(
+        actor=make_staff(Role.LEADER, "SXD"), procedure=proc, changes={"processing_days": 4, "steps": []},
+        note="Rút ngắn",
+    )  # fmt: skip
+    proc.refresh_from_db()
+    edited = selectors.definition_of(selectors.current_version(proc))
+    assert (first.processing_days, edited.processing_days) == (5, 4)
