@@ -402,20 +402,38 @@ def _comparisons():
 
 
 def blocking_rules():
-    """Several narrow keys, none of them the surname alone (38% of people are Nguyễn)."""
+    """Several narrow keys, none of them the surname alone (38% of people are Nguyễn).
+    The wide ones (a name in a ward or a year, an address) only bring in the pairs
+    the narrow ones cannot: a date missing, partial or one digit apart; a name with a
+    slip in it."""
     from splink import block_on
+    from splink.blocking_rule_library import CustomRule
 
+    date_unsure = (
+        "(l.dob_full IS NULL OR r.dob_full IS NULL "
+        "OR damerau_levenshtein(l.dob_full, r.dob_full) <= 1)"
+    )
     return [
         block_on("pid"),
         block_on("pid_tail", "yob"),
         block_on("phone"),
         block_on("given_key", "dob_unordered"),
-        block_on("name_unordered", "yob"),
-        block_on("name_unordered", "ward"),
-        block_on("address_key", "ward"),
         block_on("ward", "dob_full"),
         block_on("surname_key", "middle_key", "dob_unordered"),
-        block_on("surname_key", "given_key", "yob"),
+        CustomRule(
+            f"l.name_unordered = r.name_unordered AND l.yob = r.yob AND {date_unsure}",
+            sql_dialect="duckdb",
+        ),
+        CustomRule(
+            "l.name_unordered = r.name_unordered AND l.ward = r.ward "
+            "AND (l.yob IS NULL OR r.yob IS NULL)",
+            sql_dialect="duckdb",
+        ),
+        CustomRule(
+            "l.address_key = r.address_key AND l.ward = r.ward "
+            f"AND levenshtein(l.given_fold, r.given_fold) <= 2 AND {date_unsure}",
+            sql_dialect="duckdb",
+        ),
     ]
 
 

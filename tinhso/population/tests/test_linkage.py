@@ -95,7 +95,7 @@ def test_a_repeated_record_id_is_refused(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(generated, tmp_path):
+def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(generated, deduped, tmp_path):
     from tinhso.population import importing, services
     from tinhso.population.models import Person, ReviewPair, SourceRecord
 
@@ -107,7 +107,8 @@ def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(generat
     # generated faults the import refuses (a date like 10/05/3972) are reported, not kept
     assert batch.rows_ok + batch.rows_bad == 800 and batch.rows_bad < 10
     imported = set(SourceRecord.objects.values_list("record_id", flat=True))
-    stats = services.dedup_registry(actor=None)
+    model = linkage.load_model(deduped[1])  # trained once, on the whole file
+    stats = services.dedup_registry(actor=None, model=model)
     people = Person.objects.filter(merged_into__isnull=True).count()
     assert not SourceRecord.objects.filter(person__isnull=True).exists()
     with synthetic.truth_path_for(generated).open(encoding="utf-8") as f:
@@ -119,7 +120,7 @@ def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(generat
         assert pair.record_a.person_id != pair.record_b.person_id
         assert {e["comparison"] for e in pair.evidence} >= {"họ tên", "ngày sinh"}
     # a second run changes nothing
-    services.dedup_registry(actor=None)
+    services.dedup_registry(actor=None, model=model)
     assert Person.objects.filter(merged_into__isnull=True).count() == people
     assert ReviewPair.objects.count() == stats["review"]
 
