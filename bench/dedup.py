@@ -163,11 +163,11 @@ def baseline_splink(src: Path, out: Path) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("pid"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("name", "yob"))
-    predictions = linker.inference.predict(threshold_match_probability=0.9)
+    predictions = linker.inference.predict(threshold_match_probability=0.8)
     edges = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions.physical_name}"
     ).fetchall()
-    mapping = linkage.clusters(edges, threshold=0.9)
+    mapping = linkage.clusters(edges, threshold=0.8)
     linkage.write_clusters(con, mapping, out)
 
 

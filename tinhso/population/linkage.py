@@ -56,7 +56,7 @@ INPUT_COLUMNS = (
     "ward_code",
     "source",
 )
-DEFAULT_THRESHOLD = 0.9
+DEFAULT_THRESHOLD = 0.8
 
 
 class DedupError(Exception):

@@ -95,7 +95,9 @@ def test_a_repeated_record_id_is_refused(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(generated, deduped, tmp_path):
+def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(
+    generated, deduped, tmp_path
+):
     from tinhso.population import importing, services
     from tinhso.population.models import Person, ReviewPair, SourceRecord
 

@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.core.errors import DomainError
@@ -27,8 +25,10 @@ class Command(BaseCommand):
         else:
             raise CommandError("give a CSV file, or --resume ID")
         self.stderr.write(f"import batch {batch.pk} (resume with --resume {batch.pk})")
-        batch = importing.run_import(batch, progress=_bar)
-        sys.stderr.write("\n")
+        batch = importing.run_import(
+            batch, progress=lambda b: self.stderr.write(_bar(b), ending="")
+        )
+        self.stderr.write("")
         if batch.state == ImportBatch.State.FAILED:
             raise CommandError(batch.message)
         self.stdout.write(
@@ -37,11 +37,10 @@ class Command(BaseCommand):
         )
 
 
-def _bar(batch) -> None:
+def _bar(batch) -> str:
     share = batch.byte_offset / batch.file_size if batch.file_size else 1
     filled = int(40 * share)
-    sys.stderr.write(
+    return (
         f"\r[{'#' * filled}{'.' * (40 - filled)}] {100 * share:5.1f}% "
         f"line {batch.lines_done} ok {batch.rows_ok} bad {batch.rows_bad}"
     )
-    sys.stderr.flush()
