@@ -34,6 +34,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.font.basic import SimpleFontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
@@ -633,7 +634,7 @@ def _free_field_name(writer, wanted: str) -> str:
 
 def _inherited(page: generic.DictionaryObject, key: str):
     node = page
-    for _ in range(64):
+    for _depth in range(64):
         if key in node:
             return node[key]
         parent = node.get("/Parent")
@@ -658,7 +659,7 @@ def _stamp_box(writer) -> tuple[int, int, int, int]:
     x0 = x1 - width
     y0 = ys[0] + margin
     taken = _signature_rects(page)
-    for _ in range(len(taken) + 1):
+    for _attempt in range(len(taken) + 1):
         overlapping = [
             r for r in taken if r[0] < x1 and r[2] > x0 and r[1] < y0 + height and r[3] > y0
         ]
@@ -782,21 +783,22 @@ def verify_pdf(
     try:
         return _verify(pdf, trust_roots_pem, crls_der, max_bytes)
     except Exception as exc:  # noqa: BLE001 - untrusted input must never raise
-        return _rejected(f"The file could not be checked: {_describe(exc)}.")
+        return _rejected(_("Không kiểm tra được tệp: %(why)s.") % {"why": _describe(exc)})
 
 
 def _verify(pdf, trust_roots_pem, crls_der, max_bytes) -> Verification:
     if not isinstance(pdf, bytes | bytearray | memoryview):
-        return _rejected("No file content was given.")
+        return _rejected(_("Chưa có nội dung tệp."))
     pdf = bytes(pdf)
     if not pdf:
-        return _rejected("The file is empty.")
+        return _rejected(_("Tệp rỗng."))
     if len(pdf) > max_bytes:
         return _rejected(
-            f"The file is too large to check ({len(pdf):,} bytes; the limit is {max_bytes:,})."
+            _("Tệp quá lớn để kiểm tra (%(size)s byte; giới hạn %(limit)s byte).")
+            % {"size": f"{len(pdf):,}", "limit": f"{max_bytes:,}"}
         )
     if b"%PDF-" not in pdf[:1024]:
-        return _rejected("The file is not a PDF.")
+        return _rejected(_("Tệp không phải PDF."))
 
     problems: list[str] = []
     roots = _load_roots(trust_roots_pem, problems)
@@ -809,9 +811,9 @@ def _verify(pdf, trust_roots_pem, crls_der, max_bytes) -> Verification:
     except Exception as exc:  # noqa: BLE001 - a broken PDF is an answer, not an error
         return _damaged(pdf, exc)
     if encrypted:
-        return _rejected("The PDF is encrypted; encrypted PDFs cannot be verified.")
+        return _rejected(_("PDF đã bị mã hóa; không kiểm tra được PDF mã hóa."))
     if not signatures:
-        return _rejected("The PDF has no digital signature.")
+        return _rejected(_("PDF không có chữ ký số."))
 
     checks = [
         _check_signature(sig, roots, crls, is_last=(i == len(signatures) - 1))
@@ -848,7 +850,7 @@ def _load_roots(pems: list[bytes], problems: list[str]) -> list[asn1_x509.Certif
         try:
             roots += [_asn1_cert(c) for c in x509.load_pem_x509_certificates(pem)]
         except Exception:  # noqa: BLE001
-            problems.append("A configured trust root could not be read and was ignored.")
+            problems.append(_("Một chứng thư gốc tin cậy đã cấu hình không đọc được và bị bỏ qua."))
     return roots
 
 
@@ -864,7 +866,9 @@ def _load_crls(ders: list[bytes], problems: list[str]) -> list[_Crl]:
             raw = parsed.public_bytes(serialization.Encoding.DER)
             crls.append(_Crl(asn1_crl.CertificateList.load(raw), parsed))
         except Exception:  # noqa: BLE001
-            problems.append("A supplied CRL could not be read and was ignored.")
+            problems.append(
+                _("Một danh sách thu hồi (CRL) được cung cấp không đọc được và bị bỏ qua.")
+            )
     return crls
 
 
@@ -877,14 +881,17 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
     except Exception as exc:  # noqa: BLE001
         return SignatureCheck(
             field_name, "", False, False, False, False, None, True, None, None,
-            [f"The signature data cannot be read: {_describe(exc)}."],
+            [_("Không đọc được dữ liệu chữ ký: %(why)s.") % {"why": _describe(exc)}],
         )  # fmt: skip
     claimed_ts = _safe(lambda: _timestamp_time(sig.signer_info), None)
     issuer = signer_cert.issuer.dump()
     relevant = [c.asn1 for c in crls if c.asn1["tbs_cert_list"]["issuer"].dump() == issuer]
     if not relevant:
         problems.append(
-            "Note: revocation was not checked, no CRL from the certificate's issuer was supplied."
+            _(
+                "Lưu ý: chưa kiểm tra thu hồi (revocation was not checked): không có CRL "
+                "của tổ chức cấp chứng thư."
+            )
         )
     context = ValidationContext(
         trust_roots=roots,
@@ -905,9 +912,9 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
         )
     except Exception as exc:  # noqa: BLE001
         intact = _safe(lambda: _raw_digest_matches(sig), None)
-        problems.append(f"The signature could not be validated: {_describe(exc)}.")
+        problems.append(_("Không xác thực được chữ ký: %(why)s.") % {"why": _describe(exc)})
         if intact is False:
-            problems.append("The signed bytes were changed after signing.")
+            problems.append(_("Nội dung đã ký bị thay đổi sau khi ký."))
         return SignatureCheck(
             field_name, signer, False, bool(intact), False, False, None, intact is False,
             _safe(lambda: sig.self_reported_timestamp, None), None, problems,
@@ -915,15 +922,15 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
 
     intact = bool(status.intact and status.valid)
     if not status.intact:
-        problems.append("The signed content was changed after signing (its digest does not match).")
+        problems.append(_("Nội dung đã ký bị thay đổi sau khi ký (mã băm không khớp)."))
     elif not status.valid:
-        problems.append("The cryptographic signature is invalid.")
+        problems.append(_("Chữ ký mật mã không hợp lệ."))
 
     modified = not status.intact
     coverage = status.coverage
     if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         modified = True
-        problems.append("The signature does not cover its whole revision of the file.")
+        problems.append(_("Chữ ký không bao trùm toàn bộ phiên bản tệp của nó."))
     level = status.modification_level
     # After the last signature only validation data (DSS, document timestamps) may
     # follow; after an earlier one, also later signatures (pyHanko calls adding one
@@ -934,14 +941,12 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
     if level is not None and level not in allowed:
         modified = True
         if is_last:
-            problems.append("The file was changed after the last signature.")
+            problems.append(_("Tệp bị thay đổi sau chữ ký cuối cùng."))
         else:
-            problems.append(
-                "The file was changed after this signature by more than later signatures."
-            )
+            problems.append(_("Tệp bị thay đổi sau chữ ký này, không chỉ bởi các chữ ký sau."))
     if status.docmdp_ok is False and not modified:
         modified = True
-        problems.append("Changes after this signature are not allowed by the document's rules.")
+        problems.append(_("Quy tắc của văn bản không cho phép thay đổi sau chữ ký này."))
     # No later revision, yet the signed range stops short of the end of the file:
     # bytes were appended that are not an incremental update.
     if (
@@ -951,7 +956,7 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
         and _safe(lambda: _appended_after(sig), False)
     ):
         modified = True
-        problems.append("Data was appended to the file after the last signature.")
+        problems.append(_("Có dữ liệu được nối thêm vào tệp sau chữ ký cuối cùng."))
 
     ts = status.timestamp_validity
     timestamped_at = None
@@ -960,17 +965,16 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
         timestamped_at = ts.timestamp
         if not (ts.intact and ts.valid):
             ts_ok = False
-            problems.append("The signature timestamp is invalid.")
+            problems.append(_("Dấu thời gian của chữ ký không hợp lệ."))
         elif not ts.trusted:
             ts_ok = False
             problems.append(
-                "The signature timestamp's authority is not trusted"
-                + _trust_detail(ts.trust_problem_indic)
-                + "."
+                _("Đơn vị cấp dấu thời gian không được tin cậy%(detail)s.")
+                % {"detail": _trust_detail(ts.trust_problem_indic)}
             )
     elif claimed_ts is not None:
         ts_ok = False
-        problems.append("The signature timestamp could not be read.")
+        problems.append(_("Không đọc được dấu thời gian của chữ ký."))
 
     revoked_at = None
     if status.revocation_details is not None and not status.revocation_details.ca_revoked:
@@ -982,13 +986,16 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
     if revoked:
         when = timestamped_at or status.signer_reported_dt
         if revoked_at is not None and when is not None:
-            order = "after" if revoked_at > when else "before"
-            problems.append(
-                f"The signer's certificate was revoked on {_fmt(revoked_at)}, "
-                f"{order} the signing time {_fmt(when)}."
+            message = (
+                _("Chứng thư của người ký bị thu hồi lúc %(revoked)s, sau thời điểm ký %(signed)s.")
+                if revoked_at > when
+                else _(
+                    "Chứng thư của người ký bị thu hồi lúc %(revoked)s, trước thời điểm ký %(signed)s."
+                )
             )
+            problems.append(message % {"revoked": _fmt(revoked_at), "signed": _fmt(when)})
         else:
-            problems.append("The signer's certificate (or its CA) has been revoked.")
+            problems.append(_("Chứng thư của người ký (hoặc của tổ chức cấp) đã bị thu hồi."))
 
     path_found = status.validation_path is not None
     trust_problem = status.trust_problem_indic
@@ -996,15 +1003,13 @@ def _check_signature(sig, roots, crls: list[_Crl], *, is_last: bool) -> Signatur
     if intact and not trusted:
         if not path_found:
             problems.append(
-                "The signer's certificate does not chain to a trusted root"
-                + _trust_detail(trust_problem)
-                + "."
+                _("Chứng thư của người ký không dẫn tới chứng thư gốc tin cậy%(detail)s.")
+                % {"detail": _trust_detail(trust_problem)}
             )
         else:
             problems.append(
-                "The signer's certificate was not valid at the signing time"
-                + _trust_detail(trust_problem)
-                + "."
+                _("Chứng thư của người ký không có hiệu lực vào thời điểm ký%(detail)s.")
+                % {"detail": _trust_detail(trust_problem)}
             )
 
     valid = bool(intact and trusted and not revoked and not modified and ts_ok)
@@ -1055,7 +1060,7 @@ def _appended_after(sig) -> bool:
     reader = sig.reader
     if sig.signed_revision != reader.xrefs.total_revisions - 1:
         return False
-    _, len1, start2, len2 = sig.byte_range
+    _start1, len1, start2, len2 = sig.byte_range
     stream = reader.stream
     stream.seek(start2 + len2)
     return bool(stream.read().strip())
@@ -1085,9 +1090,10 @@ def _damaged(pdf: bytes, exc: Exception) -> Verification:
     ranges = [tuple(int(g) for g in m.groups()) for m in _BYTE_RANGE.finditer(pdf)]
     if not ranges:
         return _rejected(
-            f"The file is damaged or truncated and cannot be read as a PDF ({_describe(exc)})."
+            _("Tệp bị hỏng hoặc bị cắt cụt, không đọc được như PDF (%(why)s).")
+            % {"why": _describe(exc)}
         )
-    problems = ["The file is damaged or truncated and cannot be read as a PDF."]
+    problems = [_("Tệp bị hỏng hoặc bị cắt cụt, không đọc được như PDF.")]
     modified = False
     for i, (a, b, c, d) in enumerate(ranges, start=1):
         label = f"Signature {i}: " if len(ranges) > 1 else ""
