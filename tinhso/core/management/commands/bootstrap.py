@@ -79,6 +79,7 @@ class Command(BaseCommand):
             if not history_exists():
                 made = create_history(count=DEMO_HISTORY)
                 self.stdout.write(f"demo history: {made} past dossiers over 12 months")
-                call_command("recompute_index", stdout=self.stdout)
+        # The index's counts from every dossier (an upgrade, a bulk import): also nightly.
+        call_command("recompute_index", stdout=self.stdout)
         # Open data and the goals the platform measures: also daily (PERIODIC_COMMANDS).
         call_command("refresh_opendata", verbosity=0, stdout=self.stdout)
