@@ -104,7 +104,7 @@ def main() -> None:
                 print(f"  … {done} dossiers", flush=True)
 
         base = min(N - have, SEED_ROWS) if connection.vendor == "postgresql" else N - have
-        create_history(count=base, seed=have + 1, progress=progress, batch=10000)
+        create_history(count=base, seed=have + 1, progress=progress, batch=10000, with_open=True)
         copies = 0
         while Dossier.objects.count() < N:
             copies += 1

@@ -6,7 +6,8 @@ Rows are inserted in bulk (no timeline, no audit events: they stand for history
 imported from the previous system), under one inactive account that no one can sign
 in to. Each agency draws its own habits (share filed online, share on time, paid
 online, digitized, rated) from the seed, so rankings differ between agencies and are
-the same from one run to the next."""
+the same from one run to the next. Recent ones stay open only with `with_open` (the
+benchmarks): in the demo, the officers' queues hold only what people filed."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ def create_history(
     seed: int = 766,
     today: datetime.date | None = None,
     with_steps: bool = True,
+    with_open: bool = False,
     batch: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> int:
@@ -166,7 +168,7 @@ def create_history(
             status = "refused"
         elif roll < 0.035:
             status = "withdrawn"
-        elif age < procedure.processing_days * 2 and rng.random() < 0.7:
+        elif with_open and age < procedure.processing_days * 2 and rng.random() < 0.7:
             status = rng.choice(["received", "in_progress", "in_progress", "awaiting_approval"])
         issued = returned_at = finished = None
         rating = None
