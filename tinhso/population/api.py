@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -13,7 +14,7 @@ from tinhso.core.errors import NotFound
 from tinhso.core.pagination import PageNumberPagination
 
 from . import selectors, services
-from .models import ReviewPair
+from .models import Person, ReviewPair
 from .permissions import require_registry_role
 
 router = Router(tags=["population"])
@@ -63,8 +64,8 @@ def person(request, pk: int):
     require_registry_role(request.user)
     try:
         return selectors.person_detail(pk)
-    except Exception:
-        raise NotFound("Không tìm thấy công dân.") from None
+    except Person.DoesNotExist:
+        raise NotFound(_("Không tìm thấy công dân.")) from None
 
 
 @router.get("/population/reviews", response=list[PairOut])

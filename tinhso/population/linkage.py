@@ -622,6 +622,8 @@ def spark_session(*, cores: int = 2, memory: str = "4g"):
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # it logs from __del__ at exit
+
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("tinhso-dedup")
@@ -639,11 +641,26 @@ def link_spark(con, *, table: str = "prepared", model: dict, threshold: float = 
                spark=None) -> Result:  # fmt: skip
     """The same trained model, predicted on Spark (local here; a cluster's session in
     production). The prepared table goes over as Parquet."""
+
+    t0 = time.monotonic()
+    own_session = spark is None
+    spark = spark or spark_session()
+    try:
+        rows = _predict_on_spark(con, spark, table=table, model=model, threshold=threshold)
+    finally:
+        if own_session:
+            spark.stop()
+    return Result(
+        edges=[(r[0], r[1], float(r[2])) for r in rows],
+        model=model,
+        timings={"predict": time.monotonic() - t0},
+    )
+
+
+def _predict_on_spark(con, spark, *, table: str, model: dict, threshold: float) -> list:
     from splink import Linker
     from splink.backends.spark import SparkAPI
 
-    t0 = time.monotonic()
-    spark = spark or spark_session()
     with tempfile.TemporaryDirectory(prefix="tinhso-spark-") as tmp:
         parquet = f"{tmp}/prepared.parquet"
         con.execute(f"COPY {table} TO '{parquet}' (FORMAT parquet)")
@@ -657,11 +674,7 @@ def link_spark(con, *, table: str = "prepared", model: dict, threshold: float = 
             .select("unique_id_l", "unique_id_r", "match_probability")
             .collect()
         )
-    return Result(
-        edges=[(r[0], r[1], float(r[2])) for r in rows],
-        model=model,
-        timings={"predict": time.monotonic() - t0},
-    )
+    return rows
 
 
 def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float) -> dict[str, str]:

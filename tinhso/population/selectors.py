@@ -57,6 +57,12 @@ def registry_counts() -> dict[str, int]:
     }
 
 
+def last_dedup_job():
+    from tinhso.core.models import Job
+
+    return Job.objects.filter(kind="population.dedup").first()
+
+
 def person_for_user(user) -> Person | None:
     """The registry's person behind a citizen's account."""
     return Person.objects.filter(account=user).first()

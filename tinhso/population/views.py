@@ -61,6 +61,7 @@ def home(request):
         {
             "counts": selectors.registry_counts(),
             "batches": selectors.recent_batches(),
+            "dedup_job": selectors.last_dedup_job(),
             "page": page,
             "q": request.GET.get("q", ""),
             "query": urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "",

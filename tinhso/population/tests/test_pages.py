@@ -59,6 +59,8 @@ def test_an_upload_shows_its_progress_page_and_error_report(
     page = client.get(response["Location"]).content.decode()
     assert "1 dòng hợp lệ, 1 dòng lỗi" in page and "Thiếu họ và tên" in page
     assert SourceRecord.objects.filter(record_id="U1").exists()
+    home = client.get(reverse("population:home")).content.decode()
+    assert "in.csv" in home and "0 công dân từ 1 bản ghi nguồn" in home
 
 
 def test_a_file_with_wrong_columns_is_refused_on_the_page(
