@@ -34,6 +34,8 @@ class MalformedBody(Exception):
 
 
 def _depth(value: Any, limit: int) -> int:
+    """How deep the value nests (stopping past `limit`); a NUL character in any string
+    or key counts as too deep: no database text column can hold it."""
     stack = [(value, 1)]
     deepest = 0
     while stack:
@@ -42,9 +44,13 @@ def _depth(value: Any, limit: int) -> int:
         if deepest > limit:
             return deepest
         if isinstance(item, dict):
+            if any("\x00" in str(k) for k in item):
+                return limit + 1
             stack.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
             stack.extend((v, depth + 1) for v in item)
+        elif isinstance(item, str) and "\x00" in item:
+            return limit + 1
     return deepest
 
 
@@ -217,7 +223,7 @@ def build_api() -> NinjaAPI:
                 code=CoreErrorCode.MALFORMED_BODY,
                 detail=_(
                     "Nội dung gửi lên không phải JSON hợp lệ (UTF-8, một đối tượng, "
-                    "lồng không quá %(depth)s cấp)."
+                    "lồng không quá %(depth)s cấp, không có ký tự NUL)."
                 )
                 % {"depth": MAX_JSON_DEPTH},
                 instance=request.path,

@@ -208,6 +208,8 @@ def _params(request) -> dict:
             params.update(body)
         else:
             params.update({k: v for k, v in request.POST.items()})
+    if "\x00" in json.dumps(params, ensure_ascii=False, default=str).replace("\\u0000", "\x00"):
+        raise CkanError("Validation Error", _("Tham số chứa ký tự NUL không hợp lệ."), 409)
     return params
 
 

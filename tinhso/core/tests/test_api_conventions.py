@@ -132,3 +132,18 @@ def test_agency_update_through_the_api_is_scoped(api_as, make_staff, ward_codes)
 def test_agencies_list_is_paginated(client):
     body = client.get("/api/v1/agencies", {"kind": "ward_committee", "page_size": 10}).json()
     assert body["count"] == 54 and len(body["results"]) == 10
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_json_body_is_a_400_not_a_database_error(client, api_as, citizen):
+    # PostgreSQL text columns cannot hold NUL: refused at the door, on both databases.
+    response = api_as(citizen).post(
+        "/api/v1/dossiers", data='{"procedure": "9.0\\u0000001", "data": {}}',
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 400 and response.json()["code"] == "malformed_body"
+    response = client.post(
+        "/api/3/action/package_show", data='{"id": "a\\u0000b"}', content_type="application/json"
+    )
+    assert response.status_code == 409 and response.json()["success"] is False
+    assert client.get("/api/3/action/package_show", {"id": "a\x00b"}).status_code == 409

@@ -36,6 +36,22 @@ schema = schemathesis.openapi.from_wsgi(
 )
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI app itself, not through Django's test client, so
+    the end of each request would close the database connection (on PostgreSQL, in
+    the middle of the test's transaction). Do what the test client does: leave
+    connections alone during the test."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(citizen):
     """A demo-like citizen with a phone, a draft dossier and an API token."""
