@@ -73,7 +73,7 @@ def connect(*, memory_limit: str | None = None, threads: int | None = None):
         f"SET memory_limit = '{memory_limit or os.environ.get('TINHSO_DEDUP_MEMORY', '4GB')}'"
     )
     con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/tinhso-duckdb'")
+    con.execute(f"SET temp_directory = {_sql_string(f'{tempfile.gettempdir()}/tinhso-duckdb')}")
     return con
 
 
@@ -663,7 +663,7 @@ def _predict_on_spark(con, spark, *, table: str, model: dict, threshold: float) 
 
     with tempfile.TemporaryDirectory(prefix="tinhso-spark-") as tmp:
         parquet = f"{tmp}/prepared.parquet"
-        con.execute(f"COPY {table} TO '{parquet}' (FORMAT parquet)")
+        con.execute(f"COPY {table} TO {_sql_string(parquet)} (FORMAT parquet)")
         frame = spark.read.parquet(parquet)
         spark.sparkContext.setCheckpointDir(f"{tmp}/checkpoints")
         db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
@@ -675,6 +675,12 @@ def _predict_on_spark(con, spark, *, table: str, model: dict, threshold: float) 
             .collect()
         )
     return rows
+
+
+def _sql_string(value) -> str:
+    """A file path as a DuckDB string literal (COPY … TO and SET take no parameters):
+    a quote in the path is doubled, so any path works and none can end the literal."""
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float) -> dict[str, str]:
@@ -712,7 +718,7 @@ def write_clusters(
     con.execute(
         f"""COPY (SELECT r.record_id, coalesce(c.cluster_id, r.record_id) AS cluster_id
                   FROM {source} r LEFT JOIN cluster_map c USING (record_id))
-            TO '{Path(output)}' (HEADER, DELIMITER ',')"""
+            TO {_sql_string(Path(output))} (HEADER, DELIMITER ',')"""
     )
     con.unregister("cluster_map")
 
