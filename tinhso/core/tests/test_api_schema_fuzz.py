@@ -81,3 +81,28 @@ def test_the_api_keeps_its_own_contract(case, token):
         # more than a schema can say, a personal ID's birth province for one.)
         checks=CHECKS,
     )
+
+
+@pytest.fixture
+def officer_token(make_staff, token):
+    """A one-stop officer of the province's service centre (the citizen's draft, from
+    `token`, is in the database too)."""
+    from tinhso.accounts.models import Role
+
+    officer = make_staff(Role.ONE_STOP_OFFICER, "TTPVHCC")
+    _, raw = accounts.issue_api_token(actor=None, user=officer, name="schemathesis")
+    return raw
+
+
+# The officers' operations, with an officer's token: the queue's filters, the actions'
+# bodies, batch signing and jobs get past the permission check and are fuzzed too.
+@schema.include(
+    path_regex=r"^/api/v1/(queue|sign-batches|jobs/|dossiers/\{code\}/actions/)"
+).parametrize()
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_the_officers_api_keeps_its_own_contract(case, officer_token):
+    case.call_and_validate(
+        base_url="http://testserver",
+        headers={"Authorization": f"Bearer {officer_token}"},
+        checks=CHECKS,
+    )
