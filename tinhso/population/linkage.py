@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import (
+    INPUT_COLUMNS,
     address_key,
     birth_from_personal_id,
     name_keys,
@@ -45,17 +46,6 @@ from .normalize import (
 logger = logging.getLogger("tinhso.population")
 
 MODEL_VERSION = "tinhso-population-2"
-INPUT_COLUMNS = (
-    "record_id",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "personal_id",
-    "phone",
-    "address",
-    "ward_code",
-    "source",
-)
 DEFAULT_THRESHOLD = 0.8
 
 

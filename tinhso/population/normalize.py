@@ -14,6 +14,19 @@ from dataclasses import dataclass
 
 from tinhso.core.text import fold
 
+# The columns of the contract's population CSV (../shared/CONTRACT.md, `tinhso dedup`).
+INPUT_COLUMNS = (
+    "record_id",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "personal_id",
+    "phone",
+    "address",
+    "ward_code",
+    "source",
+)
+
 # ---------------------------------------------------------------- dates of birth
 
 

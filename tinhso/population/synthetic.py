@@ -26,17 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-COLUMNS = (
-    "record_id",
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "personal_id",
-    "phone",
-    "address",
-    "ward_code",
-    "source",
-)
+from .normalize import INPUT_COLUMNS as COLUMNS
+
 SOURCES = ("police", "justice", "social_insurance", "health", "education")
 
 # (surname, weight in %): Nguyễn ~38%, then the usual order.
