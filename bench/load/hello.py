@@ -7,6 +7,7 @@ gunicorn exactly as `tinhso serve` serves the platform (same settings, same code
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ urlpatterns = [path("bench/hello", hello)]
 
 settings.configure(
     DEBUG=False,
-    SECRET_KEY="bench-hello-has-no-secrets",  # noqa: S106
+    SECRET_KEY=secrets.token_urlsafe(50),  # a fresh key per run: nothing to keep
     ALLOWED_HOSTS=["127.0.0.1", "localhost"],
     ROOT_URLCONF=__name__,
     MIDDLEWARE=[],

@@ -208,7 +208,7 @@ def _params(request) -> dict:
             params.update(body)
         else:
             params.update({k: v for k, v in request.POST.items()})
-    if "\x00" in json.dumps(params, ensure_ascii=False, default=str).replace("\\u0000", "\x00"):
+    if "\\u0000" in json.dumps(params, default=str):  # a NUL anywhere, as JSON escapes it
         raise CkanError("Validation Error", _("Tham số chứa ký tự NUL không hợp lệ."), 409)
     return params
 
