@@ -263,6 +263,7 @@ SAME_SYLLABLES = (
 )
 SAME_NAME = f"({SAME_GIVEN} OR {SAME_SYLLABLES})"
 _SAME_WARD = "(ward_l = ward_r OR ward_l IS NULL OR ward_r IS NULL)"
+_PHONES_DIFFER = "(phone_l IS NOT NULL AND phone_r IS NOT NULL AND phone_l <> phone_r)"
 
 
 def _comparisons():
@@ -354,8 +355,15 @@ def _comparisons():
                 label_for_charts="same address, another given name (household?)",
             ),
             cll.CustomLevel(same_address, label_for_charts="same address"),
+            # Apart from that, two numbers that differ say much more than a number
+            # missing: a person keeps a phone far more often than a stranger shares
+            # one, while a record without a number says nothing either way.
+            cll.CustomLevel(
+                f"ward_l = ward_r AND {_PHONES_DIFFER}", label_for_charts="same ward, another phone"
+            ),
             cll.CustomLevel("ward_l = ward_r", label_for_charts="same ward"),
-            cll.ElseLevel(),
+            cll.CustomLevel(_PHONES_DIFFER, label_for_charts="elsewhere, another phone"),
+            cll.ElseLevel().configure(label_for_charts="elsewhere, no phone to compare"),
         ],
     )
     pid = cl.CustomComparison(
@@ -673,10 +681,60 @@ def _sql_string(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float) -> dict[str, str]:
-    """record_id → cluster_id (the smallest record_id of its connected component), for
-    the records in at least one pair at or above `threshold`."""
+def personal_ids(
+    con, edges: Iterable[tuple[str, str, float]], *, table: str = "prepared"
+) -> dict[str, str]:
+    """record_id → its personal ID as `kind:number`, for the records in `edges` that
+    have one (what `clusters` needs to keep two ID holders apart)."""
+    import pandas as pd
+
+    ids = sorted({x for a, b, _p in edges for x in (a, b)})
+    con.register("edge_ids", pd.DataFrame({"unique_id": ids}, dtype="object"))
+    rows = con.execute(
+        f"SELECT unique_id, pid_kind || ':' || pid FROM {table} JOIN edge_ids USING (unique_id) "
+        "WHERE pid IS NOT NULL"
+    ).fetchall()
+    con.unregister("edge_ids")
+    return dict(rows)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Two IDs of one kind a keying slip apart: one digit wrong or two neighbours swapped."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 1 or (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and a[diff[0]] == b[diff[1]]
+        and a[diff[1]] == b[diff[0]]
+    )
+
+
+def _ids_conflict(left: set[str], right: set[str]) -> bool:
+    for a in left:
+        kind, number = a.split(":", 1)
+        for b in right:
+            kind_b, number_b = b.split(":", 1)
+            if (
+                kind == kind_b
+                and number != number_b
+                and not (len(number) == len(number_b) and _one_slip(number, number_b))
+            ):
+                return True
+    return False
+
+
+def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float,
+             personal_ids: dict[str, str] | None = None) -> dict[str, str]:  # fmt: skip
+    """record_id → cluster_id (the smallest record_id of its group), for the records
+    in at least one pair at or above `threshold`.
+
+    Pairs are joined strongest first. With `personal_ids`, two groups whose records
+    carry personal IDs of one kind that differ by more than a keying slip are never
+    joined: a chain of likely pairs (a namesake born the same day, a record without
+    an ID between them) must not make two ID holders one person."""
+    ids = personal_ids or {}
     parent: dict[str, str] = {}
+    held: dict[str, set[str]] = {}  # root → the personal IDs in its group
 
     def find(x: str) -> str:
         root = x
@@ -686,15 +744,22 @@ def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float) -> di
             parent[x], x = root, parent[x]
         return root
 
-    for a, b, p in edges:
-        if p < threshold:
-            continue
+    for a, b, _p in sorted(
+        (e for e in edges if e[2] >= threshold), key=lambda e: (-e[2], e[0], e[1])
+    ):
         ra, rb = find(a), find(b)
-        if ra != rb:
-            if rb < ra:
-                ra, rb = rb, ra
-            parent[rb] = ra
-            parent.setdefault(ra, ra)
+        if ra == rb:
+            continue
+        left = held.get(ra) or ({ids[ra]} if ra in ids else set())
+        right = held.get(rb) or ({ids[rb]} if rb in ids else set())
+        if left and right and _ids_conflict(left, right):
+            continue
+        if rb < ra:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        parent.setdefault(ra, ra)
+        held[ra] = left | right
+        held.pop(rb, None)
     return {x: find(x) for x in list(parent)}
 
 
@@ -743,7 +808,9 @@ def dedup_file(input_path: str | Path, output_path: str | Path, *, engine: str =
     timings.update(result.timings)
     say(f"{len(result.edges)} pairs at or above {threshold}")
     t = time.monotonic()
-    mapping = clusters(result.edges, threshold=threshold)
+    mapping = clusters(
+        result.edges, threshold=threshold, personal_ids=personal_ids(con, result.edges)
+    )
     write_clusters(con, mapping, output_path)
     timings["cluster"] = time.monotonic() - t
     if save_model:

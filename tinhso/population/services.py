@@ -246,6 +246,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         linkage.load_csv(con, path)
         linkage.prepare(con)
         result = linkage.link_duckdb(con, model=model, threshold=review_from, evidence=True)
+        holders = linkage.personal_ids(con, result.edges)
         con.close()
     say()
     refused = {
@@ -259,7 +260,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         for a, b, p in result.edges
         if p >= auto_merge and frozenset((a, b)) not in refused
     ]
-    mapping = linkage.clusters(sure, threshold=auto_merge)
+    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
     say()
     stats["review"] = _queue_reviews(result, auto_merge=auto_merge)

@@ -139,3 +139,24 @@ def test_spark_gives_the_same_clusters_as_duckdb(deduped, generated, tmp_path):
     clusters = linkage.read_clusters(duck)
     assert linkage.read_clusters(spark) == clusters
     assert len(set(clusters.values())) < len(clusters)  # some records were linked
+
+
+def test_a_chain_of_likely_pairs_never_joins_two_id_holders():
+    # B (no ID) looks like A and like C; A and C hold different personal IDs.
+    edges = [("A", "B", 0.95), ("B", "C", 0.9), ("C", "D", 0.99)]
+    ids = {"A": "cccd:022090014529", "C": "cccd:022090777777"}
+    kept = linkage.clusters(edges, threshold=0.8, personal_ids=ids)
+    assert kept["A"] == kept["B"] == "A"  # the stronger pair wins B
+    assert kept["C"] == kept["D"] == "C"
+    # without the IDs, the chain makes one person of all four
+    assert set(linkage.clusters(edges, threshold=0.8).values()) == {"A"}
+
+
+def test_an_id_a_keying_slip_away_does_not_keep_records_apart():
+    edges = [("A", "B", 0.95), ("B", "C", 0.9)]
+    for typo in ("022090014528", "022090015429"):  # a digit wrong, two swapped
+        ids = {"A": "cccd:022090014529", "C": f"cccd:{typo}"}
+        assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
+    # an old 9-digit card beside a personal ID is no conflict either
+    ids = {"A": "cccd:022090014529", "C": "cmnd:100123456"}
+    assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
