@@ -263,7 +263,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
     mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
     say()
-    stats["review"] = _queue_reviews(result, auto_merge=auto_merge)
+    stats["review"] = _queue_reviews(result)
     link_accounts()
     say()
     return stats
@@ -314,13 +314,13 @@ def _apply_clusters(*, actor, mapping: dict[str, str], refused: set) -> dict:
     return {"people": created, "merged": merged}
 
 
-def _queue_reviews(result, *, auto_merge: float) -> int:
+def _queue_reviews(result) -> int:
+    """Every pair whose records are still two people: the uncertain band, and the
+    likely pairs that the personal IDs kept apart (a person decides those too)."""
     person_of = dict(SourceRecord.objects.values_list("pk", "person_id"))
     existing = set(ReviewPair.objects.values_list("record_a_id", "record_b_id"))
     new = []
     for a, b, p in result.edges:
-        if p >= auto_merge:
-            continue
         ia, ib = sorted((int(a), int(b)))
         if (ia, ib) in existing or person_of.get(ia) == person_of.get(ib):
             continue

@@ -121,3 +121,28 @@ def test_a_citizens_account_is_linked_to_their_person(citizen):
     from tinhso.population.selectors import person_for_user
 
     assert person_for_user(citizen) == rec.person
+
+
+def test_a_likely_pair_between_two_id_holders_goes_to_review_not_into_one_person(
+    registry_officer, monkeypatch
+):
+    """Namesakes born the same day, with a record without an ID looking like both:
+    the dedup makes two people and leaves the held-apart pair to an officer."""
+    from tinhso.population import linkage
+
+    a = _record("A", personal_id="022090012345", phone="0912345678")
+    b = _record("B")  # no ID, no phone
+    c = _record("C", personal_id="022090099999")
+    ids = {x.record_id: str(x.pk) for x in (a, b, c)}
+
+    def link(con, **_kw):
+        edges = [(ids["A"], ids["B"], 0.99), (ids["B"], ids["C"], 0.97)]
+        return linkage.Result(edges=edges, model={})
+
+    monkeypatch.setattr(linkage, "link_duckdb", link)
+    services.dedup_registry(actor=registry_officer, model={})
+    a, b, c = (SourceRecord.objects.get(record_id=x) for x in "ABC")
+    assert a.person_id == b.person_id != c.person_id
+    queued = ReviewPair.objects.get()
+    assert {queued.record_a_id, queued.record_b_id} == {b.pk, c.pk}
+    assert queued.match_probability == pytest.approx(0.97)
