@@ -21,6 +21,7 @@ Prints numbers; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import subprocess
@@ -39,7 +40,8 @@ def dataset(rows: int, seed: int, noise: float) -> Path:
     from tinhso.population import synthetic
 
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"pop-{rows}-s{seed}-n{noise}.csv"
+    version = hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:8]
+    path = CACHE / f"pop-{rows}-s{seed}-n{noise}-{version}.csv"  # a new generator, new files
     if not path.exists():
         t = time.monotonic()
         synthetic.write(path, rows=rows, seed=seed, rates=synthetic.Rates(noise=noise))
@@ -84,6 +86,51 @@ def quality(src: Path, out: Path) -> dict:
     r = tp / true if true else 1.0
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
             "true_pairs": int(true), "found_pairs": int(pred)}  # fmt: skip
+
+
+def ceiling(src: Path) -> dict:
+    """What hinges on a name and a birth date alone: records that share nothing else
+    with any other record of their person (no ID of one kind within a slip, no
+    phone, no ward, no address), the true pairs through them, and the pairs of
+    strangers that share just as much (same folded name and birth date, nothing
+    else). Without guessing among namesakes no method finds more than
+    `recall_without` of the true pairs; how far above it one can go depends on how
+    few strangers look alike, which grows with the square of the population."""
+    from tinhso.population import linkage
+    from tinhso.population.synthetic import truth_path_for
+
+    con = linkage.connect()
+    linkage.load_csv(con, src)
+    linkage.prepare(con)
+    con.execute(
+        f"""CREATE TABLE p AS SELECT x.*, t.person_id FROM prepared x
+            JOIN read_csv('{truth_path_for(src)}', all_varchar=true) t ON t.record_id = x.unique_id"""
+    )
+    share = """coalesce(l.pid = r.pid OR l.phone = r.phone OR l.ward = r.ward
+        OR l.address_key = r.address_key
+        OR (l.pid_kind = r.pid_kind AND damerau_levenshtein(l.pid, r.pid) <= 1), false)"""
+    true_pairs = con.execute(
+        "SELECT sum(c * (c - 1) / 2) FROM (SELECT count(*) c FROM p GROUP BY person_id)"
+    ).fetchall()[0][0]
+    con.execute(
+        f"""CREATE TABLE alone AS SELECT l.unique_id FROM p l JOIN p r
+            ON l.person_id = r.person_id AND l.unique_id <> r.unique_id
+            GROUP BY 1 HAVING NOT bool_or({share})"""
+    )
+    lost, alone = con.execute(
+        """SELECT sum(k * (k - 1) / 2 - (k - j) * (k - j - 1) / 2), sum(j) FROM (
+               SELECT p.person_id, count(*) k, count(alone.unique_id) j
+               FROM p LEFT JOIN alone USING (unique_id) GROUP BY 1 HAVING j > 0)"""
+    ).fetchall()[0]
+    lookalikes = con.execute(
+        f"""SELECT count(*) FROM p l JOIN p r ON l.name_folded = r.name_folded
+            AND l.dob_full = r.dob_full AND l.unique_id < r.unique_id
+            AND l.person_id <> r.person_id AND coalesce(l.sex = r.sex, true)
+            WHERE NOT {share}"""
+    ).fetchall()[0][0]
+    con.close()
+    return {"alone": int(alone or 0), "lost_pairs": int(lost or 0),
+            "recall_without": 1 - (lost or 0) / true_pairs, "lookalikes": int(lookalikes)}  # fmt: skip
 
 
 # ------------------------------------------------------------------ baselines (child side)
@@ -176,8 +223,12 @@ def baseline_splink(src: Path, out: Path) -> None:
 
 def bench(rows: int, seed: int, noise: float, methods: list[str]) -> None:
     src = dataset(rows, seed, noise)
-    print(f"\n== {rows:,} records, seed {seed}, noise ×{noise}  (load average {os.getloadavg()[0]:.1f})")
-    print(f"{'method':8} {'precision':>9} {'recall':>8} {'F1':>8} {'time s':>7} {'peak MB':>8}  pairs found/true")
+    print(
+        f"\n== {rows:,} records, seed {seed}, noise ×{noise}  (load average {os.getloadavg()[0]:.1f})"
+    )
+    print(
+        f"{'method':8} {'precision':>9} {'recall':>8} {'F1':>8} {'time s':>7} {'peak MB':>8}  pairs found/true"
+    )
     for method in methods:
         out = CACHE / f"out-{method}-{src.stem}.csv"
         r = run(method, src, out)
@@ -187,6 +238,13 @@ def bench(rows: int, seed: int, noise: float, methods: list[str]) -> None:
             f"{r['wall_s']:7.1f} {r['peak_mb'] or 0:8.0f}  {q['found_pairs']}/{q['true_pairs']}",
             flush=True,
         )
+    c = ceiling(src)
+    print(
+        f"name and birth date alone: {c['lost_pairs']} true pairs through {c['alone']} records "
+        f"(recall without them {c['recall_without']:.5f}) against {c['lookalikes']} "
+        "pairs of strangers as alike",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -203,7 +261,9 @@ def main() -> None:
     ap.add_argument("--output", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.method:  # child process of one baseline
-        {"exact": baseline_exact, "splink": baseline_splink}[a.method](Path(a.input), Path(a.output))
+        {"exact": baseline_exact, "splink": baseline_splink}[a.method](
+            Path(a.input), Path(a.output)
+        )
         return
     methods = a.only or ["exact", "splink", "ours"]
     print(f"cores: {os.cpu_count()}, DuckDB threads: 2")

@@ -51,19 +51,45 @@ _MIDDLE_FEMALE = [
     ("Hồng", 3), ("Kim", 3), ("Thùy", 3), ("Mai", 2), ("Bích", 2), ("Hải", 2),
     ("Diệu", 1), ("Khánh", 2), ("Bảo", 2), ("Quỳnh", 2), ("Tuyết", 1), ("Lan", 1),
 ]  # fmt: skip
+# Given names, the common ones first; drawn with weights falling along the list
+# (`_ranked`), so the first name is about 2% of a sex and the last about 0.3%: real
+# Vietnamese given names are many, a few of them frequent. (With few names drawn
+# evenly, strangers sharing a name and a birth date would be several times too common.)
 _GIVEN_MALE = (
     "Anh Bảo Bình Cường Chiến Công Dũng Duy Dương Đạt Đông Đức Giang Hải Hào Hiếu Hiệp "
     "Hòa Hoàng Huy Hùng Hưng Khang Khánh Khoa Kiên Lâm Linh Long Lộc Lợi Luân Mạnh Minh "
     "Nam Nghĩa Nguyên Nhân Phát Phong Phúc Phương Quân Quang Quốc Sang Sơn Tài Tâm Thành "
     "Thắng Thiện Thịnh Toàn Trí Trung Trường Tuấn Tùng Vinh Việt Vũ Xuân Hậu Lực Kiệt "
-    "Tiến Thái Triều Vượng Chung Giáp Dược Rạng Sỹ Sinh Lương Nhật Hiển Trọng Tú"
+    "Tiến Thái Triều Vượng Chung Giáp Dược Rạng Sỹ Sinh Lương Nhật Hiển Trọng Tú "
+    "An Ân Bách Bằng Biên Bính Cảnh Chánh Châu Chính Chương Danh Dân Doanh Du Đại Đan "
+    "Đạo Điền Điệp Định Đoàn Đồng Hà Hán Hạnh Hảo Hiền Hinh Hoài Hoan Hoàn Học Hồng Huân "
+    "Hướng Hữu Khải Khanh Khiêm Khôi Khương Kỳ Lạc Lai Lân Lập Lễ Liêm Luận Lưu Năng "
+    "Nghị Ngọc Nhất Ninh Pháp Phi Phú Phụng Phước Quảng Quý Quyết Quỳnh Sáng Tân Tấn "
+    "Thạch Thảo Thọ Thông Thuận Thức Thường Tiệp Tín Tịnh Toản Triết Trúc Tường Tuyên "
+    "Uy Vĩnh Vương Yên Thuật Huấn Khiết Khoát Lãm Lượng Mẫn Ngạn Quế Sâm Tạo Thạc Thiều "
+    "Thuyên Tính Tôn Trác Tráng Tuệ Tuyển Vỹ Vịnh Xương Đương Hoạt Kha Khuyến Nhuận "
+    "Phùng Sửu Thân Tuyến Ước"
 ).split()
 _GIVEN_FEMALE = (
     "Anh Ánh Bích Châu Chi Diệp Dung Duyên Giang Hà Hạnh Hằng Hiền Hoa Hồng Huệ Hương "
     "Huyền Lan Liên Linh Loan Ly Mai Minh My Nga Ngân Ngọc Nhung Nhi Oanh Phương Phượng "
     "Quyên Quỳnh Tâm Thảo Thanh Thoa Thu Thủy Thư Trang Trâm Uyên Vân Vy Xuân Yến Hậu "
-    "Khuê Lụa Nương Sen Tuyết Dịu Giao Gấm Ngà Lựu Huyền Nhàn Diệu Rạng Dương Tươi Sương"
+    "Khuê Lụa Nương Sen Tuyết Dịu Giao Gấm Ngà Lựu Nhàn Diệu Rạng Dương Tươi Sương "
+    "An Bình Cầm Châm Chinh Cúc Dao Diễm Doan Điệp Đào Hạ Hải Hân Hòa Hoài Hường Khanh "
+    "Khánh Kiều Kim Lam Lành Lê Liễu Lý Mận Miên Mỹ Nghi Nguyệt Nhiên Như Phấn Phụng Phúc "
+    "Quế Sa Thắm Thêu Thơ Thơm Thúy Thùy Thương Tiên Trà Trinh Trúc Tuyền Vi Yên Hiên "
+    "Nhạn Phi Thi Thục Thuận Trân Tú Tường Uyển Vui Xinh Ái Bội Cẩm Đan Hảo Kha Lạc Lâm "
+    "Lệ Mơ Mừng Na Nết Nhã Nhân Nhu Quý Sinh Son Thái Thiện Thoại Thuần Tình Tố Tuệ Ý "
+    "Chúc Đoan Gia Hiệp Huê Khải Lài Lơ Mến Nhài Nhị Phước Quyền Sáu Tám Thanh Thìn "
+    "Thường Tịnh Trầm Vàng Viên Xoan Yêu"
 ).split()
+
+
+def _ranked(names: list[str]) -> tuple[list[str], list[float]]:
+    """The names once each, in order, with weights falling along the list."""
+    names = list(dict.fromkeys(names))
+    return names, [1 / (rank + 25) for rank in range(len(names))]
+
 
 # Provinces of birth registration (Circular 07/2016): most people here were born here.
 _BIRTH_PROVINCES = ["022"] * 14 + ["001", "031", "030", "033", "034", "036", "037", "024", "019"]
@@ -140,27 +166,34 @@ class Generator:
         self._surnames, self._surname_w = list(s), list(w)
         self._mm = [list(x) for x in zip(*_MIDDLE_MALE, strict=True)]
         self._mf = [list(x) for x in zip(*_MIDDLE_FEMALE, strict=True)]
+        self._gm, self._gf = _ranked(_GIVEN_MALE), _ranked(_GIVEN_FEMALE)
 
     # ------------------------------------------------------------ people
 
     def _surname(self) -> str:
         return self.rnd.choices(self._surnames, self._surname_w)[0]
 
-    def _middle(self, sex: str) -> str:
+    def _middle(self, sex: str, year: int) -> str:
+        """Văn and Thị were the rule for the parents' generation; the young are
+        given them far less often."""
         names, weights = self._mm if sex == "male" else self._mf
+        if year >= 1990:
+            weights = [
+                w * 0.4 if n in ("Văn", "Thị") else w for n, w in zip(names, weights, strict=True)
+            ]
         return self.rnd.choices(names, weights)[0]
 
     def _given(self, sex: str, avoid: str = "") -> str:
-        pool = _GIVEN_MALE if sex == "male" else _GIVEN_FEMALE
+        names, weights = self._gm if sex == "male" else self._gf
         while True:
-            g = self.rnd.choice(pool)
+            g = self.rnd.choices(names, weights)[0]
             if g != avoid:
                 return g
 
-    def _name(self, surname: str, sex: str, middle: str | None = None, avoid: str = ""):
-        mid = [middle or self._middle(sex)]
+    def _name(self, surname: str, sex: str, year: int, middle: str | None = None, avoid: str = ""):
+        mid = [middle or self._middle(sex, year)]
         if self.rnd.random() < 0.08:
-            mid.append(self._middle(sex).replace("Thị", "Ngọc").replace("Văn", "Đức"))
+            mid.append(self._middle(sex, year).replace("Thị", "Ngọc").replace("Văn", "Đức"))
         return (surname, *mid, self._given(sex, avoid))
 
     def _unique(self, pool: set, make) -> str:
@@ -217,7 +250,7 @@ class Generator:
         father_dob = self._dob(1940, 1998)
         people = []
         father = self._person(
-            self._name(father_surname, "male"),
+            self._name(father_surname, "male", father_dob.year),
             "male",
             father_dob,
             ward,
@@ -229,7 +262,7 @@ class Generator:
             mother_dob = self._dob(father_dob.year - 3, father_dob.year + 6)
             people.append(
                 self._person(
-                    self._name(self._surname(), "female"),
+                    self._name(self._surname(), "female", mother_dob.year),
                     "female",
                     mother_dob,
                     ward,
@@ -243,16 +276,20 @@ class Generator:
             dob = self._dob(father_dob.year + 20, father_dob.year + 42)
             if dob.year > 2024:
                 continue
-            middle = self._middle(sex)
+            middle = self._middle(sex, dob.year)
             phone = self._phone() if dob.year < 2006 and r.random() < 0.7 else father.phone
             child = self._person(
-                self._name(father_surname, sex, middle), sex, dob, ward, address, phone
+                self._name(father_surname, sex, dob.year, middle), sex, dob, ward, address, phone
             )
             people.append(child)
             if r.random() < self.rates.twins:  # twins: same day, address, phone; another name
                 sex2 = sex if r.random() < 0.6 else ("female" if sex == "male" else "male")
                 twin_name = self._name(
-                    father_surname, sex2, middle if sex2 == sex else None, avoid=child.name[-1]
+                    father_surname,
+                    sex2,
+                    dob.year,
+                    middle if sex2 == sex else None,
+                    avoid=child.name[-1],
                 )
                 people.append(self._person(twin_name, sex2, dob, ward, address, phone))
         if r.random() < 0.12:  # a grandparent living with them
@@ -261,7 +298,9 @@ class Generator:
             if gdob.year >= 1920:
                 people.append(
                     self._person(
-                        self._name(father_surname if sex == "male" else self._surname(), sex),
+                        self._name(
+                            father_surname if sex == "male" else self._surname(), sex, gdob.year
+                        ),
                         sex,
                         gdob,
                         ward,
