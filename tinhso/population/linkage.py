@@ -710,16 +710,14 @@ def _one_slip(a: str, b: str) -> bool:
 
 
 def _ids_conflict(left: set[str], right: set[str]) -> bool:
-    for a in left:
-        kind, number = a.split(":", 1)
-        for b in right:
-            kind_b, number_b = b.split(":", 1)
-            if (
-                kind == kind_b
-                and number != number_b
-                and not (len(number) == len(number_b) and _one_slip(number, number_b))
-            ):
-                return True
+    """Two groups hold different people's IDs: for a kind of ID both hold, no ID of
+    one is the other's or a keying slip away from it. (A group may hold an ID and
+    its slips; two slips of one ID can be two slips apart.)"""
+    for kind in {x.split(":", 1)[0] for x in left} & {x.split(":", 1)[0] for x in right}:
+        mine = [x.split(":", 1)[1] for x in left if x.startswith(kind + ":")]
+        theirs = [x.split(":", 1)[1] for x in right if x.startswith(kind + ":")]
+        if not any(a == b or (len(a) == len(b) and _one_slip(a, b)) for a in mine for b in theirs):
+            return True
     return False
 
 

@@ -163,3 +163,11 @@ def test_an_id_a_keying_slip_away_does_not_keep_records_apart():
     # an old 9-digit card beside a personal ID is no conflict either
     ids = {"A": "cccd:022090014529", "C": "cmnd:100123456"}
     assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
+
+
+def test_two_slips_of_one_id_stay_one_person():
+    # the ID as issued, and two records each with a different slip of it
+    ids = {"A": "cccd:022179994765", "B": "cccd:022199994765", "C": "cccd:202179994765"}
+    edges = [("A", "C", 0.99), ("A", "B", 0.98), ("B", "C", 0.97)]
+    # B and C are more than a slip apart, yet each is a slip of A: one person
+    assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
