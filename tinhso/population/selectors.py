@@ -20,7 +20,18 @@ def people(*, q: str = "") -> QuerySet[Person]:
 
 
 def person_detail(pk: int) -> Person:
-    return Person.objects.select_related("ward", "merged_into", "account").get(pk=pk)
+    return Person.objects.select_related("ward", "merged_into", "account", "household").get(pk=pk)
+
+
+def household_members(person: Person) -> QuerySet[Person]:
+    """The other people of the person's household (living records only)."""
+    if person.household_id is None:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(household_id=person.household_id, merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .order_by("date_of_birth", "pk")
+    )
 
 
 def person_records(person: Person) -> QuerySet[SourceRecord]:

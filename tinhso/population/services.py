@@ -24,7 +24,16 @@ from tinhso.core.errors import Conflict
 
 from . import linkage
 from .error_codes import PopulationErrorCode
-from .models import DatePrecision, Merge, Person, ReviewPair, SourcePriority, SourceRecord
+from .models import (
+    DatePrecision,
+    Household,
+    Merge,
+    Person,
+    ReviewPair,
+    SourcePriority,
+    SourceRecord,
+)
+from .normalize import address_key
 from .permissions import require_registry_role
 
 # Pairs at or above AUTO_MERGE are one person; between REVIEW_FROM and AUTO_MERGE an
@@ -262,6 +271,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
     ]
     mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
+    stats["households"] = assign_households()
     say()
     stats["review"] = _queue_reviews(result)
     link_accounts()
@@ -312,6 +322,54 @@ def _apply_clusters(*, actor, mapping: dict[str, str], refused: set) -> dict:
         after={"created": created, "merged": merged},
     )
     return {"people": created, "merged": merged}
+
+
+def household_code(ward_id: str, key: str) -> str:
+    """A household's code: its ward and the numbers of its address (`06688-151-22-2`)."""
+    import hashlib
+
+    code = f"{ward_id}-{key}"
+    return code if len(code) <= 40 else f"{ward_id}-{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
+@transaction.atomic
+def assign_households() -> int:
+    """Hộ gia đình from the golden records: the people whose permanent address names
+    one house (its numbers, in one ward) are one household. Run after each dedup, so
+    a merge or an unmerge moves people with their address. Returns how many
+    households have members."""
+    members: dict[str, list[int]] = defaultdict(list)
+    addresses: dict[str, tuple[str, str]] = {}
+    current: dict[int, int | None] = {}
+    rows = Person.objects.filter(merged_into__isnull=True).values_list(
+        "pk", "ward_id", "permanent_address", "household_id"
+    )
+    for pk, ward_id, address, household_id in rows.iterator(chunk_size=5000):
+        current[pk] = household_id
+        key = address_key(address)
+        if ward_id and key:
+            code = household_code(ward_id, key)
+            members[code].append(pk)
+            addresses.setdefault(code, (ward_id, address))
+    known = dict(Household.objects.filter(code__in=list(members)).values_list("code", "pk"))
+    Household.objects.bulk_create(
+        [
+            Household(code=code, ward_id=addresses[code][0], address=addresses[code][1][:300])
+            for code in members
+            if code not in known
+        ],
+        batch_size=1000,
+    )
+    known = dict(Household.objects.filter(code__in=list(members)).values_list("code", "pk"))
+    for code, people in members.items():
+        moved = [pk for pk in people if current[pk] != known[code]]
+        for i in range(0, len(moved), 1000):
+            Person.objects.filter(pk__in=moved[i : i + 1000]).update(household_id=known[code])
+    housed = {pk for people in members.values() for pk in people}
+    Person.objects.filter(
+        pk__in=[pk for pk, h in current.items() if h is not None and pk not in housed]
+    ).update(household=None)
+    return len(members)
 
 
 def _queue_reviews(result) -> int:

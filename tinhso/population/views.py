@@ -177,6 +177,7 @@ def person(request, pk: int):
         {
             "person": item,
             "records": selectors.person_records(item),
+            "household": selectors.household_members(item),
             "merges": selectors.person_merges(item),
         },
     )

@@ -87,3 +87,30 @@ def test_the_api_lists_the_queue_and_takes_a_decision(api_as, registry_officer, 
 
 def test_the_api_refuses_a_citizen(api_as, citizen):
     assert api_as(citizen).get("/api/v1/population/persons").status_code == 403
+
+
+def test_people_at_one_house_are_one_household_shown_on_the_person_page(
+    second_factor_client, registry_officer
+):
+    from tinhso.population import services
+    from tinhso.population.models import Person
+
+    from .conftest import WARD
+    from .test_review import _record
+
+    father = _record("F", name="Trần Văn Bình", ward_id=WARD, address="Số 12, tổ 3, khu 5")
+    child = _record("C", name="Trần Thị Mai", ward_id=WARD, address="SN 12 - Tổ 3 - Khu 5")
+    elsewhere = _record("E", name="Lê Văn Cường", ward_id=WARD, address="Số 14, tổ 3, khu 5")
+    assert services.assign_households() == 2
+    father, child, elsewhere = (Person.objects.get(records=r) for r in (father, child, elsewhere))
+    assert father.household_id == child.household_id != elsewhere.household_id
+    assert father.household.code == f"{WARD}-12-3-5"
+    client = second_factor_client(registry_officer)
+    page = client.get(reverse("population:person", args=[father.pk])).content.decode()
+    assert "Cùng hộ gia đình" in page and "Trần Thị Mai" in page and "Lê Văn Cường" not in page
+    # the child moves: the next run takes her out of the household
+    SourceRecord.objects.filter(record_id="C").update(address="Số 80, tổ 1, khu 2")
+    services.refresh_golden(child)
+    services.assign_households()
+    child.refresh_from_db()
+    assert child.household_id != father.household_id
