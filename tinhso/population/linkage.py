@@ -15,9 +15,10 @@ The pipeline, from a CSV in the contract's columns to `record_id,cluster_id`:
 3. **predict** with blocking rules that never rest on the surname alone, several
    of them so that a duplicate sharing no single key with its twin record is still
    compared (ID, ID tail + year, phone, given name + date, name + year, ward + date…).
-4. **cluster**: connected components of the pairs at or above the threshold, in
-   Python (the same code for both engines, so they give the same clusters); the
-   cluster id is the smallest record_id of the cluster.
+4. **cluster**: the pairs at or above the threshold joined strongest first, never
+   joining two holders of different personal IDs, in Python (the same code for both
+   engines, so they give the same clusters); the cluster id is the smallest
+   record_id of the cluster.
 """
 
 from __future__ import annotations
