@@ -121,24 +121,9 @@ def bench_submission() -> None:
     )
     _, raw = accounts.issue_api_token(actor=None, user=user, name="bench")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    from tinhso.procedures.services import DATA_FILE
+    from bench.forms import required_answers
 
-    licence = next(
-        p
-        for p in json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
-        if p["code"] == "3.000347"
-    )
-    data = {}
-    for f in licence["fields"]:
-        if f.get("prefill") in {"full_name", "personal_id", "date_of_birth", "phone"}:
-            continue  # answered from the profile
-        if not f["required"]:
-            continue
-        data[f["name"]] = {
-            "select": (f.get("choices") or [""])[0], "checkbox": True, "date": "2020-01-15",
-            "number": 1, "phone": "0912345678", "email": "a@example.vn",
-        }.get(f["type"], "Thử nghiệm")  # fmt: skip
-    required = [d["kind"] for d in licence["documents"] if d["required"]]
+    data, required = required_answers("3.000347", phone="0912345678")
     create, upload, submit, whole = [], [], [], []
     for i in range(SUBMISSIONS):
         t0 = time.perf_counter()

@@ -44,7 +44,6 @@ def main() -> None:
     from tinhso.dossiers import services as dossiers
     from tinhso.dossiers.models import Dossier
     from tinhso.procedures.models import Procedure
-    from tinhso.procedures.services import DATA_FILE
 
     call_command("bootstrap", "--demo", verbosity=0, stdout=io.StringIO())
 
@@ -64,22 +63,9 @@ def main() -> None:
     _, citizen_token = accounts.issue_api_token(actor=None, user=citizen, name="load")
     _, officer_token = accounts.issue_api_token(actor=None, user=officer, name="load")
 
-    spec = next(
-        p
-        for p in json.loads(DATA_FILE.read_text(encoding="utf-8"))["procedures"]
-        if p["code"] == PROCEDURE
-    )
-    data = {}
-    for f in spec["fields"]:
-        if f.get("prefill") in {"full_name", "personal_id", "date_of_birth", "phone"}:
-            continue  # answered from the profile
-        if not f["required"]:
-            continue
-        data[f["name"]] = {
-            "select": (f.get("choices") or [""])[0], "checkbox": True, "date": "2020-01-15",
-            "number": 1, "phone": PHONE, "email": "a@example.vn",
-        }.get(f["type"], "Thử nghiệm")  # fmt: skip
-    papers = [d["kind"] for d in spec["documents"] if d["required"]]
+    from bench.forms import required_answers
+
+    data, papers = required_answers(PROCEDURE, phone=PHONE)
 
     tracked = list(
         Dossier.objects.filter(applicant=citizen, status="submitted").values_list(
