@@ -338,38 +338,36 @@ def assign_households() -> int:
     one house (its numbers, in one ward) are one household. Run after each dedup, so
     a merge or an unmerge moves people with their address. Returns how many
     households have members."""
-    members: dict[str, list[int]] = defaultdict(list)
+    house_of: dict[int, str | None] = {}  # person → household code
+    current: dict[int, int | None] = {}  # person → household now
     addresses: dict[str, tuple[str, str]] = {}
-    current: dict[int, int | None] = {}
     rows = Person.objects.filter(merged_into__isnull=True).values_list(
         "pk", "ward_id", "permanent_address", "household_id"
     )
     for pk, ward_id, address, household_id in rows.iterator(chunk_size=5000):
         current[pk] = household_id
         key = address_key(address)
-        if ward_id and key:
-            code = household_code(ward_id, key)
-            members[code].append(pk)
+        code = household_code(ward_id, key) if ward_id and key else None
+        house_of[pk] = code
+        if code:
             addresses.setdefault(code, (ward_id, address))
-    known = dict(Household.objects.filter(code__in=list(members)).values_list("code", "pk"))
+    known = dict(Household.objects.values_list("code", "pk"))
     Household.objects.bulk_create(
         [
-            Household(code=code, ward_id=addresses[code][0], address=addresses[code][1][:300])
-            for code in members
+            Household(code=code, ward_id=ward_id, address=address[:300])
+            for code, (ward_id, address) in addresses.items()
             if code not in known
         ],
         batch_size=1000,
     )
-    known = dict(Household.objects.filter(code__in=list(members)).values_list("code", "pk"))
-    for code, people in members.items():
-        moved = [pk for pk in people if current[pk] != known[code]]
-        for i in range(0, len(moved), 1000):
-            Person.objects.filter(pk__in=moved[i : i + 1000]).update(household_id=known[code])
-    housed = {pk for people in members.values() for pk in people}
-    Person.objects.filter(
-        pk__in=[pk for pk, h in current.items() if h is not None and pk not in housed]
-    ).update(household=None)
-    return len(members)
+    known = dict(Household.objects.values_list("code", "pk"))
+    changed = [
+        Person(pk=pk, household_id=known[code] if code else None)
+        for pk, code in house_of.items()
+        if current[pk] != (known[code] if code else None)
+    ]
+    Person.objects.bulk_update(changed, ["household"], batch_size=1000)
+    return len(addresses)
 
 
 def _queue_reviews(result) -> int:
