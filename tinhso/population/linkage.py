@@ -684,19 +684,19 @@ def _sql_string(value) -> str:
 
 def personal_ids(
     con, edges: Iterable[tuple[str, str, float]], *, table: str = "prepared"
-) -> dict[str, str]:
-    """record_id → its personal ID as `kind:number`, for the records in `edges` that
+) -> dict[str, tuple[str, str]]:
+    """record_id → its personal ID as (kind, number), for the records in `edges` that
     have one (what `clusters` needs to keep two ID holders apart)."""
     import pandas as pd
 
     ids = sorted({x for a, b, _p in edges for x in (a, b)})
     con.register("edge_ids", pd.DataFrame({"unique_id": ids}, dtype="object"))
     rows = con.execute(
-        f"SELECT unique_id, pid_kind || ':' || pid FROM {table} JOIN edge_ids USING (unique_id) "
+        f"SELECT unique_id, pid_kind, pid FROM {table} JOIN edge_ids USING (unique_id) "
         "WHERE pid IS NOT NULL"
     ).fetchall()
     con.unregister("edge_ids")
-    return dict(rows)
+    return {record: (kind, number) for record, kind, number in rows}
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -710,20 +710,24 @@ def _one_slip(a: str, b: str) -> bool:
     )
 
 
-def _ids_conflict(left: set[str], right: set[str]) -> bool:
+def _ids_conflict(left: set[tuple[str, str]], right: set[tuple[str, str]]) -> bool:
     """Two groups hold different people's IDs: for a kind of ID both hold, no ID of
     one is the other's or a keying slip away from it. (A group may hold an ID and
     its slips; two slips of one ID can be two slips apart.)"""
-    for kind in {x.split(":", 1)[0] for x in left} & {x.split(":", 1)[0] for x in right}:
-        mine = [x.split(":", 1)[1] for x in left if x.startswith(kind + ":")]
-        theirs = [x.split(":", 1)[1] for x in right if x.startswith(kind + ":")]
-        if not any(a == b or (len(a) == len(b) and _one_slip(a, b)) for a in mine for b in theirs):
+    for kind in {k for k, _n in left} & {k for k, _n in right}:
+        if not any(
+            a == b or (len(a) == len(b) and _one_slip(a, b))
+            for ka, a in left
+            if ka == kind
+            for kb, b in right
+            if kb == kind
+        ):
             return True
     return False
 
 
 def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float,
-             personal_ids: dict[str, str] | None = None) -> dict[str, str]:  # fmt: skip
+             personal_ids: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:  # fmt: skip
     """record_id → cluster_id (the smallest record_id of its group), for the records
     in at least one pair at or above `threshold`.
 
@@ -733,7 +737,7 @@ def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float,
     an ID between them) must not make two ID holders one person."""
     ids = personal_ids or {}
     parent: dict[str, str] = {}
-    held: dict[str, set[str]] = {}  # root → the personal IDs in its group
+    held: dict[str, set[tuple[str, str]]] = {}  # root → the personal IDs in its group
 
     def find(x: str) -> str:
         root = x

@@ -147,7 +147,7 @@ def test_spark_gives_the_same_clusters_as_duckdb(deduped, generated, tmp_path):
 def test_a_chain_of_likely_pairs_never_joins_two_id_holders():
     # B (no ID) looks like A and like C; A and C hold different personal IDs.
     edges = [("A", "B", 0.95), ("B", "C", 0.9), ("C", "D", 0.99)]
-    ids = {"A": "cccd:022090014529", "C": "cccd:022090777777"}
+    ids = {"A": ("cccd", "022090014529"), "C": ("cccd", "022090777777")}
     kept = linkage.clusters(edges, threshold=0.8, personal_ids=ids)
     assert kept["A"] == kept["B"] == "A"  # the stronger pair wins B
     assert kept["C"] == kept["D"] == "C"
@@ -158,16 +158,20 @@ def test_a_chain_of_likely_pairs_never_joins_two_id_holders():
 def test_an_id_a_keying_slip_away_does_not_keep_records_apart():
     edges = [("A", "B", 0.95), ("B", "C", 0.9)]
     for typo in ("022090014528", "022090015429"):  # a digit wrong, two swapped
-        ids = {"A": "cccd:022090014529", "C": f"cccd:{typo}"}
+        ids = {"A": ("cccd", "022090014529"), "C": ("cccd", typo)}
         assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
     # an old 9-digit card beside a personal ID is no conflict either
-    ids = {"A": "cccd:022090014529", "C": "cmnd:100123456"}
+    ids = {"A": ("cccd", "022090014529"), "C": ("cmnd", "100123456")}
     assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
 
 
 def test_two_slips_of_one_id_stay_one_person():
     # the ID as issued, and two records each with a different slip of it
-    ids = {"A": "cccd:022179994765", "B": "cccd:022199994765", "C": "cccd:202179994765"}
+    ids = {
+        "A": ("cccd", "022179994765"),
+        "B": ("cccd", "022199994765"),
+        "C": ("cccd", "202179994765"),
+    }
     edges = [("A", "C", 0.99), ("A", "B", 0.98), ("B", "C", 0.97)]
     # B and C are more than a slip apart, yet each is a slip of A: one person
     assert set(linkage.clusters(edges, threshold=0.8, personal_ids=ids).values()) == {"A"}
