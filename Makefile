@@ -36,6 +36,7 @@ system-deps:
 test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python tinhso/locale/check_translations.py
 	$(MAKE) --no-print-directory security
 	env -u DATABASE_URL $(BIN)/pytest

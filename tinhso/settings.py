@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tinhso.monitoring",
     "tinhso.opendata",
     "tinhso.population",
+    "tinhso.root",
 ]
 
 MIDDLEWARE = [
@@ -107,10 +108,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "tinhso.core.idempotency.IdempotencyMiddleware",
+    "tinhso.root.middleware.IdempotencyMiddleware",
 ]
 
-ROOT_URLCONF = "tinhso.urls"
+ROOT_URLCONF = "tinhso.root.urls"
 WSGI_APPLICATION = "tinhso.wsgi.application"
 
 TEMPLATES = [
@@ -124,7 +125,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tinhso.core.context_processors.platform",
+                "tinhso.root.context_processors.platform",
                 "tinhso.notifications.context_processors.unread",
             ],
         },

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .identity import mask_id
+from tinhso.core.identity import mask_id
 
 
 class AgencyKind(models.TextChoices):

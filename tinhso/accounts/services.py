@@ -20,12 +20,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tinhso.audit.services import record_event
 from tinhso.core.errors import DomainError, ValidationFailed
+from tinhso.core.identity import InvalidIdentifier, mask_id, parse_personal_id, validate_tax_code
 from tinhso.geo.models import AdministrativeUnit, UnitLevel
 
 from . import authz
 from .auth import TOKEN_PREFIX, token_digest
 from .error_codes import AccountsErrorCode
-from .identity import InvalidIdentifier, mask_id, parse_personal_id, validate_tax_code
 from .models import (
     STAFF_ROLES,
     AccountType,

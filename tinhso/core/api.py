@@ -14,8 +14,6 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
 
-from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
-
 from .error_codes import CoreErrorCode
 from .errors import (
     DomainError,
@@ -143,7 +141,9 @@ class ProblemDocumentedAPI(NinjaAPI):
         return schema
 
 
-def build_api() -> NinjaAPI:
+def build_api(*, auth) -> NinjaAPI:
+    """One NinjaAPI with the platform's conventions; `auth` is given by the composition
+    root (the kernel knows no account)."""
     api = ProblemDocumentedAPI(
         title="tinhso API",
         version="1",
@@ -154,116 +154,131 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
         openapi_url="/openapi.json",
         docs_url="/docs",
-        auth=[BearerTokenAuth(), SecondFactorSessionAuth()],
+        auth=auth,
         parser=StrictJSONParser(),
     )
+    for exception, handler in EXCEPTION_HANDLERS:
+        api.add_exception_handler(exception, handler)
+    return api
 
-    @api.exception_handler(DomainError)
-    def _domain(request, exc: DomainError):
-        response = domain_error_response(exc, request.path)
-        if getattr(exc, "retry_after", None):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
 
-    @api.exception_handler(ValidationError)
-    def _validation(request, exc: ValidationError):
-        errors = []
-        for err in exc.errors:
-            make = _PYDANTIC_MESSAGES.get(err.get("type", ""))
-            detail = make() if make else str(err.get("msg") or _("Giá trị không hợp lệ."))
-            if err.get("type") == "value_error" and err.get("ctx", {}).get("error"):
-                detail = str(err["ctx"]["error"])
-            errors.append({"field": _field_name(list(err.get("loc", []))), "detail": detail})
-        names = ", ".join(e["field"] for e in errors)
-        return problem_response(
-            status=400,
-            code=CoreErrorCode.INVALID,
-            detail=_("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": names},
-            instance=request.path,
-            errors=errors,
-        )
+def _domain(request, exc: DomainError):
+    response = domain_error_response(exc, request.path)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
-    @api.exception_handler(AuthenticationError)
-    def _unauthenticated(request, exc):
-        response = problem_response(
-            status=401,
-            code=CoreErrorCode.UNAUTHENTICATED,
-            detail=_("Cần đăng nhập hoặc gửi mã truy cập API hợp lệ."),
-            instance=request.path,
-        )
-        response["WWW-Authenticate"] = 'Bearer realm="tinhso"'
-        return response
 
-    @api.exception_handler(AuthorizationError)
-    def _forbidden(request, exc):
-        return problem_response(
-            status=403,
-            code=CoreErrorCode.FORBIDDEN,
-            detail=_("Bạn không có quyền thực hiện thao tác này."),
-            instance=request.path,
-        )
+def _validation(request, exc: ValidationError):
+    errors = []
+    for err in exc.errors:
+        make = _PYDANTIC_MESSAGES.get(err.get("type", ""))
+        detail = make() if make else str(err.get("msg") or _("Giá trị không hợp lệ."))
+        if err.get("type") == "value_error" and err.get("ctx", {}).get("error"):
+            detail = str(err["ctx"]["error"])
+        errors.append({"field": _field_name(list(err.get("loc", []))), "detail": detail})
+    names = ", ".join(e["field"] for e in errors)
+    return problem_response(
+        status=400,
+        code=CoreErrorCode.INVALID,
+        detail=_("Dữ liệu không hợp lệ: %(fields)s.") % {"fields": names},
+        instance=request.path,
+        errors=errors,
+    )
 
-    @api.exception_handler(Http404)
-    def _not_found(request, exc):
-        return problem_response(
-            status=404,
-            code=CoreErrorCode.NOT_FOUND,
-            detail=_("Không tìm thấy đối tượng được yêu cầu."),
-            instance=request.path,
-        )
 
-    @api.exception_handler(HttpError)
-    def _http_error(request, exc: HttpError):
-        cause = exc.__cause__
-        if isinstance(cause, RequestDataTooBig):
-            return _too_big(request)
-        if isinstance(cause, MalformedBody) or exc.status_code == 400:
-            return problem_response(
-                status=400,
-                code=CoreErrorCode.MALFORMED_BODY,
-                detail=_(
-                    "Nội dung gửi lên không phải JSON hợp lệ (UTF-8, một đối tượng, "
-                    "lồng không quá %(depth)s cấp, không có ký tự NUL)."
-                )
-                % {"depth": MAX_JSON_DEPTH},
-                instance=request.path,
-            )
-        return problem_response(
-            status=exc.status_code,
-            code=CoreErrorCode.INVALID,
-            detail=str(exc),
-            instance=request.path,
-        )
+def _unauthenticated(request, exc):
+    response = problem_response(
+        status=401,
+        code=CoreErrorCode.UNAUTHENTICATED,
+        detail=_("Cần đăng nhập hoặc gửi mã truy cập API hợp lệ."),
+        instance=request.path,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="tinhso"'
+    return response
 
-    @api.exception_handler(RequestDataTooBig)
-    def _too_big_handler(request, exc):
+
+def _forbidden(request, exc):
+    return problem_response(
+        status=403,
+        code=CoreErrorCode.FORBIDDEN,
+        detail=_("Bạn không có quyền thực hiện thao tác này."),
+        instance=request.path,
+    )
+
+
+def _not_found(request, exc):
+    return problem_response(
+        status=404,
+        code=CoreErrorCode.NOT_FOUND,
+        detail=_("Không tìm thấy đối tượng được yêu cầu."),
+        instance=request.path,
+    )
+
+
+def _http_error(request, exc: HttpError):
+    cause = exc.__cause__
+    if isinstance(cause, RequestDataTooBig):
         return _too_big(request)
-
-    @api.exception_handler(SuspiciousOperation)
-    def _suspicious(request, exc):  # too many form fields or files, and the like
+    if isinstance(cause, MalformedBody) or exc.status_code == 400:
         return problem_response(
             status=400,
             code=CoreErrorCode.MALFORMED_BODY,
-            detail=_("Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp)."),
+            detail=_(
+                "Nội dung gửi lên không phải JSON hợp lệ (UTF-8, một đối tượng, "
+                "lồng không quá %(depth)s cấp, không có ký tự NUL)."
+            )
+            % {"depth": MAX_JSON_DEPTH},
             instance=request.path,
         )
+    return problem_response(
+        status=exc.status_code,
+        code=CoreErrorCode.INVALID,
+        detail=str(exc),
+        instance=request.path,
+    )
 
-    @api.exception_handler(Exception)
-    def _server_error(request, exc):
-        from django.db import InterfaceError, OperationalError
 
-        if isinstance(exc, OperationalError | InterfaceError):
-            logger.warning("database unavailable on %s: %s", request.path, exc)
-            return database_unavailable(request.path)
-        logger.exception("unhandled API error on %s", request.path)
-        return problem_response(
-            status=500,
-            code=CoreErrorCode.SERVER_ERROR,
-            detail=_("Lỗi hệ thống; đã ghi nhận với mã yêu cầu. Vui lòng thử lại sau."),
-            instance=request.path,
-        )
+def _too_big_handler(request, exc):
+    return _too_big(request)
 
-    return api
+
+def _suspicious(request, exc):  # too many form fields or files, and the like
+    return problem_response(
+        status=400,
+        code=CoreErrorCode.MALFORMED_BODY,
+        detail=_("Yêu cầu không hợp lệ (quá nhiều trường hoặc tệp)."),
+        instance=request.path,
+    )
+
+
+def _server_error(request, exc):
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable on %s: %s", request.path, exc)
+        return database_unavailable(request.path)
+    logger.exception("unhandled API error on %s", request.path)
+    return problem_response(
+        status=500,
+        code=CoreErrorCode.SERVER_ERROR,
+        detail=_("Lỗi hệ thống; đã ghi nhận với mã yêu cầu. Vui lòng thử lại sau."),
+        instance=request.path,
+    )
+
+
+# Exceptions → problem documents (ninja picks the nearest class in the exception's MRO).
+EXCEPTION_HANDLERS = [
+    (DomainError, _domain),
+    (ValidationError, _validation),
+    (AuthenticationError, _unauthenticated),
+    (AuthorizationError, _forbidden),
+    (Http404, _not_found),
+    (HttpError, _http_error),
+    (RequestDataTooBig, _too_big_handler),
+    (SuspiciousOperation, _suspicious),
+    (Exception, _server_error),
+]
 
 
 def _too_big(request):

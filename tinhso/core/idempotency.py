@@ -34,14 +34,12 @@ def ttl() -> timedelta:
     return timedelta(hours=getattr(settings, "IDEMPOTENCY_TTL_HOURS", 24))
 
 
-def _scope(request) -> str | None:
+def _scope(request, user_for_token) -> str | None:
     """Whose key this is: the person a valid token or session names, else the address.
     An invalid token gets no idempotency at all (the view will answer 401)."""
-    from tinhso.accounts.auth import user_for_request_token
-
     auth = request.headers.get("Authorization", "")
     if auth.lower().startswith("bearer "):
-        user = user_for_request_token(request, auth[7:].strip())
+        user = user_for_token(request, auth[7:].strip())
         return f"u:{user.pk}" if user is not None else None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -75,9 +73,15 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
     return response
 
 
-class IdempotencyMiddleware:
+class BaseIdempotencyMiddleware:
+    """The mechanism; the composition root says how a bearer token names a user
+    (`tinhso.root.middleware.IdempotencyMiddleware`)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def user_for_token(self, request, token: str):
+        raise NotImplementedError
 
     def __call__(self, request):
         key = request.headers.get(HEADER)
@@ -101,7 +105,7 @@ class IdempotencyMiddleware:
                 instance=request.path,
             )
         try:
-            scope = _scope(request)
+            scope = _scope(request, self.user_for_token)
             if scope is None:
                 return self.get_response(request)
             with transaction.atomic():

@@ -1,7 +1,7 @@
 """Background jobs: recorded in the database with their progress, run after the
 transaction that asked for them commits.
 
-With `BROKER_URL` (or `REDIS_URL`) set, a job goes to Celery (`tinhso/celery.py`):
+With `BROKER_URL` (or `REDIS_URL`) set, a job goes to Celery (`tinhso/core/celery_app.py`):
 the message is acknowledged only after the job ran, so a worker that dies mid-job
 leaves it to be delivered again (at least once). Without a broker a job runs
 in-process, on a thread of the server that accepted it (or at once with JOBS_EAGER,
@@ -65,7 +65,7 @@ def dispatch(job_id: int) -> None:
 
 
 def _celery():
-    from tinhso.celery import tasks_for
+    from tinhso.core.celery_app import tasks_for
 
     return tasks_for(settings.BROKER_URL, settings.JOBS_QUEUE)
 

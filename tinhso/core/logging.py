@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tinhso.accounts.identity import mask_ids_in_text
+from tinhso.core.identity import mask_ids_in_text
 
 from . import context
 

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from tinhso.audit.services import record_event
-
 from . import workdays
 from .models import CalendarOverride
+from .signals import audited_change
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -28,7 +27,8 @@ def load_calendar_overrides(*, actor=None) -> int:
             )
             count += created
     if count:
-        record_event(
+        audited_change.send(
+            sender=CalendarOverride,
             actor=actor,
             action="core.calendar_loaded",
             object_type="core.CalendarOverride",

@@ -65,7 +65,7 @@ def verification_link(dossier: Dossier) -> str:
     """What the QR code on an issued paper carries (Circular 01/2023/TT-VPCP): the
     dossier code, the procedure code and the document name, and the applicant's
     identifier masked (its last digits are the tracking page's secret)."""
-    from tinhso.accounts.identity import mask_id
+    from tinhso.core.identity import mask_id
 
     query = urlencode(
         {

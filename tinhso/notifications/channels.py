@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
-from tinhso.accounts.identity import mask_ids_in_text
+from tinhso.core.identity import mask_ids_in_text
 
 logger = logging.getLogger("tinhso.notifications")
 

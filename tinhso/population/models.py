@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.accounts.identity import mask_id
+from tinhso.core.identity import mask_id
 
 
 class DatePrecision(models.TextChoices):

@@ -17,10 +17,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.identity import mask_id
 from tinhso.audit.services import record_event
 from tinhso.core import jobs
 from tinhso.core.errors import Conflict
+from tinhso.core.identity import mask_id
 
 from . import linkage
 from .error_codes import PopulationErrorCode

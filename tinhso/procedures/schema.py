@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tinhso.accounts.identity import InvalidIdentifier, parse_personal_id
+from tinhso.core.identity import InvalidIdentifier, parse_personal_id
 
 FieldType = Literal[
     "text", "textarea", "date", "number", "select", "checkbox", "email", "phone", "cccd",

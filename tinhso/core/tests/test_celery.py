@@ -23,8 +23,8 @@ from celery.signals import task_postrun, task_prerun
 from django.core import mail
 from django.db import OperationalError, connections
 
-from tinhso.celery import app_for, beat_schedule, make_app
 from tinhso.core import jobs
+from tinhso.core.celery_app import app_for, beat_schedule, make_app
 from tinhso.core.models import Job
 
 BROKERS = {
@@ -76,7 +76,7 @@ def real_worker(broker: str, settings, monkeypatch):
     queue = f"tinhso-test-{uuid.uuid4().hex[:12]}"  # our own queue: no one else's messages
     settings.BROKER_URL, settings.JOBS_QUEUE, settings.JOBS_EAGER = url, queue, False
     app = make_app(url, queue, fixups=())
-    monkeypatch.setattr("tinhso.celery.app_for", lambda broker_url, queue_name: app)
+    monkeypatch.setattr("tinhso.core.celery_app.app_for", lambda broker_url, queue_name: app)
 
     shared = connections["default"]
     shared.inc_thread_sharing()

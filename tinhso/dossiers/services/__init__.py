@@ -1,7 +1,7 @@
 """Dossier services: filing (the applicant's side), processing (the back office) and
 the one door through which a dossier's status changes (`take_action`)."""
 
-from tinhso.accounts.identity import mask_id
+from tinhso.core.identity import mask_id
 
 from .. import workflow
 from .actions import allowed_actions, may, sign_in_bulk, take_action

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.identity import mask_id
 from tinhso.accounts.models import Agency, AgencyKind
 from tinhso.audit.services import record_event
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tinhso.core.identity import mask_id
 from tinhso.geo.models import AdministrativeUnit, UnitLevel
 from tinhso.procedures import selectors as procedure_selectors
 from tinhso.procedures.models import Procedure

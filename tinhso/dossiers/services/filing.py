@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.accounts.identity import mask_id
 from tinhso.core import uploads, workdays
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tinhso.core.identity import mask_id
 from tinhso.procedures import selectors as procedure_selectors
 
 from .. import workflow

@@ -6,9 +6,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from tinhso.accounts import authz
-
-from . import selectors
+from . import audit_log as selectors
+from . import authz
 
 
 class AuditFilterForm(forms.Form):

@@ -1,6 +1,8 @@
 """The API's routers, gathered in one NinjaAPI mounted at /api/v1/."""
 
 from tinhso.accounts.api import router as accounts_router
+from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
+from tinhso.core.api import build_api
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.geo.api import router as geo_router
 from tinhso.monitoring.api import router as monitoring_router
@@ -8,13 +10,14 @@ from tinhso.population.api import router as population_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.signing.api import router as signing_router
 
-from .api import build_api
-
-api = build_api()
-api.add_router("", accounts_router)
-api.add_router("", geo_router)
-api.add_router("", procedures_router)
-api.add_router("", dossiers_router)
-api.add_router("", signing_router)
-api.add_router("", monitoring_router)
-api.add_router("", population_router)
+api = build_api(auth=[BearerTokenAuth(), SecondFactorSessionAuth()])
+for router in (
+    accounts_router,
+    geo_router,
+    procedures_router,
+    dossiers_router,
+    signing_router,
+    monitoring_router,
+    population_router,
+):
+    api.add_router("", router)

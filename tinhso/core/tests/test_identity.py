@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tinhso.accounts.identity import (
+from tinhso.core.identity import (
     BIRTH_PROVINCE_CODES,
     InvalidIdentifier,
     mask_id,

@@ -4,17 +4,18 @@ from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from tinhso.core import views as core_views
-from tinhso.core.urls_api import api
 from tinhso.dossiers import views as dossier_views
 from tinhso.monitoring.urls import office_urlpatterns as monitoring_office
 from tinhso.opendata import ckan
+from tinhso.root import views as root_views
+from tinhso.root.api import api
 
 # The admin site needs the second factor too.
 admin.site.__class__ = OTPAdminSite
 
 app_urls = [
-    path("", core_views.home, name="home"),
-    path("lam-viec/", core_views.workspace, name="workspace"),
+    path("", root_views.home, name="home"),
+    path("lam-viec/", root_views.workspace, name="workspace"),
 ]
 
 urlpatterns = [
@@ -28,7 +29,7 @@ urlpatterns = [
     path("lam-viec/dieu-hanh/", include((monitoring_office, "steering"))),
     path("i18n/setlang/", set_language, name="set_language"),
     path("tai-khoan/", include("tinhso.accounts.urls")),
-    path("nhat-ky/", include("tinhso.audit.urls")),
+    path("nhat-ky/", include("tinhso.accounts.audit_urls")),
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("ho-so/", include("tinhso.dossiers.urls")),
     path("lam-viec/ho-so/", include("tinhso.dossiers.office_urls")),

@@ -18,8 +18,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "BROKER_URL (or REDIS_URL) is not set: jobs run in-process, no worker needed."
             )
-        from tinhso.celery import app
+        from tinhso.core.celery_app import default_app
 
+        app = default_app()
         argv = ["worker", f"--loglevel={loglevel}", f"--queues={settings.JOBS_QUEUE}"]
         if beat:
             argv.append("--beat")

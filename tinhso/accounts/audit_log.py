@@ -1,13 +1,15 @@
+"""Who may read which part of the audit log (the log itself is `tinhso.audit`)."""
+
 from __future__ import annotations
 
 import datetime
 
 from django.db.models import QuerySet
 
-from tinhso.accounts import authz
-from tinhso.accounts.models import Agency, Role
+from tinhso.audit.models import AuditEvent
 
-from .models import AuditEvent
+from . import authz
+from .models import Agency, Role
 
 VIEWER_ROLES = {Role.ADMINISTRATOR, Role.MONITORING, Role.LEADER}
 

@@ -1,0 +1,11 @@
+"""Signals the kernel sends to the layers above it, which it does not know.
+
+`audited_change`: a write of the kernel's own reference data (the decreed
+calendar swaps) that must leave an audit event in the same transaction. The audit
+app records it (`tinhso.audit.apps`); the sender passes the event's fields as
+keyword arguments: `actor, action, object_type, object_id, before, after`.
+"""
+
+from django.dispatch import Signal
+
+audited_change = Signal()

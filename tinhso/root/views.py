@@ -1,0 +1,32 @@
+"""The pages that span apps: the public home and the officer's workspace."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from tinhso.accounts import authz
+from tinhso.accounts.models import Agency, AgencyKind
+from tinhso.geo import selectors as geo
+
+
+def home(request):
+    province = geo.home_province()
+    wards = geo.units(parent=province.code, level="ward").count() if province else 0
+    departments = Agency.objects.filter(kind=AgencyKind.DEPARTMENT).count()
+    return render(
+        request,
+        "core/home.html",
+        {"ward_count": wards, "department_count": departments},
+    )
+
+
+@login_required
+def workspace(request):
+    """The officer's landing page; citizens go to their profile."""
+    if not authz.is_staff_member(request.user):
+        return redirect("accounts:profile")
+    if authz.needs_second_factor(request.user) and not request.user.is_verified():
+        return redirect("accounts:otp_setup")
+    assignments = authz.assignments(request.user)
+    return render(request, "core/workspace.html", {"assignments": assignments})
