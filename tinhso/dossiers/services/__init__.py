@@ -14,7 +14,7 @@ from .common import (
     tracking_link,
 )
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
-from .processing import open_step
+from .steps import open_step
 
 __all__ = [
     "allowed_actions",
