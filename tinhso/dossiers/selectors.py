@@ -8,7 +8,6 @@ from tinhso.accounts.models import STAFF_ROLES
 from .models import (
     AT_AGENCY,
     AT_DESK,
-    CLOCK_RUNNING,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -190,7 +189,7 @@ def officer_queue(
         qs = qs.late(at=today)
     elif due == "soon":
         horizon = workdays.calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
-        qs = qs.filter(in_states(CLOCK_RUNNING)).filter(
+        qs = qs.exclude(status=Status.AWAITING_SUPPLEMENT).filter(  # the clock stands still
             Q(due_date__gte=today, due_date__lte=horizon)
             | Q(due_date__isnull=True, expected_date__gte=today, expected_date__lte=horizon)
         )
