@@ -1,5 +1,6 @@
-"""Dossier services: filing (the applicant's side), processing (the back office) and
-the one door through which a dossier's status changes (`take_action`)."""
+"""Dossier services: filing (the applicant's draft and papers) and the one door
+through which a dossier's status changes (`take_action`, which alone applies the
+transitions of transitions.py); steps.py keeps the control slip and the clock."""
 
 from tinhso.accounts.identity import mask_id
 
