@@ -193,7 +193,7 @@ ActionIn = inputs.api_body(
     response=DossierDetailOut,
     summary="Một bước xử lý hồ sơ",
 )
-def act(request, code: str, action: str, payload: ActionIn | None = None):
+def act(request, code: str, action: str, payload: ActionIn | None = None):  # type: ignore[valid-type]
     # The dossier as the action left it (a forward may take it out of this officer's sight).
     return services.take_action(
         actor=request.user,

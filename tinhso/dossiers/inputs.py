@@ -171,5 +171,5 @@ def api_body(models: typing.Iterable[type[ActionInput]], *, name: str, base, doc
                 if key not in fields or fields[key][1] is None:
                     fields[key] = (shape, info.default)
             elif key not in fields:
-                fields[key] = (shape | None, None)  # type: ignore[operator]
+                fields[key] = (shape | None, None)
     return create_model(name, __base__=base, __doc__=doc, **fields)
