@@ -4,6 +4,8 @@ they post and come back to the same page."""
 
 from __future__ import annotations
 
+import typing
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,7 +64,7 @@ def queue(request):
     dossiers = selectors.officer_queue(request.user, **filters).select_related("assignee")
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
     for dossier in page:
-        dossier.late = selectors.is_late(dossier)
+        dossier.late = dossier.is_late()
     query = request.GET.copy()
     query.pop("page", None)
     counts = selectors.queue_counts(request.user)
@@ -79,53 +81,65 @@ def queue(request):
     return render(request, template, context)
 
 
+def _specialists(dossier) -> list[tuple[str, str]]:
+    people = RoleAssignment.objects.filter(role=Role.SPECIALIST, agency=dossier.agency).values_list(
+        "user__username", "user__full_name"
+    )
+    return [("", "—")] + [(u, f"{n} ({u})") for u, n in people]
+
+
+def _other_agencies(dossier) -> list[tuple[str, str]]:
+    agencies = (
+        Agency.objects.exclude(pk=dossier.agency_id)
+        .filter(kind__in=["department", "ward_committee", "other"])
+        .order_by("name")
+    )
+    return [(a.code, a.name) for a in agencies]
+
+
+# How the officer's form draws each input of the actions' models (inputs.py): the
+# fields and whether they are required come from the model, not from here.
+WIDGETS = {
+    "items": lambda dossier: {
+        "type": "textarea",
+        "label": _("Những gì cần bổ sung (mỗi dòng một mục, nêu đủ một lần)"),
+    },
+    "assignee": lambda dossier: {
+        "type": "select",
+        "label": _("Chuyên viên (để trống: chia lần lượt)"),
+        "choices": _specialists(dossier),
+    },
+    "agency": lambda dossier: {
+        "type": "select",
+        "label": _("Chuyển đến cơ quan"),
+        "choices": _other_agencies(dossier),
+    },
+    "new_due_date": lambda dossier: {"type": "date", "label": _("Ngày hẹn mới")},
+}
+
+
 def _action_fields(rule: workflow.Transition, dossier) -> list[dict]:
     """The inputs an action needs, besides its note."""
-    fields: list[dict] = []
-    if rule.action == "request_supplement":
-        fields.append(
-            {
-                "name": "items",
-                "type": "textarea",
-                "label": _("Những gì cần bổ sung (mỗi dòng một mục, nêu đủ một lần)"),
-                "required": True,
-            }
-        )
-    if rule.action == "assign":
-        ids = RoleAssignment.objects.filter(
-            role=Role.SPECIALIST, agency=dossier.agency
-        ).values_list("user__username", "user__full_name")
-        fields.append(
-            {
-                "name": "assignee",
-                "type": "select",
-                "label": _("Chuyên viên (để trống: chia lần lượt)"),
-                "choices": [("", "—")] + [(u, f"{n} ({u})") for u, n in ids],
-            }
-        )
-    if rule.action == "forward":
-        agencies = (
-            Agency.objects.exclude(pk=dossier.agency_id)
-            .filter(kind__in=["department", "ward_committee", "other"])
-            .order_by("name")
-        )
-        fields.append(
-            {
-                "name": "agency",
-                "type": "select",
-                "label": _("Chuyển đến cơ quan"),
-                "choices": [(a.code, a.name) for a in agencies],
-                "required": True,
-            }
-        )
-    if rule.action == "apologize":
-        fields.append(
-            {"name": "new_due_date", "type": "date", "label": _("Ngày hẹn mới"), "required": True}
-        )
-    return fields  # fmt: skip
+    return [
+        {"name": name, **WIDGETS[name](dossier), "required": field.is_required()}
+        for name, field in rule.inputs.model_fields.items()
+        if name != "note"
+    ]
 
 
-NOTE_REQUIRED = {"refuse", "send_back", "apologize"}
+def _note_required(rule: workflow.Transition) -> bool:
+    return rule.inputs.model_fields["note"].is_required()
+
+
+def _form_payload(action: str, data) -> dict:
+    """What the form posted, as the action's model takes it: a list field is a
+    textarea, one item a line."""
+    rule = workflow.transition(action)
+    payload = {k: v for k, v in data.items() if k != "csrfmiddlewaretoken"}
+    for name, field in rule.inputs.model_fields.items() if rule else ():
+        if name in payload and typing.get_origin(field.annotation) is list:
+            payload[name] = [line.strip() for line in payload[name].splitlines() if line.strip()]
+    return payload
 
 
 def _work_context(request, dossier, *, error=None, error_action=None):
@@ -133,7 +147,7 @@ def _work_context(request, dossier, *, error=None, error_action=None):
         {
             "rule": rule,
             "fields": _action_fields(rule, dossier),
-            "note_required": rule.action in NOTE_REQUIRED,
+            "note_required": _note_required(rule),
         }
         for rule in services.allowed_actions(request.user, dossier)
         if workflow.APPLICANT not in rule.roles
@@ -143,7 +157,7 @@ def _work_context(request, dossier, *, error=None, error_action=None):
     return {
         "dossier": dossier,
         "status_label": Status(dossier.status).label,
-        "late": selectors.is_late(dossier),
+        "late": dossier.is_late(),
         "answers": [(labels.get(k, k), v) for k, v in dossier.data.items()],
         "steps": dossier.steps.select_related("agency", "assignee", "finished_by").order_by("started_at", "pk"),
         "slips": dossier.slips.all(),
@@ -170,9 +184,7 @@ def act(request, code: str, action: str):
     refused = _officer_or_redirect(request)
     if refused:
         return refused
-    payload = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken"}}
-    if "items" in payload:
-        payload["items"] = [line.strip() for line in payload["items"].splitlines() if line.strip()]
+    payload = _form_payload(action, request.POST)
     error = None
     try:
         services.take_action(actor=request.user, code=code, action=action, payload=payload)

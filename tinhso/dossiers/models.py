@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,6 +21,86 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Đã trả kết quả")
     REFUSED = "refused", _("Từ chối tiếp nhận")
     WITHDRAWN = "withdrawn", _("Đã rút")
+
+
+# Where a dossier stands: each set of states defined here once, used by the workflow's
+# table, the queues, the reminders, the monitoring counts and the open data.
+OPEN_STATES = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_SUPPLEMENT,
+        Status.AWAITING_APPROVAL,
+        Status.APPROVED,
+        Status.RESULT_READY,
+    }
+)  # filed and not finished: with the desk or the agency
+CLOCK_RUNNING = OPEN_STATES - {Status.AWAITING_SUPPLEMENT}  # a stopped clock is never late
+RECEIVED_STATES = (OPEN_STATES - {Status.SUBMITTED}) | {Status.RETURNED}  # taken in by an agency
+RESOLVED_STATES = frozenset({Status.RESULT_READY, Status.RETURNED})  # a result is signed
+AT_DESK = frozenset({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.RESULT_READY})
+AT_AGENCY = frozenset(
+    {
+        Status.RECEIVED,
+        Status.IN_PROGRESS,
+        Status.AWAITING_SUPPLEMENT,
+        Status.AWAITING_APPROVAL,
+        Status.APPROVED,
+    }
+)  # what waits at a one-stop desk, and what waits at the processing agency
+
+
+def in_states(states, field: str = "status") -> Q:
+    """`field` in `states`, as a condition (sorted: the same SQL every time)."""
+    return Q(**{f"{field}__in": sorted(states)})
+
+
+def open_q() -> Q:
+    return in_states(OPEN_STATES)
+
+
+def received_q() -> Q:
+    return in_states(RECEIVED_STATES)
+
+
+def resolved_q() -> Q:
+    return in_states(RESOLVED_STATES)
+
+
+def on_time_q() -> Q:
+    """Resolved, the result signed by the due date (local time)."""
+    return resolved_q() & Q(result_issued_at__date__lte=F("due_date"))
+
+
+def past_due_q(at: datetime.date) -> Q:
+    """The due date (or, before receipt, the expected one) is before `at`."""
+    return Q(due_date__lt=at) | Q(due_date__isnull=True, expected_date__lt=at)
+
+
+def late_q(at: datetime.date) -> Q:
+    """Computed, never stored: the clock runs and the due date has passed."""
+    return in_states(CLOCK_RUNNING) & past_due_q(at)
+
+
+class DossierQuerySet(models.QuerySet):
+    """The queries of `open_q` … `late_q`; `Dossier.is_*` say the same of one dossier
+    (a test holds the two together)."""
+
+    def open(self):
+        return self.filter(open_q())
+
+    def received(self):
+        return self.filter(received_q())
+
+    def resolved(self):
+        return self.filter(resolved_q())
+
+    def on_time(self):
+        return self.filter(on_time_q())
+
+    def late(self, *, at: datetime.date | None = None):
+        return self.filter(late_q(at or timezone.localdate()))
 
 
 class Channel(models.TextChoices):
@@ -79,6 +163,8 @@ class Dossier(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
 
+    objects = DossierQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -92,6 +178,34 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    # The same questions as `DossierQuerySet`, of this one dossier.
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATES
+
+    @property
+    def is_received(self) -> bool:
+        return self.status in RECEIVED_STATES
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in RESOLVED_STATES
+
+    @property
+    def is_on_time(self) -> bool:
+        return (
+            self.is_resolved
+            and self.result_issued_at is not None
+            and self.due_date is not None
+            and timezone.localtime(self.result_issued_at).date() <= self.due_date
+        )
+
+    def is_late(self, *, at: datetime.date | None = None) -> bool:
+        due = self.due_date or self.expected_date
+        return (
+            self.status in CLOCK_RUNNING and due is not None and due < (at or timezone.localdate())
+        )
 
 
 class DossierDocument(models.Model):
@@ -173,6 +287,21 @@ class DossierSequence(models.Model):
         return f"{self.agency_code} {self.day} #{self.last}"
 
 
+def step_late_q(at: datetime.date) -> Q:
+    """A step still open past its deadline."""
+    return Q(finished_at__isnull=True, due_date__lt=at)
+
+
+def step_finished_late_q() -> Q:
+    """A step handed on after its deadline (local date; an open step has no end)."""
+    return Q(finished_at__date__gt=F("due_date"))
+
+
+class DossierStepQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(finished_at__isnull=True)
+
+
 class DossierStep(models.Model):
     """One line of the control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ, form
     06): a step of processing, who held it, its deadline, and when it was handed on.
@@ -195,6 +324,8 @@ class DossierStep(models.Model):
     outcome = models.CharField(max_length=40, blank=True)  # the action that closed it
     paused_days = models.PositiveSmallIntegerField(default=0)  # working days the clock stood still
 
+    objects = DossierStepQuerySet.as_manager()
+
     class Meta:
         ordering = ["started_at", "pk"]
         indexes = [
@@ -214,11 +345,14 @@ class DossierStep(models.Model):
 
     def finished_on_time(self, today=None) -> bool | None:
         """True/False once finished; for an open step, whether it is still in time."""
-        from django.utils import timezone
-
         if self.finished_at is not None:
             return timezone.localtime(self.finished_at).date() <= self.due_date
         return (today or timezone.localdate()) <= self.due_date
+
+    def is_late(self, *, at: datetime.date | None = None) -> bool:
+        """Open past its deadline, or finished after it (`step_late_q`,
+        `step_finished_late_q`)."""
+        return not self.finished_on_time(at)
 
 
 class SlipKind(models.TextChoices):

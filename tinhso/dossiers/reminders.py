@@ -21,9 +21,8 @@ def remind_due_steps(*, today=None) -> int:
     today = today or timezone.localdate()
     horizon = workdays.calendar().add_working_days(today, 1)
     steps = (
-        DossierStep.objects.filter(
-            finished_at__isnull=True, assignee__isnull=False, due_date__lte=horizon
-        )
+        DossierStep.objects.open()
+        .filter(assignee__isnull=False, due_date__lte=horizon)
         .select_related("dossier", "assignee")
         .order_by("assignee_id", "due_date")
     )
@@ -32,11 +31,11 @@ def remind_due_steps(*, today=None) -> int:
         by_person[step.assignee_id].append(step)
     for items in by_person.values():
         person = items[0].assignee
-        late = [s for s in items if s.due_date < today]
+        late = [s for s in items if s.is_late(at=today)]
         lines = [
             (
                 _("%(code)s · %(step)s · hạn %(due)s (quá hạn)")
-                if s.due_date < today
+                if s.is_late(at=today)
                 else _("%(code)s · %(step)s · hạn %(due)s")
             )
             % {"code": s.dossier.code, "step": s.name, "due": s.due_date.strftime("%d/%m/%Y")}

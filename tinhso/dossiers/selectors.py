@@ -5,7 +5,16 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from tinhso.accounts import authz
 from tinhso.accounts.models import STAFF_ROLES
 
-from .models import Dossier, DossierDocument, DossierEvent, Status
+from .models import (
+    AT_AGENCY,
+    AT_DESK,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Status,
+    in_states,
+    step_late_q,
+)
 
 
 def _base() -> QuerySet[Dossier]:
@@ -116,9 +125,6 @@ def queue_agencies(user) -> list:
     return list(Agency.objects.filter(condition))
 
 
-# What waits at a one-stop desk, and what waits at the processing agency.
-DESK_WAITING = ("submitted", "awaiting_supplement", "result_ready")
-AGENCY_WAITING = ("received", "in_progress", "awaiting_supplement", "awaiting_approval", "approved")
 DESK_ROLES = {"one_stop_officer"}
 
 
@@ -143,9 +149,9 @@ def _scope(user, *, status: str | None) -> Q:
                 desks.extend(below)
     condition = Q(pk__in=[])
     if desks:
-        condition |= Q(desk__in=desks, status__in=[status] if status else DESK_WAITING)
+        condition |= Q(desk__in=desks) & in_states([status] if status else AT_DESK)
     if works:
-        condition |= Q(agency__in=works, status__in=[status] if status else AGENCY_WAITING)
+        condition |= Q(agency__in=works) & in_states([status] if status else AT_AGENCY)
     return condition
 
 
@@ -178,19 +184,15 @@ def officer_queue(
         qs = qs.filter(
             Q(code__iexact=q) | Q(applicant_name__icontains=q) | Q(applicant_identifier=q)
         )
-    if due:
-        today = today or timezone.localdate()
-        qs = qs.exclude(status=Status.AWAITING_SUPPLEMENT)
-        if due == "late":
-            qs = qs.filter(
-                Q(due_date__lt=today) | Q(due_date__isnull=True, expected_date__lt=today)
-            )
-        elif due == "soon":
-            horizon = workdays.calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
-            qs = qs.filter(
-                Q(due_date__gte=today, due_date__lte=horizon)
-                | Q(due_date__isnull=True, expected_date__gte=today, expected_date__lte=horizon)
-            )
+    today = today or timezone.localdate()
+    if due == "late":
+        qs = qs.late(at=today)
+    elif due == "soon":
+        horizon = workdays.calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
+        qs = qs.exclude(status=Status.AWAITING_SUPPLEMENT).filter(  # the clock stands still
+            Q(due_date__gte=today, due_date__lte=horizon)
+            | Q(due_date__isnull=True, expected_date__gte=today, expected_date__lte=horizon)
+        )
     return qs.order_by(F("due_date").asc(nulls_last=True), "submitted_at", "pk")
 
 
@@ -211,24 +213,12 @@ def agency_load(user, today=None) -> list[dict]:
     today = today or timezone.localdate()
     agencies = queue_agencies(user)
     return list(
-        DossierStep.objects.filter(finished_at__isnull=True, agency__in=agencies)
+        DossierStep.objects.open()
+        .filter(agency__in=agencies)
         .values("assignee__username", "assignee__full_name", "agency__short_name")
-        .annotate(open=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+        .annotate(open=Count("pk"), late=Count("pk", filter=step_late_q(today)))
         .order_by("-late", "-open")
     )
-
-
-def is_late(dossier: Dossier, today=None) -> bool:
-    """Computed, never stored: past the due date (or the expected one) and still open."""
-    from django.utils import timezone
-
-    from .workflow import OPEN_STATES
-
-    today = today or timezone.localdate()
-    due = dossier.due_date or dossier.expected_date
-    if dossier.status == Status.AWAITING_SUPPLEMENT:  # the clock stands still
-        return False
-    return dossier.status in OPEN_STATES and due is not None and due < today
 
 
 def agency_queue(agency, *, status: str | None = None) -> QuerySet[Dossier]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from tinhso.core import jobs
 from tinhso.core.errors import DomainError
 
-from .models import Status
-
 
 @jobs.handler("dossiers.sign")
 def sign_many(job) -> None:
@@ -17,8 +15,7 @@ def sign_many(job) -> None:
 
     leader = job.created_by
     for code in job.params.get("codes", []):
-        current = Dossier.objects.filter(code=code).values_list("status", flat=True).first()
-        if current in (Status.RESULT_READY, Status.RETURNED):
+        if Dossier.objects.filter(code=code).resolved().exists():
             jobs.step(job, ok=True)
             continue
         try:

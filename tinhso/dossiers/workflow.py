@@ -1,9 +1,10 @@
 """The life of a dossier: one table of allowed transitions (CONTRACT.md).
 
 Each action names who may take it, and where their role must be held: at the
-dossier's one-stop desk or at its processing agency (checked first: 403), and the
-states it may be taken from (checked second: 409). `services.take_action` carries
-out an action; nothing else changes a dossier's status.
+dossier's one-stop desk or at its processing agency (checked first: 403), the
+states it may be taken from (checked second: 409), and what it takes (its input
+model, inputs.py: checked third, 400). `services.take_action` carries out an action;
+nothing else changes a dossier's status.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Status
+from . import inputs
+from .models import CLOCK_RUNNING, Status
 
 APPLICANT = "applicant"  # the citizen or business who filed the dossier
 DESK, AGENCY = "desk", "agency"  # where a role must be held
@@ -21,17 +23,6 @@ OFFICER = "one_stop_officer"
 SPECIALIST = "specialist"
 LEADER = "leader"
 
-OPEN_STATES = frozenset(
-    {
-        Status.SUBMITTED,
-        Status.RECEIVED,
-        Status.IN_PROGRESS,
-        Status.AWAITING_SUPPLEMENT,
-        Status.AWAITING_APPROVAL,
-        Status.APPROVED,
-        Status.RESULT_READY,
-    }
-)
 BEFORE_APPROVAL = frozenset(
     {
         Status.DRAFT,
@@ -52,14 +43,15 @@ class Transition:
     sources: frozenset[str]
     target: str | None  # None: decided by the service (back where it was, same state)
     label: str
+    inputs: type[inputs.ActionInput]  # what the action takes besides its note
 
     @property
     def roles(self) -> set[str]:
         return {role for role, _where in self.actors}
 
 
-def _t(action, actors, sources, target, label) -> Transition:
-    return Transition(action, tuple(actors), frozenset(sources), target, label)
+def _t(action, actors, sources, target, label, takes=inputs.ActionInput) -> Transition:
+    return Transition(action, tuple(actors), frozenset(sources), target, label, takes)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -73,6 +65,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
             Status.AWAITING_SUPPLEMENT,
             _("Yêu cầu bổ sung"),
+            inputs.SupplementRequest,
         ),
         _t(
             "supplement",
@@ -81,13 +74,21 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             _("Bổ sung hồ sơ"),
         ),
-        _t("refuse", [(OFFICER, DESK)], {Status.SUBMITTED}, Status.REFUSED, _("Từ chối")),
+        _t(
+            "refuse",
+            [(OFFICER, DESK)],
+            {Status.SUBMITTED},
+            Status.REFUSED,
+            _("Từ chối"),
+            inputs.WithReason,
+        ),
         _t(
             "assign",
             [(OFFICER, DESK), (LEADER, AGENCY)],
             {Status.RECEIVED},
             Status.IN_PROGRESS,
             _("Phân công xử lý"),
+            inputs.Assignment,
         ),
         _t(
             "forward",
@@ -95,6 +96,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.IN_PROGRESS},
             Status.IN_PROGRESS,
             _("Chuyển cơ quan khác"),
+            inputs.Forwarding,
         ),
         _t(
             "submit_for_approval",
@@ -109,6 +111,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.AWAITING_APPROVAL},
             Status.IN_PROGRESS,
             _("Trả lại để xử lý tiếp"),
+            inputs.WithReason,
         ),
         _t(
             "approve",
@@ -122,12 +125,13 @@ TRANSITIONS: dict[str, Transition] = {
         _t(
             "apologize",
             [(OFFICER, DESK), (SPECIALIST, AGENCY), (LEADER, AGENCY)],
-            OPEN_STATES - {Status.AWAITING_SUPPLEMENT},  # a stopped clock is not late
+            CLOCK_RUNNING,  # a stopped clock is not late
             None,
             _("Xin lỗi, hẹn lại ngày trả"),
+            inputs.Apology,
         ),
         _t("withdraw", [(APPLICANT, "")], BEFORE_APPROVAL, Status.WITHDRAWN, _("Rút hồ sơ")),
-        _t("rate", [(APPLICANT, "")], {Status.RETURNED}, None, _("Đánh giá")),
+        _t("rate", [(APPLICANT, "")], {Status.RETURNED}, None, _("Đánh giá"), inputs.Rating),
     ]
 }
 

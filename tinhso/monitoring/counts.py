@@ -19,9 +19,6 @@ from django.utils import timezone
 
 from .models import AgencyMonth
 
-RESOLVED = ("returned", "result_ready")
-RECEIVED = ("received", "in_progress", "awaiting_supplement", "awaiting_approval", "approved",
-            "result_ready", "returned")  # fmt: skip
 FIELDS = ("submitted", "online", "received", "digitized", "reused", "resolved", "on_time",
           "with_fee", "paid", "rated", "satisfied")  # fmt: skip
 
@@ -42,7 +39,14 @@ def month_end(month: datetime.date) -> datetime.date:
 def count_rows(
     *, first: datetime.date, last: datetime.date, agency_ids=None
 ) -> dict[tuple[int, datetime.date], dict[str, int]]:
-    from tinhso.dossiers.models import Dossier, DossierDocument
+    from tinhso.dossiers.models import (
+        Channel,
+        Dossier,
+        DossierDocument,
+        on_time_q,
+        received_q,
+        resolved_q,
+    )
 
     start, end = _bounds(first, last)
     base = Dossier.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
@@ -55,10 +59,10 @@ def count_rows(
         .values("agency_id", "m")
         .annotate(
             submitted=Count("pk"),
-            online=Count("pk", filter=Q(channel="online")),
-            received=Count("pk", filter=Q(status__in=RECEIVED)),
-            resolved=Count("pk", filter=Q(status__in=RESOLVED)),
-            on_time=Count("pk", filter=Q(status__in=RESOLVED, result_issued_at__date__lte=F("due_date"))),
+            online=Count("pk", filter=Q(channel=Channel.ONLINE)),
+            received=Count("pk", filter=received_q()),
+            resolved=Count("pk", filter=resolved_q()),
+            on_time=Count("pk", filter=on_time_q()),
             with_fee=Count("pk", filter=Q(fee_amount__gt=0)),
             paid=Count("pk", filter=Q(fee_amount__gt=0, fee_paid=True)),
             rated=Count("pk", filter=Q(rating__isnull=False)),
@@ -76,12 +80,7 @@ def count_rows(
             having = base.filter(pk__in=documents.values("dossier_id"))
         else:  # a few agencies: look up each of their dossiers' papers by index
             having = base.filter(Exists(documents.filter(dossier_id=OuterRef("pk"))))
-        rows = (
-            having.filter(status__in=RECEIVED)
-            .annotate(m=month)
-            .values("agency_id", "m")
-            .annotate(n=Count("pk"))
-        )
+        rows = having.received().annotate(m=month).values("agency_id", "m").annotate(n=Count("pk"))
         for row in rows:
             out[(row["agency_id"], row["m"])][field] = row["n"]
     return out
@@ -117,25 +116,18 @@ def recompute(
 
 def contribution(dossier) -> dict[str, int]:
     """What one dossier adds to its agency-month row: the same rules as `count_rows`."""
-    from tinhso.dossiers.models import DossierDocument
+    from tinhso.dossiers.models import Channel, DossierDocument
 
-    received = dossier.status in RECEIVED
-    resolved = dossier.status in RESOLVED
     papers = DossierDocument.objects.filter(dossier_id=dossier.pk)
-    digitized = received and papers.exists()
+    digitized = dossier.is_received and papers.exists()
     return {
         "submitted": 1,
-        "online": int(dossier.channel == "online"),
-        "received": int(received),
+        "online": int(dossier.channel == Channel.ONLINE),
+        "received": int(dossier.is_received),
         "digitized": int(digitized),
         "reused": int(digitized and papers.filter(stored_document__isnull=False).exists()),
-        "resolved": int(resolved),
-        "on_time": int(
-            resolved
-            and dossier.result_issued_at is not None
-            and dossier.due_date is not None
-            and timezone.localtime(dossier.result_issued_at).date() <= dossier.due_date
-        ),
+        "resolved": int(dossier.is_resolved),
+        "on_time": int(dossier.is_on_time),
         "with_fee": int(dossier.fee_amount > 0),
         "paid": int(dossier.fee_amount > 0 and dossier.fee_paid),
         "rated": int(dossier.rating is not None),

@@ -1,9 +1,7 @@
 """The service index (Decision 766/QĐ-TTg) computed from dossier data by SQL
 aggregation: one grouped query over the period's dossiers, one over the catalogue,
-whatever the number of dossiers. Each component is a ratio in [0, 1] × its points; a
-component with nothing to measure is not applicable and its points go to the other
-components of its group; a group with nothing to measure is left out and the score is
-rescaled to 100."""
+whatever the number of dossiers; the counts are scored by `index.score_of`. Also the
+periods the index is asked for, and the late steps."""
 
 from __future__ import annotations
 
@@ -11,10 +9,10 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,16 +20,8 @@ from tinhso.accounts.models import Agency
 from tinhso.core.errors import ValidationFailed
 
 from .counts import FIELDS, _bounds
+from .index import ComponentValue, score_of
 from .models import AgencyMonth, IndicatorComponent
-
-
-@dataclass
-class ComponentValue:
-    points: Decimal | None  # None: not applicable
-    max: Decimal
-    value: float | None  # the ratio
-    numerator: int = 0
-    denominator: int = 0
 
 
 @dataclass
@@ -123,49 +113,6 @@ def _procedure_counts(agencies) -> dict[int, tuple[int, int]]:
     return {r["agency"]: (r["done"], r["all"]) for r in rows}
 
 
-FORMULAS = {
-    "procedures_complete": lambda d, p: p,
-    "resolved_on_time": lambda d, p: (d.get("on_time", 0), d.get("resolved", 0)),
-    "filed_online": lambda d, p: (d.get("online", 0), d.get("submitted", 0)),
-    "paid_online": lambda d, p: (d.get("paid", 0), d.get("with_fee", 0)),
-    "digitized_at_receipt": lambda d, p: (d.get("digitized", 0), d.get("received", 0)),
-    "reused_documents": lambda d, p: (d.get("reused", 0), d.get("received", 0)),
-    "rated_satisfied": lambda d, p: (d.get("satisfied", 0), d.get("rated", 0)),
-}
-
-TWO = Decimal("0.01")
-
-
-def _score(d: dict, p: tuple[int, int], components) -> tuple[Decimal, dict[str, ComponentValue]]:
-    """Points of each component from the counts `d` and procedures `p`; the score out of
-    100 over the groups that had something to measure."""
-    values: dict[str, ComponentValue] = {}
-    for c in components:
-        num, den = FORMULAS[c.formula](d, p)
-        ratio = (num / den) if den else None
-        values[c.code] = ComponentValue(None, c.max_points, ratio, num, den)
-    groups: dict[int, list[IndicatorComponent]] = {}
-    for c in components:
-        groups.setdefault(c.group, []).append(c)
-    score = Decimal(0)
-    counted_max = Decimal(0)
-    for members in groups.values():
-        applicable = [c for c in members if values[c.code].value is not None]
-        if not applicable:
-            continue
-        group_max = sum((c.max_points for c in members), Decimal(0))
-        weight = sum((c.max_points for c in applicable), Decimal(0))
-        for c in applicable:
-            share = group_max * c.max_points / weight  # redistributed within the group
-            points = (share * Decimal(str(values[c.code].value))).quantize(TWO, ROUND_HALF_UP)
-            values[c.code].points = points
-            values[c.code].max = share.quantize(TWO, ROUND_HALF_UP)
-            score += points
-        counted_max += group_max
-    total = (score * 100 / counted_max).quantize(TWO, ROUND_HALF_UP) if counted_max else Decimal(0)
-    return total, values
-
-
 def _sum(rows) -> dict[str, int]:
     total = dict.fromkeys(FIELDS, 0)
     for row in rows:
@@ -203,7 +150,7 @@ def service_index(*, period: str, unit: str | None = None) -> list[AgencyIndex]:
     procedures = _procedure_counts(agencies)
     out = []
     for agency in agencies:
-        score, values = _score(
+        score, values = score_of(
             dossiers.get(agency.pk, {}), procedures.get(agency.pk, (0, 0)), components
         )
         out.append(AgencyIndex(agency.code, agency.name, period, score, values))
@@ -219,7 +166,7 @@ def unit_index(*, period: str, unit: str | None = None) -> AgencyIndex:
     counts = _sum(_dossier_counts(agencies, first, last).values())
     procs = _procedure_counts(agencies).values()
     p = (sum(done for done, _all in procs), sum(n for _done, n in procs))
-    score, values = _score(counts, p, components)
+    score, values = score_of(counts, p, components)
     code = unit or settings.TINHSO_PROVINCE
     name = agencies[0].name if unit and len(agencies) == 1 else _unit_name(code)
     return AgencyIndex(code, name, period, score, values)
@@ -281,30 +228,31 @@ def index_trend(*, start: str, end: str, unit: str | None = None) -> list[Agency
     code = unit or settings.TINHSO_PROVINCE
     out = []
     for month in months:
-        score, values = _score(by_month.get(month, {}), p, components)
+        score, values = score_of(by_month.get(month, {}), p, components)
         out.append(AgencyIndex(code, "", month, score, values))
     return out
-
-
-OPEN = ("received", "in_progress", "awaiting_approval", "approved")
 
 
 def late_steps(*, period: str, unit: str | None = None, today: datetime.date | None = None):
     """Steps of the control slip that are late: still open past their deadline (the
     clock of a dossier waiting for the applicant's supplement does not count), or
     finished in the period after it; per agency and step, most late first."""
-    from tinhso.dossiers.models import DossierStep
+    from tinhso.dossiers.models import (
+        AT_AGENCY,
+        CLOCK_RUNNING,
+        DossierStep,
+        in_states,
+        step_finished_late_q,
+        step_late_q,
+    )
 
     first, last = parse_period(period)
     today = today or timezone.localdate()
     agencies = agencies_of(unit)
-    open_late = Q(finished_at__isnull=True, due_date__lt=today, dossier__status__in=OPEN)
+    # at the agency with the clock running (the applicant's supplement stops it)
+    open_late = step_late_q(today) & in_states(AT_AGENCY & CLOCK_RUNNING, "dossier__status")
     start, end = _bounds(first, last)
-    finished_late = Q(
-        finished_at__gte=start,
-        finished_at__lt=end,
-        finished_at__date__gt=F("due_date"),
-    )
+    finished_late = Q(finished_at__gte=start, finished_at__lt=end) & step_finished_late_q()
     return list(
         DossierStep.objects.filter(agency__in=agencies)
         .filter(open_late | finished_late)
@@ -336,6 +284,6 @@ def index_by_agency_month(*, start: str, end: str) -> list[AgencyIndex]:
             d = counts.get((agency.pk, month))
             if d is None:
                 continue
-            score, values = _score(d, procedures.get(agency.pk, (0, 0)), components)
+            score, values = score_of(d, procedures.get(agency.pk, (0, 0)), components)
             out.append(AgencyIndex(agency.code, agency.name, month, score, values))
     return out

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -57,7 +57,7 @@ def _months_back(n: int) -> tuple[datetime.date, datetime.date]:
 
 
 def _dossier_statistics():
-    from tinhso.dossiers.models import Dossier
+    from tinhso.dossiers.models import Channel, Dossier, Status, on_time_q, resolved_q
 
     first, last = _months_back(24)
     rows = (
@@ -66,17 +66,11 @@ def _dossier_statistics():
         .values("month", "agency__code", "procedure__code")
         .annotate(
             submitted=Count("pk"),
-            online=Count("pk", filter=Q(channel="online")),
-            resolved=Count("pk", filter=Q(status__in=("result_ready", "returned"))),
-            on_time=Count(
-                "pk",
-                filter=Q(
-                    status__in=("result_ready", "returned"),
-                    result_issued_at__date__lte=F("due_date"),
-                ),
-            ),
-            refused=Count("pk", filter=Q(status="refused")),
-            withdrawn=Count("pk", filter=Q(status="withdrawn")),
+            online=Count("pk", filter=Q(channel=Channel.ONLINE)),
+            resolved=Count("pk", filter=resolved_q()),
+            on_time=Count("pk", filter=on_time_q()),
+            refused=Count("pk", filter=Q(status=Status.REFUSED)),
+            withdrawn=Count("pk", filter=Q(status=Status.WITHDRAWN)),
         )
         .order_by("month", "agency__code", "procedure__code")
     )
@@ -159,106 +153,132 @@ def _goals():
         }
 
 
+def _procedures_dataset() -> DatasetDefinition:
+    """The procedure catalogue."""
+    return DatasetDefinition(
+        name="danh-muc-thu-tuc-hanh-chinh",
+        title="Danh mục thủ tục hành chính",
+        notes="Các thủ tục hành chính đang áp dụng trên Cổng dịch vụ công của tỉnh: mã "
+        "quốc gia, cơ quan giải quyết, thời hạn, lệ phí, mức độ trực tuyến.",
+        organization="VPUB",
+        frequency="daily",
+        tags=["thu-tuc-hanh-chinh", "dich-vu-cong"],
+        fields=[
+            {"id": "ma_thu_tuc", "type": "text", "label": "Mã thủ tục"},
+            {"id": "ten_thu_tuc", "type": "text", "label": "Tên thủ tục"},
+            {"id": "linh_vuc", "type": "text", "label": "Lĩnh vực"},
+            {"id": "co_quan", "type": "text", "label": "Cơ quan giải quyết"},
+            {"id": "cap_thuc_hien", "type": "text", "label": "Cấp thực hiện"},
+            {"id": "muc_do_truc_tuyen", "type": "text", "label": "Mức độ trực tuyến"},
+            {
+                "id": "thoi_han_ngay_lam_viec",
+                "type": "int",
+                "label": "Thời hạn (ngày làm việc)",
+            },
+            {"id": "le_phi_vnd", "type": "int", "label": "Lệ phí (đồng)"},
+            {"id": "phien_ban", "type": "int", "label": "Phiên bản"},
+        ],
+        rows=_procedures,
+    )
+
+
+def _dossier_statistics_dataset() -> DatasetDefinition:
+    """Dossier counts per month, agency and procedure."""
+    return DatasetDefinition(
+        name="thong-ke-ho-so-theo-thang",
+        title="Thống kê hồ sơ thủ tục hành chính theo tháng",
+        notes="Số hồ sơ nộp, nộp trực tuyến, đã giải quyết, đúng hạn, từ chối, rút theo "
+        "tháng, cơ quan và thủ tục (24 tháng gần nhất). Chỉ số đếm, không có dữ liệu cá nhân.",
+        organization="TTPVHCC",
+        frequency="monthly",
+        tags=["ho-so", "thong-ke", "dich-vu-cong"],
+        fields=[
+            {"id": "thang", "type": "text", "label": "Tháng"},
+            {"id": "co_quan", "type": "text", "label": "Mã cơ quan"},
+            {"id": "ma_thu_tuc", "type": "text", "label": "Mã thủ tục"},
+            {"id": "ho_so_nop", "type": "int", "label": "Hồ sơ nộp"},
+            {"id": "nop_truc_tuyen", "type": "int", "label": "Nộp trực tuyến"},
+            {"id": "da_giai_quyet", "type": "int", "label": "Đã giải quyết"},
+            {"id": "dung_han", "type": "int", "label": "Giải quyết đúng hạn"},
+            {"id": "tu_choi", "type": "int", "label": "Từ chối"},
+            {"id": "rut_ho_so", "type": "int", "label": "Rút hồ sơ"},
+        ],
+        rows=_dossier_statistics,
+    )
+
+
+def _units_dataset() -> DatasetDefinition:
+    """The administrative units."""
+    return DatasetDefinition(
+        name="don-vi-hanh-chinh",
+        title="Đơn vị hành chính của tỉnh",
+        notes="Tỉnh và các phường, xã hiện hành (mô hình chính quyền hai cấp từ 1/7/2025), "
+        "kèm các đơn vị cấp huyện cũ với ngày hết hiệu lực.",
+        organization="SNV",
+        frequency="yearly",
+        tags=["don-vi-hanh-chinh", "dia-gioi"],
+        fields=[
+            {"id": "ma", "type": "text", "label": "Mã"},
+            {"id": "ten", "type": "text", "label": "Tên"},
+            {"id": "cap", "type": "text", "label": "Cấp"},
+            {"id": "ma_cap_tren", "type": "text", "label": "Mã đơn vị cấp trên"},
+            {"id": "hieu_luc_tu", "type": "text", "label": "Hiệu lực từ"},
+            {"id": "hieu_luc_den", "type": "text", "label": "Hiệu lực đến"},
+        ],
+        rows=_units,
+    )
+
+
+def _index_dataset() -> DatasetDefinition:
+    """The Decision 766 index per agency and month."""
+    return DatasetDefinition(
+        name="chi-so-phuc-vu-nguoi-dan-doanh-nghiep",
+        title="Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)",
+        notes="Điểm của từng cơ quan theo tháng (12 tháng gần nhất) và điểm từng chỉ số "
+        "thành phần, tính từ dữ liệu hồ sơ trên nền tảng.",
+        organization="VPUB",
+        frequency="monthly",
+        tags=["chi-so", "766", "cai-cach-hanh-chinh"],
+        fields=[],  # from the index definition (data)
+        rows=_index,
+    )
+
+
+def _goals_dataset() -> DatasetDefinition:
+    """Progress of the digital transformation goals."""
+    return DatasetDefinition(
+        name="tien-do-chuyen-doi-so",
+        title="Tiến độ thực hiện Nghị quyết 09-NQ/TU và các kế hoạch chuyển đổi số",
+        notes="Mục tiêu, chỉ tiêu, nhiệm vụ; giá trị đo mới nhất, trạng thái và nguồn số liệu.",
+        organization="SKHCN",
+        frequency="monthly",
+        tags=["chuyen-doi-so", "nghi-quyet-09"],
+        fields=[
+            {"id": "van_ban", "type": "text", "label": "Văn bản"},
+            {"id": "ma", "type": "text", "label": "Mã"},
+            {"id": "loai", "type": "text", "label": "Loại"},
+            {"id": "noi_dung", "type": "text", "label": "Nội dung"},
+            {"id": "co_quan_chu_tri", "type": "text", "label": "Cơ quan chủ trì"},
+            {"id": "don_vi_tinh", "type": "text", "label": "Đơn vị tính"},
+            {"id": "chi_tieu", "type": "numeric", "label": "Chỉ tiêu"},
+            {"id": "han", "type": "text", "label": "Hạn"},
+            {"id": "gia_tri_moi_nhat", "type": "numeric", "label": "Giá trị mới nhất"},
+            {"id": "ngay_do", "type": "text", "label": "Ngày đo"},
+            {"id": "trang_thai", "type": "text", "label": "Trạng thái"},
+            {"id": "nguon", "type": "text", "label": "Nguồn"},
+        ],
+        rows=_goals,
+    )
+
+
 def definitions() -> list[DatasetDefinition]:
+    """Every dataset the province publishes, in the catalogue's order."""
     return [
-        DatasetDefinition(
-            name="danh-muc-thu-tuc-hanh-chinh",
-            title="Danh mục thủ tục hành chính",
-            notes="Các thủ tục hành chính đang áp dụng trên Cổng dịch vụ công của tỉnh: mã "
-            "quốc gia, cơ quan giải quyết, thời hạn, lệ phí, mức độ trực tuyến.",
-            organization="VPUB",
-            frequency="daily",
-            tags=["thu-tuc-hanh-chinh", "dich-vu-cong"],
-            fields=[
-                {"id": "ma_thu_tuc", "type": "text", "label": "Mã thủ tục"},
-                {"id": "ten_thu_tuc", "type": "text", "label": "Tên thủ tục"},
-                {"id": "linh_vuc", "type": "text", "label": "Lĩnh vực"},
-                {"id": "co_quan", "type": "text", "label": "Cơ quan giải quyết"},
-                {"id": "cap_thuc_hien", "type": "text", "label": "Cấp thực hiện"},
-                {"id": "muc_do_truc_tuyen", "type": "text", "label": "Mức độ trực tuyến"},
-                {
-                    "id": "thoi_han_ngay_lam_viec",
-                    "type": "int",
-                    "label": "Thời hạn (ngày làm việc)",
-                },
-                {"id": "le_phi_vnd", "type": "int", "label": "Lệ phí (đồng)"},
-                {"id": "phien_ban", "type": "int", "label": "Phiên bản"},
-            ],
-            rows=_procedures,
-        ),
-        DatasetDefinition(
-            name="thong-ke-ho-so-theo-thang",
-            title="Thống kê hồ sơ thủ tục hành chính theo tháng",
-            notes="Số hồ sơ nộp, nộp trực tuyến, đã giải quyết, đúng hạn, từ chối, rút theo "
-            "tháng, cơ quan và thủ tục (24 tháng gần nhất). Chỉ số đếm, không có dữ liệu cá nhân.",
-            organization="TTPVHCC",
-            frequency="monthly",
-            tags=["ho-so", "thong-ke", "dich-vu-cong"],
-            fields=[
-                {"id": "thang", "type": "text", "label": "Tháng"},
-                {"id": "co_quan", "type": "text", "label": "Mã cơ quan"},
-                {"id": "ma_thu_tuc", "type": "text", "label": "Mã thủ tục"},
-                {"id": "ho_so_nop", "type": "int", "label": "Hồ sơ nộp"},
-                {"id": "nop_truc_tuyen", "type": "int", "label": "Nộp trực tuyến"},
-                {"id": "da_giai_quyet", "type": "int", "label": "Đã giải quyết"},
-                {"id": "dung_han", "type": "int", "label": "Giải quyết đúng hạn"},
-                {"id": "tu_choi", "type": "int", "label": "Từ chối"},
-                {"id": "rut_ho_so", "type": "int", "label": "Rút hồ sơ"},
-            ],
-            rows=_dossier_statistics,
-        ),
-        DatasetDefinition(
-            name="don-vi-hanh-chinh",
-            title="Đơn vị hành chính của tỉnh",
-            notes="Tỉnh và các phường, xã hiện hành (mô hình chính quyền hai cấp từ 1/7/2025), "
-            "kèm các đơn vị cấp huyện cũ với ngày hết hiệu lực.",
-            organization="SNV",
-            frequency="yearly",
-            tags=["don-vi-hanh-chinh", "dia-gioi"],
-            fields=[
-                {"id": "ma", "type": "text", "label": "Mã"},
-                {"id": "ten", "type": "text", "label": "Tên"},
-                {"id": "cap", "type": "text", "label": "Cấp"},
-                {"id": "ma_cap_tren", "type": "text", "label": "Mã đơn vị cấp trên"},
-                {"id": "hieu_luc_tu", "type": "text", "label": "Hiệu lực từ"},
-                {"id": "hieu_luc_den", "type": "text", "label": "Hiệu lực đến"},
-            ],
-            rows=_units,
-        ),
-        DatasetDefinition(
-            name="chi-so-phuc-vu-nguoi-dan-doanh-nghiep",
-            title="Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)",
-            notes="Điểm của từng cơ quan theo tháng (12 tháng gần nhất) và điểm từng chỉ số "
-            "thành phần, tính từ dữ liệu hồ sơ trên nền tảng.",
-            organization="VPUB",
-            frequency="monthly",
-            tags=["chi-so", "766", "cai-cach-hanh-chinh"],
-            fields=[],  # from the index definition (data)
-            rows=_index,
-        ),
-        DatasetDefinition(
-            name="tien-do-chuyen-doi-so",
-            title="Tiến độ thực hiện Nghị quyết 09-NQ/TU và các kế hoạch chuyển đổi số",
-            notes="Mục tiêu, chỉ tiêu, nhiệm vụ; giá trị đo mới nhất, trạng thái và nguồn số liệu.",
-            organization="SKHCN",
-            frequency="monthly",
-            tags=["chuyen-doi-so", "nghi-quyet-09"],
-            fields=[
-                {"id": "van_ban", "type": "text", "label": "Văn bản"},
-                {"id": "ma", "type": "text", "label": "Mã"},
-                {"id": "loai", "type": "text", "label": "Loại"},
-                {"id": "noi_dung", "type": "text", "label": "Nội dung"},
-                {"id": "co_quan_chu_tri", "type": "text", "label": "Cơ quan chủ trì"},
-                {"id": "don_vi_tinh", "type": "text", "label": "Đơn vị tính"},
-                {"id": "chi_tieu", "type": "numeric", "label": "Chỉ tiêu"},
-                {"id": "han", "type": "text", "label": "Hạn"},
-                {"id": "gia_tri_moi_nhat", "type": "numeric", "label": "Giá trị mới nhất"},
-                {"id": "ngay_do", "type": "text", "label": "Ngày đo"},
-                {"id": "trang_thai", "type": "text", "label": "Trạng thái"},
-                {"id": "nguon", "type": "text", "label": "Nguồn"},
-            ],
-            rows=_goals,
-        ),
+        _procedures_dataset(),
+        _dossier_statistics_dataset(),
+        _units_dataset(),
+        _index_dataset(),
+        _goals_dataset(),
     ]
 
 

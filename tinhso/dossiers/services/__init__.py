@@ -1,5 +1,6 @@
-"""Dossier services: filing (the applicant's side), processing (the back office) and
-the one door through which a dossier's status changes (`take_action`)."""
+"""Dossier services: filing (the applicant's draft and papers) and the one door
+through which a dossier's status changes (`take_action`, which alone applies the
+transitions of transitions.py); steps.py keeps the control slip and the clock."""
 
 from tinhso.core.identity import mask_id
 
@@ -14,7 +15,7 @@ from .common import (
     tracking_link,
 )
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
-from .processing import open_step
+from .steps import open_step
 
 __all__ = [
     "allowed_actions",

@@ -16,17 +16,8 @@ from .. import workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, Status
 from ..signals import dossier_changed, dossier_changing
-from . import filing, processing
+from . import transitions
 from .common import _audit, _event, _locked, tracking_link
-
-HANDLERS = {
-    "submit": filing._submit,
-    "withdraw": filing._withdraw,
-    "supplement": filing._supplement,
-    "rate": filing._rate,
-    **processing.HANDLERS,
-}
-assert set(HANDLERS) == set(workflow.TRANSITIONS), "every transition has one handler"  # noqa: S101
 
 
 def may(actor, rule: workflow.Transition, dossier: Dossier) -> bool:
@@ -77,9 +68,10 @@ def allowed_actions(actor, dossier: Dossier) -> list[workflow.Transition]:
 @transaction.atomic
 def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None = None) -> Dossier:
     """One step of the dossier's life: permission first (403), then state (409), then
-    the step itself with its timeline line, audit event and notification, in one
-    transaction on the locked row (a second officer acting at once waits, then gets
-    the 409 of the state the first one left)."""
+    the step itself (transitions.py: its input, 400, then the change) with its
+    timeline line, audit event and notification, in one transaction on the locked row
+    (a second officer acting at once waits, then gets the 409 of the state the first
+    one left)."""
     rule = workflow.transition(action)
     if rule is None:
         raise NotFound(
@@ -98,13 +90,11 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
             % {"status": Status(dossier.status).label},
             code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
         )
-    payload = payload or {}
-    note = str(payload.get("note") or "").strip()[:2000]
     before = dossier.status
     agency_before = dossier.agency.code
     now = timezone.now()
     dossier_changing.send(sender=Dossier, dossier=dossier)
-    details = HANDLERS[action](dossier, actor=actor, payload=payload, now=now) or {}
+    details, note = transitions.apply(rule, dossier, actor=actor, payload=payload, now=now)
     if rule.target is not None:
         dossier.status = rule.target
     dossier.version += 1

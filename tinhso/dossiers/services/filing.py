@@ -1,6 +1,7 @@
-"""Filing a dossier: the applicant's side (draft, papers, submission, supplement,
-withdrawal, rating). Each function checks who is acting, runs in one transaction,
-and writes the timeline and the audit log."""
+"""Filing a dossier: the applicant's side before and between the transitions (the
+draft, its answers and papers). Each function checks who is acting, runs in one
+transaction, and writes the timeline and the audit log. Submission, supplement,
+withdrawal and rating are transitions (transitions.py, through `take_action`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tinhso.core import uploads, workdays
+from tinhso.core import uploads
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
 from tinhso.procedures import selectors as procedure_selectors
@@ -28,7 +29,6 @@ from .common import (
     _require_applicant,
     _route,
     definition_of,
-    missing_documents,
 )
 
 
@@ -228,61 +228,3 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
         uploads.remove_stored(stored.relative_path)
         raise
     return document
-
-
-def _check_complete(dossier: Dossier, *, actor) -> None:
-    """Every required answer and paper, before the dossier goes (back) to the officers."""
-    definition = definition_of(dossier)
-    dossier.data = _clean(definition, actor, dossier.data, partial=False)
-    missing = missing_documents(dossier, definition)
-    if missing:
-        raise ValidationFailed(
-            _("Còn thiếu giấy tờ bắt buộc: %(papers)s.") % {"papers": "; ".join(missing)},
-            code=DossiersErrorCode.MISSING_DOCUMENTS,
-            fields={"documents": "; ".join(missing)},
-        )
-
-
-def _submit(dossier: Dossier, *, actor, payload, now) -> None:
-    _check_complete(dossier, actor=actor)
-    definition = definition_of(dossier)
-    dossier.submitted_at = now
-    dossier.expected_date = workdays.calendar().due_date(
-        now, definition.processing_days, dossier.desk.cut_off_time
-    )
-    from .processing import start_step
-
-    start_step(dossier, role=workflow.OFFICER, now=now)
-
-
-def _withdraw(dossier: Dossier, *, actor, payload, now) -> None:
-    from .processing import close_step
-
-    close_step(dossier, actor=actor, outcome="withdraw", now=now)
-    dossier.paused_at = None
-
-
-def _supplement(dossier: Dossier, *, actor, payload, now) -> dict:
-    """Back where it was; the clock runs again, later by the working days it stood."""
-    from .processing import resume_clock
-
-    _check_complete(dossier, actor=actor)
-    paused = resume_clock(dossier, now=now)
-    dossier.status = dossier.status_before_pause or Status.SUBMITTED
-    dossier.status_before_pause = ""
-    return {"paused_working_days": paused}
-
-
-def _rate(dossier: Dossier, *, actor, payload, now) -> dict:
-    if dossier.rating is not None:
-        raise Conflict(
-            _("Hồ sơ này đã được đánh giá."), code=DossiersErrorCode.NOT_ALLOWED_IN_STATE
-        )
-    rating = payload.get("rating")
-    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
-        raise ValidationFailed(
-            _("Chọn mức đánh giá từ 1 đến 5."), fields={"rating": _("Từ 1 đến 5.")}
-        )
-    dossier.rating = rating
-    dossier.rating_comment = str(payload.get("comment") or "").strip()[:2000]
-    return {"rating": rating}

@@ -56,7 +56,7 @@ def test_late_is_computed_not_stored(received, specialist):
 
     Dossier.objects.filter(pk=received.pk).update(due_date=datetime.date(2020, 1, 1))
     assert [d.code for d in selectors.officer_queue(specialist, due="late")] == [received.code]
-    assert selectors.is_late(Dossier.objects.get(pk=received.pk))
+    assert Dossier.objects.get(pk=received.pk).is_late()
 
 
 def test_queue_page_query_count_does_not_grow_with_the_page(

@@ -148,7 +148,7 @@ def test_a_paused_dossier_is_not_late(received, officer):
 
     act(officer, received, "request_supplement", items=["x"])
     Dossier.objects.filter(pk=received.pk).update(due_date=datetime.date(2020, 1, 1))
-    assert not selectors.is_late(Dossier.objects.get(pk=received.pk))
+    assert not Dossier.objects.get(pk=received.pk).is_late()
 
 
 def test_guessing_the_four_digits_is_limited(client, submitted):

@@ -1,125 +1,106 @@
-"""The back office: the one-stop "5 steps" (Decree 61/2018, 107/2021). Each handler
-is one transition of `workflow.TRANSITIONS`, called by `take_action` on the locked
-row; it records the control slip (DossierStep), slips (forms 01–04) and the clock."""
+"""The transitions themselves: what each action of `workflow.TRANSITIONS` does to the
+locked dossier, the one-stop "5 steps" (Decree 61/2018, 107/2021) and the applicant's
+side. Only `take_action` calls `apply`, after the lock and the permission and state
+checks, and writes the timeline and the audit event after it; the actions here are
+private. Each records the control slip (steps.py), slips (forms 01–04) and the clock."""
 
 from __future__ import annotations
 
 import datetime
-import math
+from typing import Any, NamedTuple
 
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.accounts.models import Agency, Role, RoleAssignment, User
 from tinhso.core import workdays
 from tinhso.core.errors import Conflict, ValidationFailed
-from tinhso.procedures.schema import StepDef
 
-from .. import workflow
+from .. import inputs, workflow
 from ..error_codes import DossiersErrorCode
-from ..models import Dossier, DossierStep, Slip, SlipKind
-from .common import current_documents, definition_of
-
-GENERIC_STEPS = {
-    workflow.OFFICER: StepDef(code="mot-cua", name="Bộ phận một cửa", role="one_stop_officer", days=1),
-    workflow.SPECIALIST: StepDef(code="xu-ly", name="Thẩm định, xử lý", role="specialist", days=1),
-    workflow.LEADER: StepDef(code="phe-duyet", name="Phê duyệt, ký", role="leader", days=1),
-}  # fmt: skip
+from ..models import Dossier, DossierStep, Slip, SlipKind, Status
+from .common import _clean, current_documents, definition_of, missing_documents
+from .steps import close_step, local_day, open_step, resume_clock, start_step
 
 
-def _today(now: datetime.datetime) -> datetime.date:
-    return timezone.localtime(now).date()
+class Outcome(NamedTuple):
+    details: dict[str, Any]  # for the audit event
+    note: str  # for the timeline and the applicant
 
 
-def budget(days: float) -> int:
-    """A step's time budget in whole working days (half a day rounds up)."""
-    return max(1, math.ceil(days)) if days > 0 else 0
-
-
-def open_step(dossier: Dossier) -> DossierStep | None:
-    return dossier.steps.filter(finished_at__isnull=True).order_by("-started_at", "-pk").first()
-
-
-def _next_definition(dossier: Dossier, role: str) -> tuple[int | None, StepDef]:
-    steps = definition_of(dossier).steps
-    start = (dossier.step_index + 1) if dossier.step_index is not None else 0
-    for index in list(range(start, len(steps))) + list(range(0, start)):
-        if steps[index].role == role:
-            return index, steps[index]
-    return None, GENERIC_STEPS[role]
-
-
-def start_step(dossier: Dossier, *, role: str, now, assignee: User | None = None) -> DossierStep:
-    """Open the next step of `role` with its own deadline, at the desk for one-stop
-    officers and at the processing agency otherwise."""
-    index, definition = _next_definition(dossier, role)
-    cal = workdays.calendar()
-    where = dossier.desk if role == workflow.OFFICER else dossier.agency
-    start_day = cal.receipt_day(now, where.cut_off_time)
-    step = DossierStep.objects.create(
-        dossier=dossier,
-        code=definition.code,
-        name=definition.name,
-        role=role,
-        agency=where,
-        assignee=assignee,
-        started_at=now,
-        due_date=cal.add_working_days(start_day, budget(definition.days)),
-    )
-    if index is not None:
-        dossier.step_index = index
-    dossier.step_due_date = step.due_date
-    return step
-
-
-def close_step(dossier: Dossier, *, actor, outcome: str, now) -> DossierStep | None:
-    step = open_step(dossier)
-    if step is not None:
-        step.finished_at, step.finished_by, step.outcome = now, actor, outcome
-        step.save(update_fields=["finished_at", "finished_by", "outcome"])
-    dossier.step_due_date = None
-    return step
-
-
-def resume_clock(dossier: Dossier, *, now) -> int:
-    """End a pause: push the dossier's and the open step's deadlines back by the
-    working days the clock stood still. Returns that number."""
-    if dossier.paused_at is None:
-        return 0
-    cal = workdays.calendar()
-    paused = cal.working_days_between(_today(dossier.paused_at), _today(now))
-    if paused:
-        if dossier.due_date:
-            dossier.due_date = cal.add_working_days(dossier.due_date, paused)
-        if dossier.expected_date:
-            dossier.expected_date = cal.add_working_days(dossier.expected_date, paused)
-        step = open_step(dossier)
-        if step is not None:
-            step.due_date = cal.add_working_days(step.due_date, paused)
-            step.paused_days += paused
-            step.save(update_fields=["due_date", "paused_days"])
-            dossier.step_due_date = step.due_date
-    dossier.paused_at = None
-    return paused
+def apply(rule: workflow.Transition, dossier: Dossier, *, actor, payload, now) -> Outcome:
+    """Carry out `rule` on the locked `dossier` (for `take_action` only): its own
+    precondition (409), its input (400), then the step."""
+    check = _PRECONDITIONS.get(rule.action)
+    if check is not None:
+        check(dossier, now=now)
+    given = inputs.parse(rule.inputs, payload)
+    details = _HANDLERS[rule.action](dossier, actor=actor, given=given, now=now)
+    return Outcome(details or {}, given.note)
 
 
 def _slip(dossier: Dossier, *, kind: str, actor, **data) -> Slip:
     return Slip.objects.create(dossier=dossier, kind=kind, issued_by=actor, data=data)
 
 
-def _required_note(payload, field: str = "note") -> str:
-    note = str(payload.get(field) or "").strip()
-    if not note:
-        raise ValidationFailed(_("Cần ghi rõ lý do."), fields={field: _("Cần ghi rõ lý do.")})
-    return note[:2000]
+# ---------------------------------------------------------------- the applicant
 
 
-# ---------------------------------------------------------------- handlers
+def _check_complete(dossier: Dossier, *, actor) -> None:
+    """Every required answer and paper, before the dossier goes (back) to the officers."""
+    definition = definition_of(dossier)
+    dossier.data = _clean(definition, actor, dossier.data, partial=False)
+    missing = missing_documents(dossier, definition)
+    if missing:
+        raise ValidationFailed(
+            _("Còn thiếu giấy tờ bắt buộc: %(papers)s.") % {"papers": "; ".join(missing)},
+            code=DossiersErrorCode.MISSING_DOCUMENTS,
+            fields={"documents": "; ".join(missing)},
+        )
 
 
-def receive(dossier: Dossier, *, actor, payload, now) -> dict:
+def _submit(dossier: Dossier, *, actor, given, now) -> None:
+    _check_complete(dossier, actor=actor)
+    definition = definition_of(dossier)
+    dossier.submitted_at = now
+    dossier.expected_date = workdays.calendar().due_date(
+        now, definition.processing_days, dossier.desk.cut_off_time
+    )
+    start_step(dossier, role=workflow.OFFICER, now=now)
+
+
+def _withdraw(dossier: Dossier, *, actor, given, now) -> None:
+    close_step(dossier, actor=actor, outcome="withdraw", now=now)
+    dossier.paused_at = None
+
+
+def _supplement(dossier: Dossier, *, actor, given, now) -> dict:
+    """Back where it was; the clock runs again, later by the working days it stood."""
+    _check_complete(dossier, actor=actor)
+    paused = resume_clock(dossier, now=now)
+    dossier.status = dossier.status_before_pause or Status.SUBMITTED
+    dossier.status_before_pause = ""
+    return {"paused_working_days": paused}
+
+
+def _not_rated_yet(dossier: Dossier, *, now) -> None:
+    if dossier.rating is not None:
+        raise Conflict(
+            _("Hồ sơ này đã được đánh giá."), code=DossiersErrorCode.NOT_ALLOWED_IN_STATE
+        )
+
+
+def _rate(dossier: Dossier, *, actor, given: inputs.Rating, now) -> dict:
+    dossier.rating = given.rating
+    dossier.rating_comment = (given.comment or "").strip()
+    return {"rating": given.rating}
+
+
+# ---------------------------------------------------------------- the back office
+
+
+def _receive(dossier: Dossier, *, actor, given, now) -> dict:
     """Step 1: the dossier is complete; the clock starts (form 01)."""
     definition = definition_of(dossier)
     cal = workdays.calendar()
@@ -162,20 +143,10 @@ def _keep_accepted_papers(dossier: Dossier, *, actor, now) -> None:
         )
 
 
-def request_supplement(dossier: Dossier, *, actor, payload, now) -> dict:
+def _request_supplement(dossier: Dossier, *, actor, given, now) -> dict:
     """Everything missing, listed once, in writing (form 02); the clock stops.
     Asked again only about what the applicant's own supplement got wrong."""
-    items = payload.get("items")
-    if (
-        not isinstance(items, list)
-        or not items
-        or not all(isinstance(i, str) and i.strip() for i in items)
-    ):
-        raise ValidationFailed(
-            _("Liệt kê đầy đủ những gì cần bổ sung (ít nhất một mục)."),
-            fields={"items": _("Cần ít nhất một mục.")},
-        )
-    items = [i.strip()[:300] for i in items][:50]
+    items = list(given.items)
     earlier = dossier.slips.filter(kind=SlipKind.SUPPLEMENT).order_by("-issued_at").first()
     if earlier is not None:
         touched = _supplemented_since(dossier, earlier.issued_at)
@@ -196,7 +167,7 @@ def request_supplement(dossier: Dossier, *, actor, payload, now) -> dict:
         kind=SlipKind.SUPPLEMENT,
         actor=actor,
         items=items,
-        note=str(payload.get("note") or "")[:2000],
+        note=given.note,
     )
     return {"items": items}
 
@@ -212,9 +183,9 @@ def _supplemented_since(dossier: Dossier, since) -> set[str]:
     return kinds | {labels[k] for k in kinds if k in labels} | fields
 
 
-def refuse(dossier: Dossier, *, actor, payload, now) -> dict:
+def _refuse(dossier: Dossier, *, actor, given, now) -> dict:
     """Not this agency's, or not allowed: with the reason (form 03)."""
-    reason = _required_note(payload)
+    reason = given.note
     close_step(dossier, actor=actor, outcome="refuse", now=now)
     _slip(dossier, kind=SlipKind.REFUSAL, actor=actor, reason=reason)
     return {"reason": reason}
@@ -244,8 +215,8 @@ def _round_robin(agency: Agency) -> User:
     return min(people, key=lambda u: (last.get(u.pk) or epoch, u.username))
 
 
-def assign(dossier: Dossier, *, actor, payload, now) -> dict:
-    username = str(payload.get("assignee") or "").strip()
+def _assign(dossier: Dossier, *, actor, given, now) -> dict:
+    username = (given.assignee or "").strip()
     if username:
         person = User.objects.filter(username=username, is_active=True).first()
         if person is None or not authz.has_role(person, Role.SPECIALIST, agency=dossier.agency):
@@ -263,15 +234,11 @@ def assign(dossier: Dossier, *, actor, payload, now) -> dict:
     return {"assignee": person.username}
 
 
-def forward(dossier: Dossier, *, actor, payload, now) -> dict:
+def _forward(dossier: Dossier, *, actor, given, now) -> dict:
     """Hand over to another agency or level: the clock and the history go with it."""
-    code = str(payload.get("agency") or "").strip()
-    target = Agency.objects.filter(code=code, is_active=True).first()
+    target = Agency.objects.filter(code=given.agency.strip(), is_active=True).first()
     if target is None or target.pk == dossier.agency_id:
-        raise ValidationFailed(
-            _("Chọn một cơ quan khác để chuyển hồ sơ."),
-            fields={"agency": _("Cơ quan không hợp lệ.")},
-        )
+        raise inputs.invalid("agency")
     source = dossier.agency.code
     close_step(dossier, actor=actor, outcome="forward", now=now)
     dossier.agency = target
@@ -280,25 +247,25 @@ def forward(dossier: Dossier, *, actor, payload, now) -> dict:
     return {"from": source, "to": target.code}
 
 
-def submit_for_approval(dossier: Dossier, *, actor, payload, now) -> dict:
+def _submit_for_approval(dossier: Dossier, *, actor, given, now) -> dict:
     close_step(dossier, actor=actor, outcome="submit_for_approval", now=now)
     start_step(dossier, role=workflow.LEADER, now=now)
     return {}
 
 
-def send_back(dossier: Dossier, *, actor, payload, now) -> dict:
-    reason = _required_note(payload)
+def _send_back(dossier: Dossier, *, actor, given, now) -> dict:
+    reason = given.note
     close_step(dossier, actor=actor, outcome="send_back", now=now)
     start_step(dossier, role=workflow.SPECIALIST, now=now, assignee=dossier.assignee)
     return {"reason": reason}
 
 
-def approve(dossier: Dossier, *, actor, payload, now) -> dict:
+def _approve(dossier: Dossier, *, actor, given, now) -> dict:
     """The leader's step stays open until the result is signed."""
     return {}
 
 
-def sign(dossier: Dossier, *, actor, payload, now) -> dict:
+def _sign(dossier: Dossier, *, actor, given, now) -> dict:
     from ..results import issue_result
 
     number = issue_result(dossier, signer=actor, now=now)
@@ -333,34 +300,30 @@ def _keep_result(dossier: Dossier, *, now) -> None:
     )
 
 
-def return_result(dossier: Dossier, *, actor, payload, now) -> dict:
+def _return_result(dossier: Dossier, *, actor, given, now) -> dict:
     close_step(dossier, actor=actor, outcome="return", now=now)
     dossier.returned_at = now
     return {}
 
 
-def apologize(dossier: Dossier, *, actor, payload, now) -> dict:
-    """A late agency apologises with a reason and a new date (form 04). The new date
-    moves the dossier's deadline; the late step stays late."""
-    today = _today(now)
-    current_due = dossier.due_date or dossier.expected_date
-    if current_due is None or current_due >= today:
+def _must_be_late(dossier: Dossier, *, now) -> None:
+    """Only a late dossier is apologised for."""
+    if not dossier.is_late(at=local_day(now)):
+        current_due = dossier.due_date or dossier.expected_date
         raise Conflict(
             _("Hồ sơ chưa quá hạn (hạn %(due)s), chưa cần xin lỗi.")
             % {"due": current_due.strftime("%d/%m/%Y") if current_due else "—"},
             code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
         )
-    reason = _required_note(payload)
-    raw = payload.get("new_due_date")
-    try:
-        new_due = datetime.date.fromisoformat(str(raw))
-    except ValueError:
-        new_due = None
-    if new_due is None or new_due <= today:
-        raise ValidationFailed(
-            _("Ngày hẹn mới phải là một ngày sau hôm nay (YYYY-MM-DD)."),
-            fields={"new_due_date": _("Ngày hẹn mới không hợp lệ.")},
-        )
+
+
+def _apologize(dossier: Dossier, *, actor, given: inputs.Apology, now) -> dict:
+    """A late agency apologises with a reason and a new date (form 04). The new date
+    moves the dossier's deadline; the late step stays late."""
+    reason, new_due = given.note, given.new_due_date
+    current_due = dossier.due_date or dossier.expected_date
+    if new_due <= local_day(now):
+        raise inputs.invalid("new_due_date")
     if not workdays.calendar().is_working_day(new_due):
         raise ValidationFailed(
             _("Ngày hẹn mới phải là ngày làm việc."),
@@ -383,16 +346,23 @@ def apologize(dossier: Dossier, *, actor, payload, now) -> dict:
     return {"new_due_date": new_due, "old_due_date": current_due}
 
 
-HANDLERS = {
-    "receive": receive,
-    "request_supplement": request_supplement,
-    "refuse": refuse,
-    "assign": assign,
-    "forward": forward,
-    "submit_for_approval": submit_for_approval,
-    "send_back": send_back,
-    "approve": approve,
-    "sign": sign,
-    "return": return_result,
-    "apologize": apologize,
+_PRECONDITIONS = {"apologize": _must_be_late, "rate": _not_rated_yet}
+
+_HANDLERS = {
+    "submit": _submit,
+    "withdraw": _withdraw,
+    "supplement": _supplement,
+    "rate": _rate,
+    "receive": _receive,
+    "request_supplement": _request_supplement,
+    "refuse": _refuse,
+    "assign": _assign,
+    "forward": _forward,
+    "submit_for_approval": _submit_for_approval,
+    "send_back": _send_back,
+    "approve": _approve,
+    "sign": _sign,
+    "return": _return_result,
+    "apologize": _apologize,
 }
+assert set(_HANDLERS) == set(workflow.TRANSITIONS), "every transition has one handler"  # noqa: S101
