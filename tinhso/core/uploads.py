@@ -144,14 +144,57 @@ def store_upload(
     when the file is refused."""
     display = clean_display_name(getattr(upload, "name", ""))
     limit = max_upload_bytes()
+    _check_declared_size(upload, limit)
+    content_type = _identify(upload, display, allowed)
+    root = Path(settings.MEDIA_ROOT)
+    relative = Path(folder) / f"{uuid.uuid4().hex}{SIGNATURES[content_type][1][0]}"
+    target = root / relative
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _raise_if_full(exc, root)
+        raise
+    partial = target.with_suffix(target.suffix + ".part")
+    try:
+        written, sha256 = _write_durably(upload, partial, limit)
+        _inspect(partial, content_type)
+        partial.chmod(0o600)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        _raise_if_full(exc, root)
+        raise
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return StoredFile(
+        relative_path=relative.as_posix(),
+        content_type=content_type,
+        size=written,
+        sha256=sha256,
+        display_name=display,
+    )
+
+
+def _too_large(limit: int) -> ValidationFailed:
+    return _refuse(
+        _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
+        UploadErrorCode.TOO_LARGE,
+    )
+
+
+def _check_declared_size(upload, limit: int) -> None:
+    """The size the upload says it has (checked again while it is written)."""
     size = getattr(upload, "size", None) or 0
     if size > limit:
-        raise _refuse(
-            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-            UploadErrorCode.TOO_LARGE,
-        )
+        raise _too_large(limit)
     if size == 0:
         raise _refuse(_("Tệp rỗng."), UploadErrorCode.EMPTY)
+
+
+def _identify(upload, display: str, allowed: tuple[str, ...]) -> str:
+    """The content type read from the file's first bytes, one of `allowed`, and
+    matching the extension of its name when it has one."""
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
@@ -168,56 +211,38 @@ def store_upload(
             % {"ext": extension, "type": content_type},
             UploadErrorCode.NAME_MISMATCH,
         )
-    root = Path(settings.MEDIA_ROOT)
-    relative = Path(folder) / f"{uuid.uuid4().hex}{SIGNATURES[content_type][1][0]}"
-    target = root / relative
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        _raise_if_full(exc, root)
-        raise
-    partial = target.with_suffix(target.suffix + ".part")
+    return content_type
+
+
+def _write_durably(upload, partial: Path, limit: int) -> tuple[int, str]:
+    """Write the upload to `partial` (a new file) and flush it to disk: (size, sha256).
+    Refused as soon as it passes `limit`, whatever size it claimed."""
     digest = hashlib.sha256()
     written = 0
-    try:
-        with partial.open("xb") as out:
-            for chunk in upload.chunks():
-                written += len(chunk)
-                if written > limit:
-                    raise _refuse(
-                        _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": limit // (1024 * 1024)},
-                        UploadErrorCode.TOO_LARGE,
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if content_type == "application/pdf":
-            _check_pdf(partial)
-        else:
-            _check_image(partial, content_type)
-        found = scanner().scan(partial)
-        if found:
-            raise _refuse(
-                _("Tệp bị phần mềm diệt virus từ chối (%(name)s).") % {"name": found},
-                UploadErrorCode.INFECTED,
-            )
-        partial.chmod(0o600)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        _raise_if_full(exc, root)
-        raise
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return StoredFile(
-        relative_path=relative.as_posix(),
-        content_type=content_type,
-        size=written,
-        sha256=digest.hexdigest(),
-        display_name=display,
-    )
+    with partial.open("xb") as out:
+        for chunk in upload.chunks():
+            written += len(chunk)
+            if written > limit:
+                raise _too_large(limit)
+            digest.update(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return written, digest.hexdigest()
+
+
+def _inspect(path: Path, content_type: str) -> None:
+    """The whole file is what its first bytes said, and the virus scanner passes it."""
+    if content_type == "application/pdf":
+        _check_pdf(path)
+    else:
+        _check_image(path, content_type)
+    found = scanner().scan(path)
+    if found:
+        raise _refuse(
+            _("Tệp bị phần mềm diệt virus từ chối (%(name)s).") % {"name": found},
+            UploadErrorCode.INFECTED,
+        )
 
 
 def remove_stored(relative_path: str) -> None:

@@ -9,13 +9,14 @@ counts for after is put on, as increments in the step's transaction."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.db import transaction
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import Greatest, TruncMonth
 from django.utils import timezone
+
+from tinhso.core.dates import month_end
 
 from .models import AgencyMonth
 
@@ -30,10 +31,6 @@ def _bounds(
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     return start, end
-
-
-def month_end(month: datetime.date) -> datetime.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def count_rows(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.accounts.models import Agency, AgencyKind, Role
+from tinhso.core.dates import add_months
 
 from . import goals, selectors
 from .models import IndicatorComponent
@@ -104,10 +105,7 @@ def _pct(value: float | None) -> str:
 def _trend_range(period: str) -> tuple[str, str]:
     _first, last = selectors.parse_period(period)
     end = min(last, timezone.localdate())
-    year, month = end.year, end.month - 11
-    while month < 1:
-        year, month = year - 1, month + 12
-    return f"{year:04d}-{month:02d}", f"{end:%Y-%m}"
+    return f"{add_months(end, -11):%Y-%m}", f"{end:%Y-%m}"
 
 
 def build(*, period: str, unit: str = "", viewer=None, public: bool = False) -> Dashboard:

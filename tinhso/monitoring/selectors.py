@@ -5,7 +5,6 @@ periods the index is asked for, and the late steps."""
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Agency
+from tinhso.core.dates import add_months, month_end, months_between
 from tinhso.core.errors import ValidationFailed
 
 from .counts import FIELDS, _bounds
@@ -61,14 +61,12 @@ def _parse_period(text: str) -> tuple[datetime.date, datetime.date]:
     if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
         year, month = int(m[1]), int(m[2])
         if 1 <= month <= 12:
-            return datetime.date(year, month, 1), datetime.date(
-                year, month, calendar.monthrange(year, month)[1]
-            )
+            return datetime.date(year, month, 1), month_end(datetime.date(year, month, 1))
     if m := re.fullmatch(r"(\d{4})-Q([1-4])", text):
         year, quarter = int(m[1]), int(m[2])
         first = datetime.date(year, 3 * quarter - 2, 1)
         last_month = 3 * quarter
-        return first, datetime.date(year, last_month, calendar.monthrange(year, last_month)[1])
+        return first, month_end(datetime.date(year, last_month, 1))
     if m := re.fullmatch(r"(\d{4})", text):
         return datetime.date(int(m[1]), 1, 1), datetime.date(int(m[1]), 12, 31)
     raise ValidationFailed(
@@ -199,18 +197,13 @@ def month_range(start: str, end: str) -> list[str]:
             _("Khoảng thời gian ngược: tháng bắt đầu sau tháng kết thúc."),
             fields={"from": _("Tháng bắt đầu phải trước tháng kết thúc.")},
         )
-    months = (last_first.year - first.year) * 12 + last_first.month - first.month + 1
+    months = months_between(first, last_first) + 1
     if months > MAX_TREND_MONTHS:
         raise ValidationFailed(
             _("Tối đa %(n)s tháng một lần.") % {"n": MAX_TREND_MONTHS},
             fields={"from": _("Chọn khoảng ngắn hơn.")},
         )
-    out = []
-    year, month = first.year, first.month
-    for _i in range(months):
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
+    return [f"{add_months(first, i):%Y-%m}" for i in range(months)]
 
 
 def index_trend(*, start: str, end: str, unit: str | None = None) -> list[AgencyIndex]:

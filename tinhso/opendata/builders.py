@@ -13,6 +13,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tinhso.core.dates import add_months
+
 
 @dataclass(frozen=True)
 class DatasetDefinition:
@@ -50,10 +52,7 @@ def _procedures():
 
 def _months_back(n: int) -> tuple[datetime.date, datetime.date]:
     today = timezone.localdate()
-    year, month = today.year, today.month - (n - 1)
-    while month < 1:
-        year, month = year - 1, month + 12
-    return datetime.date(year, month, 1), today
+    return add_months(today, -(n - 1)).replace(day=1), today
 
 
 def _dossier_statistics():

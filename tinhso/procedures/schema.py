@@ -8,21 +8,17 @@ a Vietnamese message per field.
 from __future__ import annotations
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tinhso.core.identity import InvalidIdentifier, parse_personal_id
+from .fields import FIELD_TYPES, clean_value, in_form
 
-FieldType = Literal[
-    "text", "textarea", "date", "number", "select", "checkbox", "email", "phone", "cccd",
-    "unit", "file",
-]  # fmt: skip
+if TYPE_CHECKING:
+    FieldType = str
+else:  # exactly the registry's names, checked by pydantic as a Literal
+    FieldType = Literal[tuple(FIELD_TYPES)]
 PrefillKey = Literal["full_name", "personal_id", "date_of_birth", "phone", "email", "address"]
 Role = Literal["one_stop_officer", "specialist", "leader"]
 
@@ -118,83 +114,6 @@ class ProcedureDefinition(BaseModel):
 
 # ---------------------------------------------------------------- form data
 
-_PHONE = re.compile(r"^(0|\+84)[0-9]{9}$")
-
-
-def _clean_value(field: FieldDef, raw: Any, *, today: datetime.date, unit_exists) -> Any:
-    """The cleaned value, or raises ValueError with the message for the field."""
-    t = field.type
-    if t in ("text", "textarea"):
-        if not isinstance(raw, str):
-            raise ValueError(_("Phải là chuỗi ký tự."))
-        value = raw.strip()
-        limit = field.max_length or (500 if t == "text" else 5000)
-        if len(value) > limit:
-            raise ValueError(_("Tối đa %(n)s ký tự.") % {"n": limit})
-        return value
-    if t == "date":
-        if isinstance(raw, datetime.date):
-            value = raw
-        else:
-            try:
-                value = datetime.date.fromisoformat(str(raw).strip())
-            except ValueError as exc:
-                raise ValueError(_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")) from exc
-        if field.refuses_future and value > today:
-            raise ValueError(_("Ngày không được ở tương lai."))
-        if value.year < 1900:
-            raise ValueError(_("Ngày không hợp lệ."))
-        return value.isoformat()
-    if t == "number":
-        if isinstance(raw, bool):
-            raise ValueError(_("Phải là một số."))
-        try:
-            value = Decimal(str(raw).strip().replace(",", "."))
-        except InvalidOperation as exc:
-            raise ValueError(_("Phải là một số.")) from exc
-        if not value.is_finite():
-            raise ValueError(_("Phải là một số."))
-        if field.min is not None and value < Decimal(str(field.min)):
-            raise ValueError(_("Không được nhỏ hơn %(n)s.") % {"n": field.min})
-        if field.max is not None and value > Decimal(str(field.max)):
-            raise ValueError(_("Không được lớn hơn %(n)s.") % {"n": field.max})
-        return int(value) if value == value.to_integral_value() else float(value)
-    if t == "select":
-        if raw not in (field.choices or []):
-            raise ValueError(_("Chọn một giá trị trong danh sách."))
-        return raw
-    if t == "checkbox":
-        if isinstance(raw, bool):
-            return raw
-        if raw in ("on", "true", "1", 1):
-            return True
-        if raw in ("", "false", "0", 0, None):
-            return False
-        raise ValueError(_("Phải là có hoặc không."))
-    if t == "email":
-        value = str(raw).strip()
-        try:
-            validate_email(value)
-        except DjangoValidationError as exc:
-            raise ValueError(_("Địa chỉ thư điện tử không hợp lệ.")) from exc
-        return value
-    if t == "phone":
-        value = re.sub(r"[\s.\-]", "", str(raw))
-        if not _PHONE.match(value):
-            raise ValueError(_("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0."))
-        return value
-    if t == "cccd":
-        try:
-            return parse_personal_id(str(raw), today=today).number
-        except InvalidIdentifier as exc:
-            raise ValueError(str(exc.message)) from exc
-    if t == "unit":
-        value = str(raw).strip()
-        if not unit_exists(value):
-            raise ValueError(_("Chọn một phường/xã của tỉnh."))
-        return value
-    return raw
-
 
 def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
@@ -212,7 +131,7 @@ def clean_form_data(
     required check but still refuses wrong values."""
     if not isinstance(data, dict):
         return {}, {"data": _("Phải là một đối tượng JSON.")}
-    known = {f.name: f for f in fields if f.type != "file"}
+    known = {f.name: f for f in fields if in_form(f)}
     errors: dict[str, str] = {}
     for name in data:
         if name not in known:
@@ -227,7 +146,7 @@ def clean_form_data(
                 cleaned[name] = False
             continue
         try:
-            cleaned[name] = _clean_value(field, raw, today=today, unit_exists=unit_exists)
+            cleaned[name] = clean_value(field, raw, today=today, unit_exists=unit_exists)
         except ValueError as exc:
             errors[name] = str(exc)
     return cleaned, errors

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import re
 import threading
-import time
-from collections import OrderedDict
 from difflib import get_close_matches
 
+from cachetools import LRUCache, TLRUCache, cached
 from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -26,6 +25,23 @@ def procedures(
     """The catalogue, filtered; `q` is accent-insensitive and tolerates typos.
     With `q`, results come best match first (a list; the catalogue of a province is
     a few thousand rows, and a query matches a few dozen)."""
+    qs = _filtered(sector=sector, agency=agency, level=level, online_level=online_level)
+    folded = fold(q or "")
+    if not _tokens(folded):
+        return qs.order_by("code")
+    # The catalogue is reference data: a search's answer is kept (in this process)
+    # until the catalogue changes; see _catalogue_stamp.
+    return list(_search(_catalogue_stamp(), folded, sector, agency, level, online_level))
+
+
+RESULTS_KEPT = 1000  # searches remembered per process (each a few dozen rows at most)
+DEFINITIONS_KEPT = 5000  # a province's catalogue (≈2,000 procedures) with some history
+# Held only to read or store an entry (cachetools' caches are not thread-safe), never
+# while an answer is computed.
+_lock = threading.Lock()
+
+
+def _filtered(*, sector, agency, level, online_level) -> QuerySet[Procedure]:
     qs = Procedure.objects.filter(is_active=True).select_related("sector", "agency")
     if sector:
         qs = qs.filter(sector__code=sector)
@@ -35,95 +51,78 @@ def procedures(
         qs = qs.filter(level=level)
     if online_level:
         qs = qs.filter(online_level=online_level)
-    folded = fold(q or "")
-    tokens = [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
-    if not tokens:
-        return qs.order_by("code")
-    # The catalogue is reference data: a search's answer is kept (in this process)
-    # until the catalogue changes; see _catalogue_stamp.
-    stamp = _catalogue_stamp()
-    key = (stamp, folded, sector, agency, level, online_level)
-    with _lock:
-        found = _results.get(key)
-        if found is not None:
-            _results.move_to_end(key)
-            return list(found)
-    # Every word, or a catalogue word close to it (a typo), must be there. On
-    # PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index.
+    return qs
+
+
+def _fresh_for_a_while(_key, _value, now: float) -> float:
+    """When an entry kept for CATALOGUE_CACHE_SECONDS expires (0: never kept)."""
+    return now + getattr(settings, "CATALOGUE_CACHE_SECONDS", 10)
+
+
+def _tokens(folded: str) -> list[str]:
+    return [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
+
+
+@cached(LRUCache(maxsize=RESULTS_KEPT), lock=_lock)
+def _search(
+    stamp: tuple,
+    folded: str,
+    sector: str | None,
+    agency: str | None,
+    level: str | None,
+    online_level: str | None,
+) -> tuple[Procedure, ...]:
+    """Every word, or a catalogue word close to it (a typo), must be there; best match
+    first. On PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index.
+    Keyed by the catalogue's stamp: a changed catalogue is searched afresh."""
     vocabulary = _vocabulary(stamp)
-    alternatives = [_spellings(t, vocabulary) for t in tokens]
-    matching = qs
+    alternatives = [_spellings(t, vocabulary) for t in _tokens(folded)]
+    matching = _filtered(sector=sector, agency=agency, level=level, online_level=online_level)
     for options in alternatives:
         condition = Q()
         for option in options:
             condition |= Q(search_text__contains=option)
         matching = matching.filter(condition)
-    found = sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
-    with _lock:
-        _results[key] = found
-        while len(_results) > RESULTS_KEPT:
-            _results.popitem(last=False)
-    return list(found)
+    return tuple(
+        sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
+    )
 
 
-RESULTS_KEPT = 1000  # searches remembered per process (each a few dozen rows at most)
-_lock = threading.Lock()
-_results: OrderedDict[tuple, list[Procedure]] = OrderedDict()
-_stamp: tuple[float, tuple] | None = None
-_vocab_cache: tuple[tuple, frozenset[str]] | None = None
-
-
+@cached(TLRUCache(maxsize=1, ttu=_fresh_for_a_while), lock=_lock)
 def _catalogue_stamp() -> tuple:
     """How many procedures and when the last one changed: what the cached searches
     and vocabulary depend on. Asked of the database at most every
     CATALOGUE_CACHE_SECONDS, so an edit made through another server process shows in
     this one's searches within that time (at once in the process that made it)."""
-    global _stamp
-    now = time.monotonic()
-    if _stamp is None or now - _stamp[0] > getattr(settings, "CATALOGUE_CACHE_SECONDS", 10):
-        stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
-        _stamp = (now, stamp)
-    return _stamp[1]
+    return tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
+
+
+@cached(TLRUCache(maxsize=1, ttu=_fresh_for_a_while), lock=_lock)
+def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The catalogue's sectors and the agencies that run procedures, for the search
+    filters: reference data, read again at most every CATALOGUE_CACHE_SECONDS."""
+    from tinhso.accounts.models import Agency
+
+    sectors = list(Sector.objects.values_list("code", "name"))
+    agencies = list(
+        Agency.objects.filter(kind__in=["department", "service_centre"]).values_list("code", "name")
+    )
+    return sectors, agencies
+
+
+@cached(LRUCache(maxsize=1), lock=_lock)
+def _vocabulary(stamp: tuple) -> frozenset[str]:
+    """Every word of the catalogue, kept until the catalogue changes."""
+    words: set[str] = set()
+    for text in Procedure.objects.values_list("search_text", flat=True).iterator():
+        words.update(text.split())
+    return frozenset(words)
 
 
 def forget_catalogue() -> None:
     """After a change to the catalogue: this process asks the database again."""
-    global _stamp, _vocab_cache, _choices
-    with _lock:
-        _stamp, _vocab_cache, _choices = None, None, None
-        _results.clear()
-
-
-_choices: tuple[float, tuple[list, list]] | None = None
-
-
-def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The catalogue's sectors and the agencies that run procedures, for the search
-    filters: reference data, read again at most every CATALOGUE_CACHE_SECONDS."""
-    global _choices
-    from tinhso.accounts.models import Agency
-
-    now = time.monotonic()
-    if _choices is None or now - _choices[0] > getattr(settings, "CATALOGUE_CACHE_SECONDS", 10):
-        sectors = list(Sector.objects.values_list("code", "name"))
-        agencies = list(
-            Agency.objects.filter(kind__in=["department", "service_centre"]).values_list(
-                "code", "name"
-            )
-        )
-        _choices = (now, (sectors, agencies))
-    return _choices[1]
-
-
-def _vocabulary(stamp: tuple) -> frozenset[str]:
-    """Every word of the catalogue, kept until the catalogue changes."""
-    global _vocab_cache
-    if _vocab_cache is None or _vocab_cache[0] != stamp:
-        words: set[str] = set()
-        for text in Procedure.objects.values_list("search_text", flat=True).iterator():
-            words.update(text.split())
-        _vocab_cache = (stamp, frozenset(words))
-    return _vocab_cache[1]
+    for kept in (_catalogue_stamp, _vocabulary, filter_choices, _search):
+        kept.cache_clear()
 
 
 def _spellings(token: str, vocabulary: frozenset[str]) -> list[str]:
@@ -151,25 +150,15 @@ def current_version(proc: Procedure) -> ProcedureVersion:
     return proc.versions.get(number=proc.version)
 
 
-_definitions: OrderedDict[tuple, ProcedureDefinition] = OrderedDict()
-
-
 def definition_of(version: ProcedureVersion) -> ProcedureDefinition:
     """The version's form, papers and steps, parsed once per process: a version never
-    changes (an edit makes a new one). Read it, never change it. (Keyed with the
-    creation time too: SQLite may give a rolled-back row's id to a new row.)"""
+    changes (an edit makes a new one). Read it, never change it."""
     if version.pk is None:
         return ProcedureDefinition.model_validate(version.data)
-    key = (version.pk, version.created_at)
-    with _lock:
-        found = _definitions.get(key)
-    if found is None:
-        found = ProcedureDefinition.model_validate(version.data)
-        with _lock:
-            _definitions[key] = found
-            while len(_definitions) > DEFINITIONS_KEPT:
-                _definitions.popitem(last=False)
-    return found
+    return _parsed(version)
 
 
-DEFINITIONS_KEPT = 5000  # a province's catalogue (≈2,000 procedures) with some history
+# Keyed with the creation time too: SQLite may give a rolled-back row's id to a new row.
+@cached(LRUCache(maxsize=DEFINITIONS_KEPT), key=lambda v: (v.pk, v.created_at), lock=_lock)
+def _parsed(version: ProcedureVersion) -> ProcedureDefinition:
+    return ProcedureDefinition.model_validate(version.data)
