@@ -139,10 +139,10 @@ def ceiling(src: Path) -> dict:
 def _baseline_prepare(con, src: Path):
     """What anyone would do first: fold names, read dates, keep digits of ID and phone."""
     from tinhso.core.text import fold
-    from tinhso.population import linkage
+    from tinhso.population.linkage.prepare import _map_distinct, load_csv
     from tinhso.population.normalize import try_birth_date, try_phone
 
-    linkage.load_csv(con, src)
+    load_csv(con, src)
 
     def dob(v):
         d = try_birth_date(v)
@@ -150,12 +150,12 @@ def _baseline_prepare(con, src: Path):
             return (None, None)
         return (f"{d.year:04d}-{d.month:02d}-{d.day:02d}" if d.day else None, d.year)
 
-    linkage._map_distinct(con, source="raw", column="full_name", name="m_name",
-                          fn=lambda v: (fold(v) or None,), out={"name": "VARCHAR"})  # fmt: skip
-    linkage._map_distinct(con, source="raw", column="date_of_birth", name="m_dob", fn=dob,
-                          out={"dob": "VARCHAR", "yob": "INTEGER"})  # fmt: skip
-    linkage._map_distinct(con, source="raw", column="phone", name="m_phone",
-                          fn=lambda v: (try_phone(v),), out={"phone": "VARCHAR"})  # fmt: skip
+    _map_distinct(con, source="raw", column="full_name", name="m_name",
+                  fn=lambda v: (fold(v) or None,), out={"name": "VARCHAR"})  # fmt: skip
+    _map_distinct(con, source="raw", column="date_of_birth", name="m_dob", fn=dob,
+                  out={"dob": "VARCHAR", "yob": "INTEGER"})  # fmt: skip
+    _map_distinct(con, source="raw", column="phone", name="m_phone",
+                  fn=lambda v: (try_phone(v),), out={"phone": "VARCHAR"})  # fmt: skip
     con.execute(
         """CREATE TABLE base AS SELECT r.record_id AS unique_id, n.name, d.dob, d.yob,
                nullif(regexp_replace(coalesce(r.personal_id, ''), '[^0-9]', '', 'g'), '') AS pid,

@@ -6,9 +6,9 @@ visible Vietnamese stamp and QR code costs next to plain pyHanko.
 
 (a) baseline: plain pyHanko PdfSigner, ECDSA P-256, PAdES B-B, invisible signature,
     no timestamp, no stamp;
-(b) tinhso.signing.pades.sign_pdf: B-T (in-process TSA), visible stamp with an
+(b) tinhso.signing.pades.sign.sign_pdf: B-T (in-process TSA), visible stamp with an
     embedded DejaVu Sans subset and a QR code;
-(c) for reference, tinhso.signing.pades.verify_pdf of (b)'s output with a CRL.
+(c) for reference, tinhso.signing.pades.verify.verify_pdf of (b)'s output with a CRL.
 
 Both signers sign the same one-page PDF in the same run. Prints numbers; asserts
 nothing.

@@ -1,22 +1,23 @@
 """PDF building blocks shared by every slip the platform issues: a font with
-Vietnamese glyphs (DejaVu Sans, vendored), the province's header, a QR code."""
+Vietnamese glyphs (DejaVu Sans, vendored), the province's header, a QR code.
+
+reportlab is imported inside the functions that draw (and by the modules that use
+these blocks, inside theirs), so importing the URLs does not load it.
+"""
 
 from __future__ import annotations
 
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
 from django.conf import settings
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Image, Spacer, Table
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -24,11 +25,17 @@ FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
 @lru_cache(maxsize=1)
 def register_fonts() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
 
 
 def styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
     register_fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=10.5, leading=14)
     return {
@@ -47,6 +54,9 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def qr_image(text: str, size_mm: float = 28) -> Image:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Image
+
     buffer = io.BytesIO()
     segno.make(text, error="m").save(buffer, kind="png", scale=6, border=2)
     buffer.seek(0)
@@ -55,6 +65,9 @@ def qr_image(text: str, size_mm: float = 28) -> Image:
 
 def header(*, parent_name: str, agency_name: str) -> Table:
     """Two columns as on every Vietnamese administrative document (Decree 30/2020)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
     s = styles()
     left = (
         [
@@ -74,6 +87,9 @@ def header(*, parent_name: str, agency_name: str) -> Table:
 
 
 def key_values(rows: list[tuple[str, str]]) -> Table:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     s = styles()
     data = [[Paragraph(k, s["bold"]), Paragraph(v, s["base"])] for k, v in rows]
     table = Table(data, colWidths=[55 * mm, 120 * mm])
@@ -89,6 +105,10 @@ def key_values(rows: list[tuple[str, str]]) -> Table:
 
 
 def bordered_list(header_row: list[str], rows: list[list[str]], widths_mm: list[float]) -> Table:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     s = styles()
     data = [[Paragraph(h, s["bold"]) for h in header_row]]
     data += [[Paragraph(cell, s["base"]) for cell in row] for row in rows]
@@ -106,6 +126,10 @@ def bordered_list(header_row: list[str], rows: list[list[str]], widths_mm: list[
 
 
 def build(story: list, *, title: str, author: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -123,4 +147,7 @@ def build(story: list, *, title: str, author: str) -> bytes:
 
 
 def spacer(height_mm: float = 4) -> Spacer:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
     return Spacer(1, height_mm * mm)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Table, TableStyle
 
 from tinhso.core import pdf
 from tinhso.procedures import selectors as procedure_selectors
@@ -19,6 +17,9 @@ def _vnd(amount: int) -> str:
 
 def receipt_pdf(dossier: Dossier) -> bytes:
     """Giấy xác nhận nộp hồ sơ trực tuyến: code, papers, expected result date, QR."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     s = pdf.styles()
     definition = procedure_selectors.definition_of(dossier.procedure_version)
     labels = {d.kind: d.label for d in definition.documents}
@@ -96,6 +97,8 @@ def _date(value: str | None) -> str:
 
 def slip_pdf(slip) -> bytes:
     """Forms 01–04 of the one-stop mechanism, from the slip's data as issued."""
+    from reportlab.platypus import Paragraph
+
     s = pdf.styles()
     dossier = slip.dossier
     issuer = dossier.desk if slip.kind in ("receipt", "refusal", "supplement") else dossier.agency
@@ -165,6 +168,8 @@ def slip_pdf(slip) -> bytes:
 def control_slip_pdf(dossier) -> bytes:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ (form 06): every hand-over, who,
     when, the step's deadline, on time or late."""
+    from reportlab.platypus import Paragraph
+
     s = pdf.styles()
     today = timezone.localdate()
     rows = []

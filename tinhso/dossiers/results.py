@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from reportlab.platypus import Paragraph
 
 from tinhso.core import pdf
 
@@ -79,6 +78,8 @@ def verification_link(dossier: Dossier) -> str:
 
 
 def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
+    from reportlab.platypus import Paragraph
+
     s = pdf.styles()
     definition = dossier.procedure_version.data
     labels = {f["name"]: f["label"] for f in definition.get("fields", [])}

@@ -30,9 +30,14 @@ from tinhso.core.text import fold
 from tinhso.geo.models import AdministrativeUnit, UnitLevel
 
 from .error_codes import PopulationErrorCode
-from .linkage import INPUT_COLUMNS
 from .models import ImportBatch, SourceRecord
-from .normalize import InvalidValue, normalize_personal_id, normalize_phone, parse_birth_date
+from .normalize import (
+    INPUT_COLUMNS,
+    InvalidValue,
+    normalize_personal_id,
+    normalize_phone,
+    parse_birth_date,
+)
 from .permissions import require_registry_role
 
 CHUNK = 5000

@@ -33,7 +33,7 @@ from .models import (
     SourcePriority,
     SourceRecord,
 )
-from .normalize import address_key
+from .normalize import INPUT_COLUMNS, address_key
 from .permissions import require_registry_role
 
 # Pairs at or above AUTO_MERGE are one person; between REVIEW_FROM and AUTO_MERGE an
@@ -228,7 +228,7 @@ def _export(path: Path) -> int:
     n = 0
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(linkage.INPUT_COLUMNS)
+        w.writerow(INPUT_COLUMNS)
         rows = SourceRecord.objects.values_list(
             "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source"
         )

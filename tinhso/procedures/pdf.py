@@ -3,8 +3,6 @@ those who file at the desk or by post."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Paragraph
-
 from tinhso.core import pdf
 
 from .models import Procedure
@@ -14,6 +12,8 @@ BLANK = "." * 90
 
 
 def declaration_form_pdf(procedure: Procedure, definition: ProcedureDefinition) -> bytes:
+    from reportlab.platypus import Paragraph
+
     s = pdf.styles()
     agency = procedure.agency.name if procedure.agency_id else "Ủy ban nhân dân cấp xã"
     story = [

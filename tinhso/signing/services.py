@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -21,9 +22,12 @@ from tinhso.accounts.models import Role
 from tinhso.audit.services import record_event
 from tinhso.core.errors import Conflict, PermissionDenied
 
-from . import pades
 from .error_codes import SigningErrorCode
 from .models import SigningCertificate
+from .pades.pki import Pki, issue_signer_certificate, make_crl, make_pki
+
+if TYPE_CHECKING:
+    from .pades.results import Verification
 
 PKI_FILES = ("root.crt", "root.key", "issuing.crt", "issuing.key", "tsa.crt", "tsa.key")
 
@@ -55,7 +59,7 @@ def ensure_pki() -> bool:
     from tinhso.geo.selectors import home_province
 
     province = home_province()
-    pki = pades.make_pki(province_name=province.name if province else "tinhso", crl_url=crl_url())
+    pki = make_pki(province_name=province.name if province else "tinhso", crl_url=crl_url())
     for name, data in pki.to_pem_files().items():
         _write_private(folder / name, data)
     publish_crl()
@@ -63,9 +67,9 @@ def ensure_pki() -> bool:
     return True
 
 
-def load_pki() -> pades.Pki:
+def load_pki() -> Pki:
     folder = pki_dir()
-    return pades.Pki.from_pem_files({name: (folder / name).read_bytes() for name in PKI_FILES})
+    return Pki.from_pem_files({name: (folder / name).read_bytes() for name in PKI_FILES})
 
 
 def trust_roots() -> list[bytes]:
@@ -85,7 +89,7 @@ def publish_crl() -> bytes:
         (int(c.serial), c.revoked_at)
         for c in SigningCertificate.objects.filter(revoked_at__isnull=False)
     ]
-    crl = pades.make_crl(load_pki(), revoked=revoked)
+    crl = make_crl(load_pki(), revoked=revoked)
     _write_private(pki_dir() / "issuing.crl", crl)
     return crl
 
@@ -119,7 +123,7 @@ def issue_certificate(*, actor, user) -> SigningCertificate:
         )
     ensure_pki()
     agency = authz.primary_agency(user)
-    key_pem, cert_pem = pades.issue_signer_certificate(
+    key_pem, cert_pem = issue_signer_certificate(
         load_pki(),
         common_name=user.get_full_name(),
         organisation=agency.name if agency else "",
@@ -194,8 +198,11 @@ class PadesResultSigner:
                 % {"name": signer.get_full_name()},
                 code=SigningErrorCode.NO_CERTIFICATE,
             )
+        # pyHanko loads on first use, not when the URLs are imported.
+        from .pades.sign import sign_pdf
+
         now = timezone.localtime()
-        return pades.sign_pdf(
+        return sign_pdf(
             document,
             signer_key_pem=Path(certificate.key_file).read_bytes(),
             signer_cert_pem=certificate.cert_pem.encode(),
@@ -218,10 +225,12 @@ def max_verify_bytes() -> int:
     return int(getattr(settings, "VERIFY_MAX_BYTES", 20 * 1024 * 1024))
 
 
-def verify(document: bytes) -> pades.Verification:
+def verify(document: bytes) -> Verification:
+    from .pades.verify import verify_pdf  # pyHanko loads on first use
+
     # Before bootstrap made the province's PKI there is no CRL of ours to embed.
     has_pki = all((pki_dir() / name).exists() for name in PKI_FILES)
-    return pades.verify_pdf(
+    return verify_pdf(
         document,
         trust_roots_pem=trust_roots(),
         crls_der=[current_crl()] if has_pki else [],

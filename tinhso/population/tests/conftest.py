@@ -3,7 +3,7 @@ import csv
 import pytest
 
 from tinhso.accounts.models import Role
-from tinhso.population.linkage import INPUT_COLUMNS
+from tinhso.population.normalize import INPUT_COLUMNS
 
 WARD = "07090"  # Phường An Sinh, Quảng Ninh
 

@@ -3,7 +3,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tinhso.population import linkage
+from tinhso.population.linkage.base import DEFAULT_THRESHOLD, DedupError
+from tinhso.population.linkage.pipeline import dedup_file
+from tinhso.population.linkage.training import load_model
 
 
 class Command(BaseCommand):
@@ -16,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--input")
         parser.add_argument("--output")
         parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
-        parser.add_argument("--threshold", type=float, default=linkage.DEFAULT_THRESHOLD)
+        parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
         parser.add_argument("--model", help="trained model JSON to use instead of training")
         parser.add_argument("--save-model", help="write the trained model JSON here")
         parser.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB")
@@ -32,7 +34,7 @@ class Command(BaseCommand):
         if not o["input"] or not o["output"]:
             raise CommandError("--input and --output are required (or --registry)")
         try:
-            info = linkage.dedup_file(
+            info = dedup_file(
                 o["input"],
                 o["output"],
                 engine=o["engine"],
@@ -42,10 +44,10 @@ class Command(BaseCommand):
                 memory_limit=o["memory_limit"],
                 progress=lambda msg: print(msg, file=sys.stderr),
             )
-        except linkage.DedupError as exc:
+        except DedupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(json.dumps(info))
 
 
 def _model(path):
-    return linkage.load_model(path) if path else None
+    return load_model(path) if path else None

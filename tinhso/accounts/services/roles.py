@@ -1,0 +1,73 @@
+"""Roles: an administrator grants and revokes them within the scope they cover."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tinhso.audit.services import record_event
+from tinhso.core.errors import ValidationFailed
+from tinhso.geo.models import AdministrativeUnit
+
+from .. import authz
+from ..error_codes import AccountsErrorCode
+from ..models import STAFF_ROLES, AccountType, Agency, Role, RoleAssignment, User
+from .agencies import _agency_code
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    agency: Agency | None = None,
+    unit: AdministrativeUnit | None = None,
+) -> RoleAssignment:
+    """Give a role within a scope the administrator covers."""
+    if role in STAFF_ROLES and agency is None and unit is None:
+        raise ValidationFailed(
+            _("Vai trò cán bộ phải gắn với một cơ quan hoặc đơn vị hành chính."),
+            code=AccountsErrorCode.SCOPE_REQUIRED,
+            fields={"agency": _("Chọn cơ quan.")},
+        )
+    if actor is not None:
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=agency, unit=unit)
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, agency=agency, unit=unit, defaults={"granted_by": actor}
+    )
+    if role in STAFF_ROLES and user.account_type != AccountType.STAFF:
+        user.account_type = AccountType.STAFF
+        user.save(update_fields=["account_type"])
+    authz.forget_assignments(user)
+    if created:
+        record_event(
+            actor=actor,
+            action="accounts.role_granted",
+            object_type="accounts.User",
+            object_id=user.pk,
+            after={"role": role, "agency": _agency_code(agency), "unit": unit.code if unit else ""},
+            agency_code=_agency_code(agency),
+        )
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
+    authz.require_role(actor, Role.ADMINISTRATOR, agency=assignment.agency, unit=assignment.unit)
+    before = {
+        "role": assignment.role,
+        "agency": _agency_code(assignment.agency),
+        "unit": assignment.unit_id or "",
+    }
+    user = assignment.user
+    assignment.delete()
+    authz.forget_assignments(user)
+    record_event(
+        actor=actor,
+        action="accounts.role_revoked",
+        object_type="accounts.User",
+        object_id=user.pk,
+        before=before,
+        agency_code=before["agency"],
+    )
