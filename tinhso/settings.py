@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tinhso.monitoring",
     "tinhso.opendata",
     "tinhso.population",
+    "tinhso.demo",  # demo and synthetic data, above the domain apps
 ]
 
 MIDDLEWARE = [

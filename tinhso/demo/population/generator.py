@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .normalize import INPUT_COLUMNS as COLUMNS
+from tinhso.population.normalize import INPUT_COLUMNS as COLUMNS
 
 SOURCES = ("police", "justice", "social_insurance", "health", "education")
 

@@ -20,9 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.accounts.models import Agency, AgencyKind
+from tinhso.dossiers.models import Dossier, DossierDocument, DossierStep
 from tinhso.procedures.models import Procedure, ProcedureLevel, ProcedureVersion
-
-from .models import Dossier, DossierDocument, DossierStep
 
 HISTORY_USER = "lich-su-ho-so"
 PREFIX = "LS"  # codes LS-<agency>-<n>: never collide with live codes

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from . import services
-from .identity import parse_personal_id
-from .models import Agency, Role, User
+from tinhso.accounts import services
+from tinhso.accounts.identity import parse_personal_id
+from tinhso.accounts.models import Agency, Role, User
 
 DEMO_AGENCY = "STP"  # Sở Tư pháp: handles the demo procedures
 
