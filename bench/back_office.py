@@ -58,8 +58,8 @@ def report(name: str, timings: list[float]) -> None:
 
 def person(username, role=None, agency=None):
     from tinhso.accounts import services as accounts
-    from tinhso.accounts.demo import demo_personal_id
     from tinhso.accounts.models import Agency
+    from tinhso.demo.accounts import demo_personal_id
 
     if role is None:
         user = accounts.register_citizen(

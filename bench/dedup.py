@@ -37,10 +37,11 @@ CACHE = Path(tempfile.gettempdir()) / "tinhso-bench"
 
 
 def dataset(rows: int, seed: int, noise: float) -> Path:
-    from tinhso.population import synthetic
+    from tinhso.demo import population as synthetic
 
     CACHE.mkdir(exist_ok=True)
-    version = hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:8]
+    package = sorted(Path(synthetic.__file__).parent.glob("*.py"))
+    version = hashlib.sha256(b"".join(p.read_bytes() for p in package)).hexdigest()[:8]
     path = CACHE / f"pop-{rows}-s{seed}-n{noise}-{version}.csv"  # a new generator, new files
     if not path.exists():
         t = time.monotonic()
@@ -70,7 +71,7 @@ def run(method: str, src: Path, out: Path) -> dict:
 def quality(src: Path, out: Path) -> dict:
     import duckdb
 
-    from tinhso.population.synthetic import truth_path_for
+    from tinhso.demo.population import truth_path_for
 
     con = duckdb.connect()
     tp, pred, true = con.execute(
@@ -96,8 +97,8 @@ def ceiling(src: Path) -> dict:
     else). Without guessing among namesakes no method finds more than
     `recall_without` of the true pairs; how far above it one can go depends on how
     few strangers look alike, which grows with the square of the population."""
+    from tinhso.demo.population import truth_path_for
     from tinhso.population import linkage
-    from tinhso.population.synthetic import truth_path_for
 
     con = linkage.connect()
     linkage.load_csv(con, src)

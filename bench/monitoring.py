@@ -88,7 +88,7 @@ def timed(label, fn, repeat=3):
 
 
 def main() -> None:
-    from tinhso.dossiers.history import create_history
+    from tinhso.demo.dossier_history import create_history
     from tinhso.monitoring import selectors
 
     Path(os.environ["TINHSO_VAR_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -106,9 +106,10 @@ def bench_search() -> None:
 
 
 def bench_submission() -> None:
-    from tinhso.accounts import services as accounts
-    from tinhso.accounts.demo import demo_personal_id
     import datetime
+
+    from tinhso.accounts import services as accounts
+    from tinhso.demo.accounts import demo_personal_id
 
     user = accounts.register_citizen(
         username=f"bench{time.time_ns()}",

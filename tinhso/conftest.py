@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 
 from tinhso.accounts import services as accounts
-from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, Role
 from tinhso.core.services import load_calendar_overrides
+from tinhso.demo.accounts import demo_personal_id
 from tinhso.geo.services import load_units
 from tinhso.procedures.services import load_catalogue
 

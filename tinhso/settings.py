@@ -88,7 +88,8 @@ INSTALLED_APPS = [
     "tinhso.monitoring",
     "tinhso.opendata",
     "tinhso.population",
-    "tinhso.root",
+    "tinhso.demo",  # demo and synthetic data, above the domain apps
+    "tinhso.root",  # the composition root: URLs, API, cross-app commands
 ]
 
 MIDDLEWARE = [

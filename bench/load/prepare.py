@@ -39,8 +39,8 @@ def main() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from tinhso.accounts import services as accounts
-    from tinhso.accounts.demo import demo_personal_id
     from tinhso.accounts.models import User
+    from tinhso.demo.accounts import demo_personal_id
     from tinhso.dossiers import services as dossiers
     from tinhso.dossiers.models import Dossier
     from tinhso.procedures.models import Procedure

@@ -47,10 +47,10 @@ def main() -> None:
     import django
 
     django.setup()
+    import pyinstrument
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    import pyinstrument
 
     Profiler = pyinstrument.Profiler
 

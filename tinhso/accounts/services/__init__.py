@@ -20,12 +20,19 @@ from .signin import (
     unlock_user,
 )
 from .tokens import issue_api_token, revoke_api_token
-from .users import create_staff_user, register_business, register_citizen, update_profile
+from .users import (
+    create_placeholder_user,
+    create_staff_user,
+    register_business,
+    register_citizen,
+    update_profile,
+)
 
 __all__ = [
     "DATA_DIR",
     "AccountLocked",
     "confirm_totp_enrolment",
+    "create_placeholder_user",
     "create_confirmed_totp",
     "create_staff_user",
     "grant_role",

@@ -216,6 +216,27 @@ def create_staff_user(
 
 
 @transaction.atomic
+def create_placeholder_user(*, actor: User | None, username: str, full_name: str) -> User:
+    """An account no one signs in to (inactive, no usable password, no role) that
+    stands for records without a person of their own, such as the history of a
+    previous system. `actor=None` only from trusted code (bootstrap, the CLI)."""
+    if actor is not None:
+        authz.require_role(actor, Role.ADMINISTRATOR)
+    username = _check_username(username)
+    user = User(username=username, full_name=" ".join(full_name.split()), is_active=False)
+    user.set_unusable_password()
+    user.save()
+    record_event(
+        actor=actor,
+        action="accounts.placeholder_created",
+        object_type="accounts.User",
+        object_id=user.pk,
+        after={"username": username},
+    )
+    return user
+
+
+@transaction.atomic
 def update_profile(*, actor: User, user: User, email: str, phone: str) -> User:
     """A person updates their own contact details (the ID data come from the registry)."""
     if actor.pk != user.pk:

@@ -5,11 +5,11 @@ from django.test import override_settings
 
 from tinhso.accounts import authz, services
 from tinhso.accounts.auth import user_for_token
-from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, ApiToken, Role, User
 from tinhso.audit.models import AuditEvent
 from tinhso.conftest import TEST_PASSWORD
 from tinhso.core.errors import PermissionDenied, ValidationFailed
+from tinhso.demo.accounts import demo_personal_id
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,20 @@ def test_agencies_cover_the_province_and_each_ward():
         "Trung tâm Phục vụ hành chính công tỉnh Quảng Ninh"
     )
     assert Agency.objects.get(code="STP").path == "/UBND/STP/"
+
+
+def test_a_placeholder_user_cannot_sign_in_and_holds_no_role(province_admin):
+    user = services.create_placeholder_user(
+        actor=province_admin, username="lich-su", full_name=" Hồ sơ  lịch sử "
+    )
+    assert user.full_name == "Hồ sơ lịch sử"
+    assert not user.is_active and not user.has_usable_password()
+    assert not user.role_assignments.exists()
+    event = AuditEvent.objects.get(action="accounts.placeholder_created")
+    assert event.actor_id == province_admin.pk and event.object_id == str(user.pk)
+
+
+def test_only_an_administrator_creates_a_placeholder_user(citizen):
+    with pytest.raises(PermissionDenied):
+        services.create_placeholder_user(actor=citizen, username="lich-su", full_name="Lịch sử")
+    assert not User.objects.filter(username="lich-su").exists()

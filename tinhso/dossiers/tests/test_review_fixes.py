@@ -121,7 +121,7 @@ def test_no_officer_processes_their_own_dossier(make_staff):
     import datetime
 
     from tinhso.accounts import services as accounts
-    from tinhso.accounts.demo import demo_personal_id
+    from tinhso.demo.accounts import demo_personal_id
 
     officer = make_staff(Role.ONE_STOP_OFFICER, "TTPVHCC")
     officer.personal_id = demo_personal_id(birth=datetime.date(1988, 1, 1), sex="male")

@@ -1,6 +1,5 @@
-"""The console commands: generate, import with a progress bar and --resume, dedup."""
+"""The console commands: import with a progress bar and --resume, dedup."""
 
-import csv
 import io
 
 import pytest
@@ -8,14 +7,6 @@ from django.core.management import CommandError, call_command
 
 from tinhso.population import importing
 from tinhso.population.models import ImportBatch, SourceRecord
-
-
-def test_generate_population_writes_the_records_and_their_truth(tmp_path):
-    out = tmp_path / "p.csv"
-    call_command("generate_population", rows=500, seed=3, output=str(out), stdout=io.StringIO())
-    with out.open(encoding="utf-8") as f:
-        assert len(list(csv.DictReader(f))) == 500
-    assert (tmp_path / "p.truth.csv").exists()
 
 
 @pytest.mark.django_db

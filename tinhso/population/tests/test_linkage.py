@@ -8,7 +8,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tinhso.population import linkage, synthetic
+from tinhso.demo import population as synthetic
+from tinhso.population import linkage
 
 ROWS = 3000
 

@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, Role, User
 from tinhso.conftest import TEST_PASSWORD
+from tinhso.demo.accounts import demo_personal_id
 
 pytestmark = pytest.mark.django_db
 

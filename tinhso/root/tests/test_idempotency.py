@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
 from tinhso.conftest import TEST_PASSWORD
+from tinhso.demo.accounts import demo_personal_id
 
 pytestmark = pytest.mark.django_db
 

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if ensure_pki():
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
         if demo:
-            from tinhso.accounts.demo import create_demo_accounts
+            from tinhso.demo.accounts import create_demo_accounts
 
             accounts = create_demo_accounts()
             if not accounts:
@@ -74,7 +74,7 @@ class Command(BaseCommand):
                         "These passwords are shown once. Tài khoản mẫu: mật khẩu chỉ hiện một lần."
                     )
                 )
-            from tinhso.dossiers.history import create_history, history_exists
+            from tinhso.demo.dossier_history import create_history, history_exists
 
             if not history_exists():
                 made = create_history(count=DEMO_HISTORY)

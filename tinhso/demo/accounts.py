@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from tinhso.accounts import services
+from tinhso.accounts.models import Agency, Role, User
 from tinhso.core.identity import parse_personal_id
-
-from . import services
-from .models import Agency, Role, User
+from tinhso.signing.services import issue_certificate
 
 DEMO_AGENCY = "STP"  # Sở Tư pháp: handles the demo procedures
 
@@ -77,8 +77,6 @@ def create_demo_accounts() -> list[DemoAccount]:
         )
         device = services.create_confirmed_totp(user=user)
         if role == Role.LEADER:
-            from tinhso.signing.services import issue_certificate
-
             issue_certificate(actor=None, user=user)  # lanhdao signs results
         created.append(DemoAccount(username, role, password, device.config_url))
     return created

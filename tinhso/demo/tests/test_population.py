@@ -1,7 +1,7 @@
 import csv
 import hashlib
 
-from tinhso.population import synthetic
+from tinhso.demo import population as synthetic
 
 
 def _digest(path):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tinhso.population import synthetic
+from tinhso.demo import population as synthetic
 
 
 class Command(BaseCommand):
