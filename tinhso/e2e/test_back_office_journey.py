@@ -58,6 +58,7 @@ def _act(page, base, code, label, **fields):
 
 
 def test_the_five_steps_through_the_pages(server, browser, tmp_path):
+    # Over 80 lines: one journey read top to bottom, each step beside what the person sees.
     base, secrets_ = server
     passwords, otp = secrets_["passwords"], secrets_["otp"]
 
