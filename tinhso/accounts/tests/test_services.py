@@ -8,8 +8,8 @@ from tinhso.accounts.auth import user_for_token
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, ApiToken, Role, User
 from tinhso.audit.models import AuditEvent
-from tinhso.conftest import TEST_PASSWORD
 from tinhso.core.errors import PermissionDenied, ValidationFailed
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import Agency, Role, User
-from tinhso.conftest import TEST_PASSWORD
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

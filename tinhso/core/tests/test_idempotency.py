@@ -6,7 +6,7 @@ import pytest
 from tinhso.accounts.demo import demo_personal_id
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
-from tinhso.conftest import TEST_PASSWORD
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

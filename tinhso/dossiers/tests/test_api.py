@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from tinhso.dossiers.models import Dossier
-
-from .conftest import DRIVING, PDF
+from tinhso.testing import DRIVING, PDF
 
 pytestmark = pytest.mark.django_db
 

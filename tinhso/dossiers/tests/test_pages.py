@@ -2,8 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tinhso.dossiers.models import Dossier, Status
-
-from .conftest import DRIVING, PDF
+from tinhso.testing import DRIVING, PDF
 
 pytestmark = pytest.mark.django_db
 
