@@ -1,27 +1,19 @@
-"""Fixtures shared by every app's tests. Reference data (34 provinces, their wards,
+"""The test database for every app's tests. Reference data (34 provinces, their wards,
 the province's agencies) is loaded once per test database through the real
-services; each test runs in a transaction on top of it."""
+services; each test runs in a transaction on top of it. The shared fixtures (people,
+a dossier at each step of its life) are the plugin tinhso.testing.fixtures."""
 
 from __future__ import annotations
 
-import datetime
-import itertools
-from pathlib import Path
-
 import pytest
-from django.test import Client
 
 from tinhso.accounts import services as accounts
-from tinhso.accounts.models import Agency, Role
 from tinhso.core.services import load_calendar_overrides
-from tinhso.demo.accounts import demo_personal_id
 from tinhso.geo.services import load_units
 from tinhso.procedures.services import load_catalogue
+from tinhso.testing import CATALOGUE_FIXTURE
 
-CATALOGUE_FIXTURE = Path(__file__).parent / "procedures" / "tests" / "catalogue_fixture.json"
-
-_counter = itertools.count(1)
-TEST_PASSWORD = "Mat-khau-rat-dai-1"  # test users only
+pytest_plugins = ["tinhso.testing.fixtures"]
 
 
 def _load_reference_data() -> None:
@@ -60,83 +52,3 @@ def _fresh_throttles():
     from django.core.cache import cache
 
     cache.clear()
-
-
-@pytest.fixture
-def make_citizen(db):
-    def make(*, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD):
-        n = next(_counter)
-        return accounts.register_citizen(
-            username=f"congdan{n}",
-            password=password,
-            full_name=f"Nguyễn Thị Công Dân {n}",
-            personal_id=demo_personal_id(birth=birth, sex=sex),
-            date_of_birth=birth,
-            sex=sex,
-        )
-
-    return make
-
-
-@pytest.fixture
-def citizen(make_citizen):
-    return make_citizen()
-
-
-@pytest.fixture
-def make_staff(db):
-    def make(role: str, agency_code: str, *, password=TEST_PASSWORD):
-        n = next(_counter)
-        return accounts.create_staff_user(
-            actor=None,
-            username=f"{role}{n}",
-            full_name=f"Cán Bộ {n}",
-            email=f"canbo{n}@example.vn",
-            role=role,
-            agency=Agency.objects.get(code=agency_code),
-            password=password,
-        )
-
-    return make
-
-
-@pytest.fixture
-def ward_codes(db):
-    """Two wards of Quảng Ninh: their People's Committees are agencies UBND<code>."""
-    codes = list(
-        Agency.objects.filter(kind="ward_committee")
-        .order_by("code")
-        .values_list("code", flat=True)[:2]
-    )
-    return codes
-
-
-@pytest.fixture
-def province_admin(make_staff):
-    return make_staff(Role.ADMINISTRATOR, "UBND")
-
-
-def bearer_client(user) -> Client:
-    _, raw = accounts.issue_api_token(actor=None, user=user, name="test")
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-
-@pytest.fixture
-def api_as():
-    return bearer_client
-
-
-@pytest.fixture
-def second_factor_client(client):
-    """`client` signed in as an officer who passed the second factor."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    def sign_in(user):
-        device = accounts.create_confirmed_totp(user=user)
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
-
-    return sign_in

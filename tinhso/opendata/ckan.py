@@ -106,7 +106,7 @@ def _publishers():
 def organization_list(params):
     agencies = list(_publishers())
     if _bool(params, "all_fields"):
-        counts = {}
+        counts: dict[int, int] = {}
         for d in selectors.datasets():
             counts[d.organization_id] = counts.get(d.organization_id, 0) + 1
         return [

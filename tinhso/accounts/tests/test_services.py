@@ -7,9 +7,9 @@ from tinhso.accounts import authz, services
 from tinhso.accounts.auth import user_for_token
 from tinhso.accounts.models import Agency, ApiToken, Role, User
 from tinhso.audit.models import AuditEvent
-from tinhso.conftest import TEST_PASSWORD
 from tinhso.core.errors import PermissionDenied, ValidationFailed
 from tinhso.demo.accounts import demo_personal_id
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tinhso.accounts import services
 from tinhso.accounts.models import Role
-from tinhso.conftest import TEST_PASSWORD
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 PASSWORD = TEST_PASSWORD

@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from tinhso.dossiers.models import Dossier
-
-from .conftest import DRIVING, PDF
+from tinhso.testing import DRIVING, PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -135,4 +134,5 @@ def test_detail_query_count_is_bounded(api, django_assert_max_num_queries):
     code = _create(api, BODY).json()["code"]
     _upload(api, code, "giay-phep-cu")
     with django_assert_max_num_queries(8):
-        api.get(f"/api/v1/dossiers/{code}")
+        response = api.get(f"/api/v1/dossiers/{code}")
+    assert response.status_code == 200 and response.json()["code"] == code

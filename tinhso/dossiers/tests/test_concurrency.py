@@ -11,8 +11,7 @@ from tinhso.accounts.models import Role
 from tinhso.core.errors import Conflict
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier, DossierEvent
-
-from .conftest import DRIVING, pdf_file
+from tinhso.testing import DRIVING, pdf_file
 
 
 @pytest.mark.skipif(

@@ -15,8 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tinhso.dossiers.models import DossierDocument
-
-from .conftest import PDF
+from tinhso.testing import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from tinhso.core.errors import Conflict, ValidationFailed
 from tinhso.dossiers import backoffice_views, inputs, workflow
 from tinhso.dossiers.api import ActionIn
 from tinhso.dossiers.models import Status
-
-from .conftest import act
+from tinhso.testing import act
 
 RULES = list(workflow.TRANSITIONS.values())
 OFFICERS = [rule for rule in RULES if workflow.APPLICANT not in rule.roles]

@@ -16,8 +16,7 @@ from tinhso.accounts.models import Role
 from tinhso.core.models import Job
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier, DossierDocument, DossierEvent
-
-from .conftest import DRIVING, PDF, act
+from tinhso.testing import DRIVING, PDF, act
 
 pytestmark = pytest.mark.django_db
 

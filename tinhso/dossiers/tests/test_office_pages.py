@@ -51,7 +51,7 @@ def test_the_citizen_supplements_and_rates_through_the_pages(
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from .conftest import act, pdf_file
+    from tinhso.testing import act, pdf_file
 
     act(officer, received, "request_supplement", items=["Ảnh chân dung"])
     client.force_login(applicant)

@@ -6,8 +6,7 @@ from pypdf import PdfReader
 
 from tinhso.accounts.models import Role
 from tinhso.dossiers import selectors
-
-from .conftest import act
+from tinhso.testing import act
 
 pytestmark = pytest.mark.django_db
 
@@ -65,26 +64,24 @@ def test_queue_page_query_count_does_not_grow_with_the_page(
     people_factory(5)
     api = api_as(officer)
     with django_assert_max_num_queries(9):
-        body = api.get("/api/v1/queue", {"page_size": 50}).json()
-    assert body["count"] == 5
+        response = api.get("/api/v1/queue", {"page_size": 50})
+    assert response.status_code == 200
+    assert response.json()["count"] == 5
 
 
 @pytest.fixture
 def people_factory(applicant):
-    from tinhso.dossiers import services
-
-    from .conftest import DRIVING, pdf_file
+    from tinhso.testing import DRIVING_PAPERS
+    from tinhso.testing.factories import DossierFactory
 
     def make(n):
-        for _ in range(n):
-            d = services.create_dossier(
-                actor=applicant,
-                procedure_code=DRIVING,
-                data={"hang_gplx": "B", "so_gplx_cu": "X1", "cam_ket": True},
-            )
-            for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
-                services.attach_document(actor=applicant, dossier=d, kind=kind, upload=pdf_file())
-            services.take_action(actor=applicant, code=d.code, action="submit")
+        DossierFactory.create_batch(
+            n,
+            applicant=applicant,
+            data={"hang_gplx": "B", "so_gplx_cu": "X1", "cam_ket": True},
+            papers=DRIVING_PAPERS,
+            submit=True,
+        )
 
     return make
 

@@ -7,12 +7,10 @@ from django.test import Client
 
 from tinhso.accounts.models import Role
 from tinhso.audit.models import AuditEvent
-from tinhso.conftest import TEST_PASSWORD
 from tinhso.core.errors import PermissionDenied, ValidationFailed
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Dossier, Status
-
-from .conftest import act
+from tinhso.testing import TEST_PASSWORD, act
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +77,7 @@ def test_officers_need_the_second_factor_in_the_api_too(client, approved, leader
 def test_id_numbers_edited_in_a_supplement_are_masked_in_the_audit_log(
     applicant, officer, ward_codes
 ):
-    from .conftest import pdf_file
+    from tinhso.testing import pdf_file
 
     ward = ward_codes[0].removeprefix("UBND")
     dossier = services.create_dossier(
@@ -129,7 +127,7 @@ def test_no_officer_processes_their_own_dossier(make_staff):
     officer.phone = "0912000000"
     officer.save()
     accounts.grant_role(actor=None, user=officer, role=Role.CITIZEN)
-    from .conftest import pdf_file
+    from tinhso.testing import pdf_file
 
     dossier = services.create_dossier(
         actor=officer,

@@ -11,8 +11,7 @@ import pytest
 from django.conf import settings
 
 from tinhso.dossiers.models import DossierDocument
-
-from .conftest import PDF
+from tinhso.testing import PDF
 
 pytestmark = pytest.mark.django_db
 

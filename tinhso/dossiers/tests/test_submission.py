@@ -9,8 +9,7 @@ from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Dossier, DossierDocument, Status
 from tinhso.notifications.models import Notification
-
-from .conftest import BIRTH, DRIVING, pdf_file
+from tinhso.testing import BIRTH, DRIVING, pdf_file
 
 pytestmark = pytest.mark.django_db
 

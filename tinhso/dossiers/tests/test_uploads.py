@@ -9,8 +9,7 @@ from tinhso.core.errors import ValidationFailed
 from tinhso.core.uploads import clean_display_name
 from tinhso.dossiers import services
 from tinhso.dossiers.models import DossierDocument
-
-from .conftest import PDF, pdf_file, png_bytes
+from tinhso.testing import PDF, pdf_file, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import Conflict, PermissionDenied, ValidationFailed
 from tinhso.dossiers import services, workflow
 from tinhso.dossiers.models import Dossier, DossierStep, SlipKind, Status
-
-from .conftest import act, pdf_file
+from tinhso.testing import act, pdf_file
 
 pytestmark = pytest.mark.django_db
 

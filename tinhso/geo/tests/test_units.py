@@ -61,4 +61,5 @@ def test_page_size_is_capped_with_a_clear_error(client):
 
 def test_units_list_takes_two_queries(client, django_assert_num_queries):
     with django_assert_num_queries(2):  # count + page
-        client.get("/api/v1/units", {"level": "province"})
+        response = client.get("/api/v1/units", {"level": "province"})
+    assert response.status_code == 200 and response.json()["count"] == 34

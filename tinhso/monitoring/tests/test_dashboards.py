@@ -7,7 +7,6 @@ from openpyxl import load_workbook
 
 from tinhso.accounts.models import Role
 from tinhso.core.errors import PermissionDenied
-from tinhso.dossiers.tests.conftest import *  # noqa: F403  (the dossier fixtures)
 from tinhso.monitoring import dashboard
 from tinhso.monitoring.goals import load_goals
 

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 
-from tinhso.dossiers.tests.conftest import *  # noqa: F403  (the dossier fixtures)
 from tinhso.monitoring.goals import (
     goals_progress,
     load_goals,

@@ -5,10 +5,9 @@ import pytest
 from django.utils import timezone
 
 from tinhso.core.errors import ValidationFailed
-from tinhso.dossiers.tests.conftest import *  # noqa: F403  (the dossier fixtures)
-from tinhso.dossiers.tests.conftest import act
 from tinhso.monitoring import selectors
 from tinhso.monitoring.counts import recompute
+from tinhso.testing import act
 
 pytestmark = pytest.mark.django_db
 
@@ -115,20 +114,17 @@ def test_bad_trend_ranges_are_refused(client, start, end):
 def test_the_province_summary_and_trend_follow_the_back_office(
     client, officer, applicant, returned
 ):
-    from tinhso.dossiers import services
-    from tinhso.dossiers.tests.conftest import DRIVING, pdf_file
+    from tinhso.testing import DRIVING_PAPERS
+    from tinhso.testing.factories import DossierFactory
 
     month = f"{timezone.localdate():%Y-%m}"
     before = client.get("/api/v1/monitoring/summary", {"period": month}).json()
     assert before["components"]["on_time"]["value"] == 1.0
     assert before["components"]["digitization"]["denominator"] == 1
-    second = services.create_dossier(
-        actor=applicant, procedure_code=DRIVING,
+    second = DossierFactory(
+        applicant=applicant, papers=DRIVING_PAPERS, submit=True,
         data={"hang_gplx": "B", "so_gplx_cu": "AB123457", "cam_ket": True},
     )  # fmt: skip
-    for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
-        services.attach_document(actor=applicant, dossier=second, kind=kind, upload=pdf_file())
-    act(applicant, second, "submit")
     act(officer, second, "receive")
     after = client.get("/api/v1/monitoring/summary", {"period": month}).json()
     # one more dossier filed online and received with its papers digitized

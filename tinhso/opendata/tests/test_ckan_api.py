@@ -13,7 +13,6 @@ import requests
 from django.test import Client
 from django.utils import timezone
 
-from tinhso.dossiers.tests.conftest import *  # noqa: F403  (the dossier fixtures)
 from tinhso.monitoring.goals import load_goals
 from tinhso.opendata.services import refresh_datasets
 

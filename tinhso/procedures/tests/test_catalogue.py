@@ -122,7 +122,7 @@ def test_edit_through_the_api(api_as, make_staff, client):
 
 
 def test_loading_the_same_catalogue_again_changes_nothing():
-    from tinhso.conftest import CATALOGUE_FIXTURE
+    from tinhso.testing import CATALOGUE_FIXTURE
 
     result = services.load_catalogue(path=CATALOGUE_FIXTURE)
     assert result["created"] == 0 and result["changed"] == 0

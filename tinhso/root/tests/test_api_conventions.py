@@ -4,8 +4,8 @@ import json
 import pytest
 
 from tinhso.accounts.models import Agency, Role, User
-from tinhso.conftest import TEST_PASSWORD
 from tinhso.demo.accounts import demo_personal_id
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

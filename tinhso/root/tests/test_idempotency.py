@@ -5,8 +5,8 @@ import pytest
 
 from tinhso.accounts.models import User
 from tinhso.audit.models import AuditEvent
-from tinhso.conftest import TEST_PASSWORD
 from tinhso.demo.accounts import demo_personal_id
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from tinhso.accounts import services as accounts
 from tinhso.accounts.models import Role
-from tinhso.conftest import TEST_PASSWORD
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

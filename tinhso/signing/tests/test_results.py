@@ -14,9 +14,9 @@ from tinhso.core.errors import Conflict, PermissionDenied
 from tinhso.documents import selectors as store
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Status
-from tinhso.dossiers.tests.conftest import act
 from tinhso.signing import services as signing
 from tinhso.signing.models import SigningCertificate
+from tinhso.testing import act
 
 pytestmark = pytest.mark.django_db
 

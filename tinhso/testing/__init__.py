@@ -1,0 +1,52 @@
+"""What the tests share: constants and small helpers (here), factory_boy factories that
+build through the real services (`factories`), and the fixtures (`fixtures`, a pytest
+plugin that tinhso/conftest.py registers). Test code only: nothing in the platform
+imports this package. No model or service is imported at import time here."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+TEST_PASSWORD = "Mat-khau-rat-dai-1"  # test users only
+CATALOGUE_FIXTURE = (
+    Path(__file__).resolve().parent.parent / "procedures" / "tests" / "catalogue_fixture.json"
+)
+
+DRIVING = "9.000001"  # province level, Sở Xây dựng, 5 working days, two required papers
+BIRTH = "9.000002"  # ward level
+DRIVING_DATA = {"hang_gplx": "B", "so_gplx_cu": "AB123456", "cam_ket": True}
+DRIVING_PAPERS = ("giay-phep-cu", "giay-kham-suc-khoe")
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def png_bytes(size=(20, 20)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def pdf_file(name="giay.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def act(actor, dossier, action, **payload):
+    """One workflow action through the service, as the actor."""
+    from tinhso.dossiers import services
+
+    return services.take_action(actor=actor, code=dossier.code, action=action, payload=payload)
+
+
+def bearer_client(user):
+    """A test client speaking to the API with a fresh token of the user's."""
+    from django.test import Client
+
+    from tinhso.accounts import services as accounts
+
+    _, raw = accounts.issue_api_token(actor=None, user=user, name="test")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
