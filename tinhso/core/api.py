@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -268,7 +269,7 @@ def _server_error(request, exc):
 
 
 # Exceptions → problem documents (ninja picks the nearest class in the exception's MRO).
-EXCEPTION_HANDLERS = [
+EXCEPTION_HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (DomainError, _domain),
     (ValidationError, _validation),
     (AuthenticationError, _unauthenticated),
