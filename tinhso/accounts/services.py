@@ -390,7 +390,7 @@ def grant_role(
             fields={"agency": _("Chọn cơ quan.")},
         )
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=agency, unit=unit)
+        authz.require_role(actor, Role.ADMINISTRATOR, **_granting_scope(agency, unit))
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, agency=agency, unit=unit, defaults={"granted_by": actor}
     )
@@ -410,9 +410,19 @@ def grant_role(
     return assignment
 
 
+def _granting_scope(agency: Agency | None, unit: AdministrativeUnit | None) -> dict:
+    """Roles held at an agency or unit are granted by its administrators; a citizen's
+    or business's role (no scope) only by the province's."""
+    if agency is None and unit is None:
+        return {"province": True}
+    return {"agency": agency, "unit": unit}
+
+
 @transaction.atomic
 def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
-    authz.require_role(actor, Role.ADMINISTRATOR, agency=assignment.agency, unit=assignment.unit)
+    authz.require_role(
+        actor, Role.ADMINISTRATOR, **_granting_scope(assignment.agency, assignment.unit)
+    )
     before = {
         "role": assignment.role,
         "agency": _agency_code(assignment.agency),
@@ -435,7 +445,7 @@ def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
 def update_profile(*, actor: User, user: User, email: str, phone: str) -> User:
     """A person updates their own contact details (the ID data come from the registry)."""
     if actor.pk != user.pk:
-        authz.require_role(actor, Role.ADMINISTRATOR)
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(user))
     phone = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
     if phone and not (9 <= len(phone.lstrip("+")) <= 12):
         raise ValidationFailed(
@@ -514,7 +524,7 @@ def record_password_changed(*, user: User, via: str) -> None:
 
 @transaction.atomic
 def unlock_user(*, actor: User, user: User) -> None:
-    agency = authz.primary_agency(user)
+    agency = authz.managing_agency(user)
     authz.require_role(actor, Role.ADMINISTRATOR, agency=agency)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     record_event(
@@ -578,7 +588,7 @@ def issue_api_token(
 ) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.primary_agency(user))
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(user))
     if not user.is_active:
         raise ValidationFailed(_("Tài khoản đã bị khóa, không thể cấp mã truy cập."))
     prefix = secrets.token_hex(4)
@@ -599,7 +609,7 @@ def issue_api_token(
 @transaction.atomic
 def revoke_api_token(*, actor: User | None, token: ApiToken) -> ApiToken:
     if actor is not None and actor.pk != token.user_id:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.primary_agency(token.user))
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(token.user))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
