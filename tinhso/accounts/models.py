@@ -113,11 +113,21 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     MONITORING = "monitoring", _("Giám sát, theo dõi")
     ADMINISTRATOR = "administrator", _("Quản trị")
+    # Cán bộ quản lý cơ sở dữ liệu dân cư: the police's registry officers and those the
+    # province names; reads the registry within their scope's wards, decides merges.
+    REGISTRY_KEEPER = "registry_keeper", _("Cán bộ quản lý dữ liệu dân cư")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
 STAFF_ROLES = frozenset(
-    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.MONITORING, Role.ADMINISTRATOR}
+    {
+        Role.ONE_STOP_OFFICER,
+        Role.SPECIALIST,
+        Role.LEADER,
+        Role.MONITORING,
+        Role.ADMINISTRATOR,
+        Role.REGISTRY_KEEPER,
+    }
 )
 
 
