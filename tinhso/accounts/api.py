@@ -10,9 +10,9 @@ from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from tinhso.core.pagination import PageNumberPagination
 
-from . import authz, selectors, services
+from . import authz, enrolment, selectors, services
 from .auth import is_strongly_authenticated
-from .models import Agency
+from .models import Agency, Role, User
 
 router = Router(tags=["accounts"])
 
@@ -137,3 +137,28 @@ def update_agency(request, code: str, payload: AgencyPatch):
         actor=request.user, agency=agency, **payload.model_dump(exclude_unset=True)
     )
     return selectors.agencies().get(pk=agency.pk)
+
+
+class EnrolmentLinkIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    hours: int = Field(enrolment.LINK_HOURS, ge=1, le=24 * 14)
+
+
+class EnrolmentLinkOut(Schema):
+    username: str
+    url: str
+    expires_at: datetime.datetime
+
+
+@router.post(
+    "/users/{username}/enrolment-link",
+    response={201: EnrolmentLinkOut},
+    summary="Cấp đường dẫn kích hoạt xác thực hai lớp",
+)
+def issue_enrolment_link(request, username: str, payload: EnrolmentLinkIn):
+    """An administrator whose scope covers the officer's agency; the link is shown once."""
+    authz.require_role(request.user, Role.ADMINISTRATOR, anywhere=True)  # before any lookup
+    user = get_object_or_404(User, username=username)
+    link, raw = enrolment.issue_enrolment_link(actor=request.user, user=user, hours=payload.hours)
+    url = request.build_absolute_uri(enrolment.enrolment_path(raw))
+    return Status(201, {"username": user.username, "url": url, "expires_at": link.expires_at})
