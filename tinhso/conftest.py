@@ -13,6 +13,7 @@ from django.test import Client
 
 from tinhso.accounts import services as accounts
 from tinhso.accounts.demo import demo_personal_id
+from tinhso.accounts.identity import verify_identity
 from tinhso.accounts.models import Agency, Role
 from tinhso.core.services import load_calendar_overrides
 from tinhso.geo.services import load_units
@@ -64,9 +65,12 @@ def _fresh_throttles():
 
 @pytest.fixture
 def make_citizen(db):
-    def make(*, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD):
+    def make(
+        *, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD, verified=True
+    ):
+        """A self-registered citizen; `verified`: whose ID card a desk has checked."""
         n = next(_counter)
-        return accounts.register_citizen(
+        user = accounts.register_citizen(
             username=f"congdan{n}",
             password=password,
             full_name=f"Nguyễn Thị Công Dân {n}",
@@ -74,6 +78,11 @@ def make_citizen(db):
             date_of_birth=birth,
             sex=sex,
         )
+        if verified:
+            user = verify_identity(
+                actor=None, personal_id=user.personal_id, date_of_birth=birth, note="test"
+            )
+        return user
 
     return make
 

@@ -80,6 +80,12 @@ class User(AbstractUser):
     organisation_name = models.CharField(_("tên tổ chức"), max_length=200, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Xác minh danh tính: a self-registered account only says who it is; an officer
+    # at a one-stop desk checks the ID card before it files in that person's name.
+    identity_verified_at = models.DateTimeField(_("xác minh danh tính lúc"), null=True, blank=True)
+    identity_verified_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # first_name/last_name are unused: Vietnamese names are kept whole in full_name.
     first_name = None  # type: ignore[assignment]
@@ -99,6 +105,10 @@ class User(AbstractUser):
     @property
     def masked_personal_id(self) -> str:
         return mask_id(self.personal_id)
+
+    @property
+    def is_identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
 
     @property
     def is_locked(self) -> bool:
@@ -129,6 +139,10 @@ STAFF_ROLES = frozenset(
         Role.REGISTRY_KEEPER,
     }
 )
+
+# Roles that see and act on dossiers: a registry keeper keeps the population
+# registry and sees no dossier of their agency for it.
+DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER}
 
 
 class RoleAssignment(models.Model):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dang-xuat/", views.sign_out, name="logout"),
     path("dang-ky/", views.register, name="register"),
     path("ho-so/", views.profile, name="profile"),
+    path("xac-minh-danh-tinh/", views.verify_identity, name="verify_identity"),
     path("co-quan/<str:code>/", views.agency_settings, name="agency_settings"),
     path(
         "doi-mat-khau/",

@@ -22,10 +22,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tinhso.core import throttle
 from tinhso.core.errors import DomainError, apply_domain_error
 
-from . import authz, enrolment, services
+from . import authz, enrolment, identity, services
 from .forms import (
     AgencySettingsForm,
     CitizenRegistrationForm,
+    IdentityVerificationForm,
     OtpForm,
     ProfileForm,
     SignInForm,
@@ -237,6 +238,13 @@ def register(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn!"))
+            messages.info(
+                request,
+                _(
+                    "Để nộp hồ sơ, tài khoản cần được xác minh danh tính: mang căn cước đến "
+                    "bộ phận một cửa bất kỳ để cán bộ đối chiếu."
+                ),
+            )
             return redirect("accounts:profile")
     return render(
         request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200
@@ -297,6 +305,36 @@ def agency_settings(request, code: str):
         request,
         "accounts/agency_settings.html",
         {"form": form, "agency": agency},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def verify_identity(request):
+    """The one-stop desk verifies a citizen's account against their ID card."""
+    if not identity.can_verify(request.user):
+        return render(request, "403.html", status=403)
+    form = IdentityVerificationForm(request.POST or None)
+    verified = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            verified = identity.verify_identity(
+                actor=request.user,
+                personal_id=data["personal_id"],
+                date_of_birth=data["date_of_birth"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            form = IdentityVerificationForm()
+    return render(
+        request,
+        "accounts/verify_identity.html",
+        {"form": form, "verified": verified},
         status=400 if form.errors else 200,
     )
 
