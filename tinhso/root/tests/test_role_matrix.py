@@ -44,11 +44,13 @@ _ids = itertools.count(1)
 # read_department_dossier  SXD's dossier (API and back-office page)
 # read_ward_dossier        WARD's dossier (API and back-office page)
 # read_department_audit    SXD's events in the audit log (page)
+# verify_identity          verify a citizen's account against the ID card (API and page)
+# enrol_department_officer issue an SXD officer's second-factor enrolment link (API)
 
 TABLE: dict[tuple[str, str], set[str]] = {
     ("citizen", ""): set(),
     # the province's one-stop centre receives SXD's dossiers
-    (Role.ONE_STOP_OFFICER, "TTPVHCC"): {"read_department_dossier"},
+    (Role.ONE_STOP_OFFICER, "TTPVHCC"): {"read_department_dossier", "verify_identity"},
     # a province department
     (Role.SPECIALIST, "SXD"): {"read_department_dossier"},
     (Role.LEADER, "SXD"): {
@@ -60,10 +62,11 @@ TABLE: dict[tuple[str, str], set[str]] = {
         "edit_province_procedure",
         "read_department_dossier",
         "read_department_audit",
+        "enrol_department_officer",
     },
     (Role.MONITORING, "SXD"): {"read_department_dossier", "read_department_audit"},
     # a ward's People's Committee
-    (Role.ONE_STOP_OFFICER, WARD_AGENCY): {"read_ward_dossier"},
+    (Role.ONE_STOP_OFFICER, WARD_AGENCY): {"read_ward_dossier", "verify_identity"},
     (Role.SPECIALIST, WARD_AGENCY): {"read_ward_dossier"},
     (Role.LEADER, WARD_AGENCY): {"read_ward_dossier"},
     (Role.ADMINISTRATOR, WARD_AGENCY): {"read_ward_dossier"},
@@ -85,6 +88,7 @@ TABLE: dict[tuple[str, str], set[str]] = {
         "read_department_dossier",
         "read_ward_dossier",
         "read_department_audit",
+        "enrol_department_officer",
     },
     (Role.MONITORING, "UBND"): {
         "read_department_dossier",
@@ -93,7 +97,7 @@ TABLE: dict[tuple[str, str], set[str]] = {
     },
 }
 
-ALLOWED, REFUSED = {200}, {401, 403, 404}
+ALLOWED, REFUSED = {200, 201}, {401, 403, 404}
 
 
 def _pdf(name="giay.pdf"):
@@ -136,8 +140,20 @@ def _pair(ward_a: str, ward_b: str) -> ReviewPair:
     )
 
 
+def _verify(api, pages, make_citizen) -> bool | str:
+    person = make_citizen(verified=False)
+    response = api.post(
+        "/api/v1/identity-verifications",
+        json.dumps(
+            {"personal_id": person.personal_id, "date_of_birth": person.date_of_birth.isoformat()}
+        ),  # fmt: skip
+        content_type="application/json",
+    )
+    return _both(response, pages.get("/tai-khoan/xac-minh-danh-tinh/"))
+
+
 @pytest.fixture
-def world(make_citizen):
+def world(make_citizen, make_staff):
     applicant = make_citizen()
     applicant = accounts.update_profile(
         actor=applicant, user=applicant, email="cd@example.vn", phone="0912345678"
@@ -165,6 +181,8 @@ def world(make_citizen):
     record_event(action="test.marker", object_type="test", object_id="MARKER-SXD",
                  agency_code="SXD")  # fmt: skip
     return {
+        "make_citizen": make_citizen,
+        "department_officer": make_staff(Role.SPECIALIST, "SXD").username,
         "department_dossier": department.code,
         "ward_dossier": ward.code,
         "here": _person(WARD),
@@ -232,6 +250,14 @@ CHECKS = {
         pages.get(f"/lam-viec/ho-so/{w['ward_dossier']}/"),
     ),
     "read_department_audit": lambda api, pages, w: _audit_shows_marker(pages),
+    "verify_identity": lambda api, pages, w: _verify(api, pages, w["make_citizen"]),
+    "enrol_department_officer": lambda api, pages, w: _outcome(
+        api.post(
+            f"/api/v1/users/{w['department_officer']}/enrolment-link",
+            "{}",
+            content_type="application/json",
+        )
+    ),
 }
 
 
@@ -276,6 +302,6 @@ def test_the_table_holds_before_anyone_signs_in(world):
     """Anonymous: nothing of the above, through either door."""
     anonymous = Client()
     for name, check in CHECKS.items():
-        if name.startswith("merge"):
+        if name.startswith("merge") or name in ("verify_identity", "enrol_department_officer"):
             continue  # the API answers 401 before anything; covered for users above
         assert check(anonymous, anonymous, world) is not True, name
