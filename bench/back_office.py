@@ -67,6 +67,10 @@ def person(username, role=None, agency=None):
             personal_id=demo_personal_id(birth=datetime.date(1990, 1, 1), sex="male"),
             date_of_birth=datetime.date(1990, 1, 1), sex="male", phone="0912345678",
         )  # fmt: skip
+        from tinhso.accounts.identity import verify_identity
+
+        user = verify_identity(actor=None, personal_id=user.personal_id,
+                               date_of_birth=user.date_of_birth)  # fmt: skip
     else:
         user = accounts.create_staff_user(
             actor=None, username=username, full_name=username, email="", role=role,

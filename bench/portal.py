@@ -120,6 +120,9 @@ def bench_submission() -> None:
         sex="male",
         phone="0912345678",
     )
+    from tinhso.accounts.identity import verify_identity
+
+    verify_identity(actor=None, personal_id=user.personal_id, date_of_birth=user.date_of_birth)
     _, raw = accounts.issue_api_token(actor=None, user=user, name="bench")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     from bench.forms import required_answers

@@ -59,6 +59,12 @@ def main() -> None:
             sex="male",
             phone=PHONE,
         )
+    if not citizen.is_identity_verified:  # checked at a desk (issue 15): files in their name
+        from tinhso.accounts.identity import verify_identity
+
+        citizen = verify_identity(
+            actor=None, personal_id=citizen.personal_id, date_of_birth=citizen.date_of_birth
+        )
     officer = User.objects.get(username="motcua")
     _, citizen_token = accounts.issue_api_token(actor=None, user=citizen, name="load")
     _, officer_token = accounts.issue_api_token(actor=None, user=officer, name="load")

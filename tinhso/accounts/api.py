@@ -10,9 +10,9 @@ from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from tinhso.core.pagination import PageNumberPagination
 
-from . import authz, selectors, services
+from . import authz, enrolment, identity, selectors, services
 from .auth import is_strongly_authenticated
-from .models import Agency
+from .models import Agency, Role, User
 
 router = Router(tags=["accounts"])
 
@@ -46,6 +46,7 @@ class MeOut(Schema):
     personal_id: str | None  # the owner sees their own number in full
     tax_code: str | None
     second_factor: bool
+    identity_verified: bool
 
 
 @router.get("/me", response=MeOut, summary="Người dùng đang đăng nhập")
@@ -61,6 +62,7 @@ def me(request):
         "personal_id": user.personal_id,
         "tax_code": user.tax_code or None,
         "second_factor": is_strongly_authenticated(request),
+        "identity_verified": user.is_identity_verified,
     }
 
 
@@ -137,3 +139,52 @@ def update_agency(request, code: str, payload: AgencyPatch):
         actor=request.user, agency=agency, **payload.model_dump(exclude_unset=True)
     )
     return selectors.agencies().get(pk=agency.pk)
+
+
+class EnrolmentLinkIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    hours: int = Field(enrolment.LINK_HOURS, ge=1, le=24 * 14)
+
+
+class EnrolmentLinkOut(Schema):
+    username: str
+    url: str
+    expires_at: datetime.datetime
+
+
+@router.post(
+    "/users/{username}/enrolment-link",
+    response={201: EnrolmentLinkOut},
+    summary="Cấp đường dẫn kích hoạt xác thực hai lớp",
+)
+def issue_enrolment_link(request, username: str, payload: EnrolmentLinkIn):
+    """An administrator whose scope covers the officer's agency; the link is shown once."""
+    authz.require_role(request.user, Role.ADMINISTRATOR, anywhere=True)  # before any lookup
+    user = get_object_or_404(User, username=username)
+    link, raw = enrolment.issue_enrolment_link(actor=request.user, user=user, hours=payload.hours)
+    url = request.build_absolute_uri(enrolment.enrolment_path(raw))
+    return Status(201, {"username": user.username, "url": url, "expires_at": link.expires_at})
+
+
+class IdentityVerificationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+    personal_id: str = Field(min_length=12, max_length=12, pattern=r"^[0-9]{12}$")
+    date_of_birth: datetime.date
+    note: str = Field("", max_length=300)
+
+
+class IdentityVerificationOut(Schema):
+    username: str
+    full_name: str
+    identity_verified_at: datetime.datetime
+
+
+@router.post(
+    "/identity-verifications",
+    response=IdentityVerificationOut,
+    summary="Xác minh danh tính tài khoản tại bộ phận một cửa",
+)
+def verify_identity(request, payload: IdentityVerificationIn):
+    """A one-stop officer, with the citizen's ID card in hand: the account carrying
+    both the number and the date of birth is verified (recorded and audited)."""
+    return identity.verify_identity(actor=request.user, **payload.model_dump())

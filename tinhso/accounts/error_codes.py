@@ -13,3 +13,6 @@ class AccountsErrorCode(StrEnum):
     LOCKED = "accounts_locked"
     BAD_OTP = "accounts_bad_otp"
     UNKNOWN_USER = "accounts_unknown_user"
+    BAD_ENROLMENT_LINK = "accounts_bad_enrolment_link"
+    IDENTITY_NOT_VERIFIED = "accounts_identity_not_verified"
+    IDENTITY_MISMATCH = "accounts_identity_mismatch"

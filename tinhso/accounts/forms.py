@@ -65,3 +65,22 @@ class AgencySettingsForm(forms.Form):
         help_text=_("Hồ sơ nhận sau giờ này được tính từ ngày làm việc tiếp theo."),
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
+
+
+class IdentityVerificationForm(forms.Form):
+    """A one-stop officer, with the citizen's ID card in hand."""
+
+    personal_id = forms.CharField(
+        label=_("Số định danh cá nhân trên căn cước"),
+        max_length=12,
+        min_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Ngày sinh trên căn cước"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    checked = forms.BooleanField(
+        label=_("Tôi đã đối chiếu căn cước bản gốc với người đang đứng trước quầy."),
+        required=True,
+    )
+    note = forms.CharField(label=_("Ghi chú (không bắt buộc)"), max_length=300, required=False)

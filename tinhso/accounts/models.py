@@ -80,6 +80,12 @@ class User(AbstractUser):
     organisation_name = models.CharField(_("tên tổ chức"), max_length=200, blank=True)
     failed_login_count = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Xác minh danh tính: a self-registered account only says who it is; an officer
+    # at a one-stop desk checks the ID card before it files in that person's name.
+    identity_verified_at = models.DateTimeField(_("xác minh danh tính lúc"), null=True, blank=True)
+    identity_verified_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # first_name/last_name are unused: Vietnamese names are kept whole in full_name.
     first_name = None  # type: ignore[assignment]
@@ -101,6 +107,10 @@ class User(AbstractUser):
         return mask_id(self.personal_id)
 
     @property
+    def is_identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
+
+    @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
 
@@ -113,12 +123,26 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     MONITORING = "monitoring", _("Giám sát, theo dõi")
     ADMINISTRATOR = "administrator", _("Quản trị")
+    # Cán bộ quản lý cơ sở dữ liệu dân cư: the police's registry officers and those the
+    # province names; reads the registry within their scope's wards, decides merges.
+    REGISTRY_KEEPER = "registry_keeper", _("Cán bộ quản lý dữ liệu dân cư")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
 STAFF_ROLES = frozenset(
-    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.MONITORING, Role.ADMINISTRATOR}
+    {
+        Role.ONE_STOP_OFFICER,
+        Role.SPECIALIST,
+        Role.LEADER,
+        Role.MONITORING,
+        Role.ADMINISTRATOR,
+        Role.REGISTRY_KEEPER,
+    }
 )
+
+# Roles that see and act on dossiers: a registry keeper keeps the population
+# registry and sees no dossier of their agency for it.
+DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER}
 
 
 class RoleAssignment(models.Model):
@@ -175,3 +199,28 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class EnrolmentLink(models.Model):
+    """Đường dẫn kích hoạt xác thực hai lớp: issued by an administrator so that an
+    officer enrols their first authenticator (knowing the password is not enough).
+    One use, expiring; only a SHA-256 digest of its secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

@@ -10,9 +10,11 @@ urlpatterns = [
     path("dang-nhap/", views.sign_in, name="login"),
     path("dang-nhap/xac-thuc/", views.otp_verify, name="otp_verify"),
     path("xac-thuc-hai-lop/", views.otp_setup, name="otp_setup"),
+    path("xac-thuc-hai-lop/kich-hoat/<str:token>/", views.otp_enrol, name="otp_enrol"),
     path("dang-xuat/", views.sign_out, name="logout"),
     path("dang-ky/", views.register, name="register"),
     path("ho-so/", views.profile, name="profile"),
+    path("xac-minh-danh-tinh/", views.verify_identity, name="verify_identity"),
     path("co-quan/<str:code>/", views.agency_settings, name="agency_settings"),
     path(
         "doi-mat-khau/",

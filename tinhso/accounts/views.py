@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,10 +22,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tinhso.core import throttle
 from tinhso.core.errors import DomainError, apply_domain_error
 
-from . import authz, services
+from . import authz, enrolment, identity, services
 from .forms import (
     AgencySettingsForm,
     CitizenRegistrationForm,
+    IdentityVerificationForm,
     OtpForm,
     ProfileForm,
     SignInForm,
@@ -120,7 +121,8 @@ def sign_in(request):
                     messages.info(
                         request, _("Tài khoản cán bộ cần bật xác thực hai lớp trước khi làm việc.")
                     )
-                    return redirect("accounts:otp_setup")
+                    # The administrator's enrolment link, when it brought them here.
+                    return redirect(_next_url(request, reverse("accounts:otp_setup")))
                 return redirect(_next_url(request, "core:workspace"))
     return render(
         request,
@@ -163,24 +165,47 @@ def otp_verify(request):
 
 
 @login_required
+@require_http_methods(["GET"])
+@never_cache
+def otp_enrol(request, token: str):
+    """An administrator's enrolment link, opened while signed in as its officer: the
+    session may then enrol one authenticator (see `enrolment.py`)."""
+    try:
+        link = enrolment.usable_link(token, user=request.user)
+    except DomainError as exc:
+        context = {"title": _("Không dùng được đường dẫn"), "message": exc.message}
+        return render(request, "accounts/message_page.html", context, status=404)
+    request.session[enrolment.SESSION_KEY] = link.pk
+    return redirect("accounts:otp_setup")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
 def otp_setup(request):
-    """Enrol an authenticator app: scan the QR code, type one code to confirm."""
+    """Enrol an authenticator app: scan the QR code, type one code to confirm. An
+    officer's first (or replacement) authenticator needs an administrator's link."""
     user = request.user
+    link = None
+    if enrolment.needs_link(user):
+        link = enrolment.session_link(request)
+        if link is None:
+            context = {"has_device": user_has_device(user, confirmed=True)}
+            return render(request, "accounts/otp_needs_link.html", context, status=403)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or request.method == "GET" and "new" in request.GET:
         device = services.start_totp_enrolment(user=user)
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            confirmed = services.confirm_totp_enrolment(
-                user=user, device=device, token=form.cleaned_data["otp_token"]
+            confirmed = enrolment.confirm_enrolment(
+                user=user, device=device, token=form.cleaned_data["otp_token"], link=link
             )
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
             otp_login(request, confirmed)
+            request.session.pop(enrolment.SESSION_KEY, None)
             messages.success(request, _("Đã bật xác thực hai lớp."))
             return redirect("core:workspace")
     uri = device.config_url
@@ -213,6 +238,13 @@ def register(request):
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn!"))
+            messages.info(
+                request,
+                _(
+                    "Để nộp hồ sơ, tài khoản cần được xác minh danh tính: mang căn cước đến "
+                    "bộ phận một cửa bất kỳ để cán bộ đối chiếu."
+                ),
+            )
             return redirect("accounts:profile")
     return render(
         request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200
@@ -273,6 +305,36 @@ def agency_settings(request, code: str):
         request,
         "accounts/agency_settings.html",
         {"form": form, "agency": agency},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def verify_identity(request):
+    """The one-stop desk verifies a citizen's account against their ID card."""
+    if not identity.can_verify(request.user):
+        return render(request, "403.html", status=403)
+    form = IdentityVerificationForm(request.POST or None)
+    verified = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            verified = identity.verify_identity(
+                actor=request.user,
+                personal_id=data["personal_id"],
+                date_of_birth=data["date_of_birth"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            form = IdentityVerificationForm()
+    return render(
+        request,
+        "accounts/verify_identity.html",
+        {"form": form, "verified": verified},
         status=400 if form.errors else 200,
     )
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from tinhso.accounts import services
+from tinhso.accounts import identity, services
 from tinhso.accounts.models import Agency, Role, User
 from tinhso.core.identity import parse_personal_id
 from tinhso.signing.services import issue_certificate
@@ -56,11 +56,17 @@ def create_demo_accounts() -> list[DemoAccount]:
             phone="0912345678",
         )
         created.append(DemoAccount("congdan", Role.CITIZEN, password, None))
+    congdan = User.objects.get(username="congdan")
+    if not congdan.is_identity_verified:  # as if checked at a desk: the demo files at once
+        identity.verify_identity(
+            actor=None, personal_id=congdan.personal_id, date_of_birth=congdan.date_of_birth
+        )
     staff = [
         ("motcua", "Trần Văn Minh", Role.ONE_STOP_OFFICER, "TTPVHCC"),
         ("chuyenvien", "Phạm Thu Hà", Role.SPECIALIST, DEMO_AGENCY),
         ("lanhdao", "Lê Quang Huy", Role.LEADER, DEMO_AGENCY),
         ("quantri", "Đỗ Mạnh Cường", Role.ADMINISTRATOR, "UBND"),
+        ("dancu", "Vũ Thị Lan", Role.REGISTRY_KEEPER, "CAT"),  # the police's registry officer
     ]
     for username, full_name, role, agency_code in staff:
         if User.objects.filter(username=username).exists():

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from tinhso.accounts import authz
-from tinhso.accounts.models import STAFF_ROLES
+from tinhso.accounts.models import DOSSIER_ROLES as STAFF_ROLES  # no registry keepers
 
 from .models import (
     AT_AGENCY,

@@ -15,7 +15,6 @@ from tinhso.core.pagination import PageNumberPagination
 
 from . import selectors, services
 from .models import Person, ReviewPair
-from .permissions import require_registry_role
 
 router = Router(tags=["population"])
 
@@ -55,15 +54,13 @@ class DecisionIn(Schema):
 @router.get("/population/persons", response=list[PersonOut])
 @paginate(PageNumberPagination)
 def persons(request, q: str = ""):
-    require_registry_role(request.user)
-    return selectors.people(q=q[:100])
+    return selectors.people(viewer=request.user, q=q[:100])
 
 
 @router.get("/population/persons/{pk}", response=PersonOut)
 def person(request, pk: int):
-    require_registry_role(request.user)
     try:
-        return selectors.person_detail(pk)
+        return selectors.person_detail(pk, viewer=request.user)
     except Person.DoesNotExist:
         raise NotFound(_("Không tìm thấy công dân.")) from None
 
@@ -71,13 +68,12 @@ def person(request, pk: int):
 @router.get("/population/reviews", response=list[PairOut])
 @paginate(PageNumberPagination)
 def reviews(request):
-    require_registry_role(request.user)
-    return selectors.review_queue()
+    return selectors.review_queue(viewer=request.user)
 
 
 @router.post("/population/reviews/{pk}/decision", response=PairOut)
 def decide(request, pk: int, body: DecisionIn):
-    pair = get_object_or_404(ReviewPair, pk=pk)
+    pair = get_object_or_404(ReviewPair, pk=pk)  # the service checks both people's scope
     return services.decide_pair(
         actor=request.user, pair=pair, same_person=body.same_person, note=body.note
     )

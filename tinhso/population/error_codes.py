@@ -9,3 +9,5 @@ class PopulationErrorCode(StrEnum):
     SAME_PERSON = "population_same_person"
     MERGE_UNDONE = "population_merge_undone"
     MERGE_NOT_LAST = "population_merge_not_last"
+    OUT_OF_SCOPE = "population_out_of_scope"
+    NOT_FOUND = "population_not_found"

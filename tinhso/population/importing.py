@@ -38,7 +38,7 @@ from .normalize import (
     normalize_phone,
     parse_birth_date,
 )
-from .permissions import require_registry_role
+from .permissions import require_province_keeper
 
 CHUNK = 5000
 _SEX = {"male": "male", "nam": "male", "m": "male", "female": "female", "nữ": "female",
@@ -87,7 +87,7 @@ def read_header(path: str | Path) -> list[str]:
 def start_import(*, actor, path: str | Path, file_name: str = "", run: bool = True) -> ImportBatch:
     """Check the file's columns and encoding up front, then import it as a
     background job (`run=False`: the caller runs it, as the CLI does)."""
-    require_registry_role(actor)
+    require_province_keeper(actor)
     path = Path(path)
     read_header(path)
     with transaction.atomic():

@@ -4,33 +4,79 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from tinhso.accounts import authz
+from tinhso.audit.services import record_event
+from tinhso.core.identity import mask_id
 from tinhso.core.text import fold
 
+from . import permissions
 from .models import ImportBatch, Merge, Person, ReviewPair, SourceRecord
 
 
-def people(*, q: str = "") -> QuerySet[Person]:
-    qs = Person.objects.filter(merged_into__isnull=True).select_related("ward")
+def _read(viewer, *, action: str, object_type: str, object_id, after=None) -> None:
+    """Every read of people's records leaves an audit event (who read whom, when)."""
+    agency = authz.primary_agency(viewer) if viewer is not None else None
+    record_event(
+        actor=viewer,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        after=after,
+        agency_code=agency.code if agency is not None else "",
+    )
+
+
+def people(*, viewer, q: str = "") -> QuerySet[Person]:
+    """The living people this viewer may see, by exact personal ID or name prefix.
+    A search is audited: an ID lookup with the people it found (the ID masked)."""
+    permissions.require_keeper(viewer)
+    qs = permissions.in_scope(
+        viewer, Person.objects.filter(merged_into__isnull=True).select_related("ward")
+    )
     q = q.strip()
     if q.isdigit():
-        return qs.filter(personal_id=q)
+        qs = qs.filter(personal_id=q)
+        found = list(qs.values_list("pk", flat=True)[:20])
+        _read(
+            viewer,
+            action="population.search",
+            object_type="population.person",
+            object_id="*",
+            after={"personal_id": mask_id(q), "people": found},
+        )
+        return qs
     if q:
+        _read(
+            viewer,
+            action="population.search",
+            object_type="population.person",
+            object_id="*",
+            after={"name": fold(q)[:100]},
+        )
         return qs.filter(name_folded__startswith=fold(q))
     return qs.order_by("pk")
 
 
-def person_detail(pk: int) -> Person:
-    return Person.objects.select_related("ward", "merged_into", "account", "household").get(pk=pk)
+def person_detail(pk: int, *, viewer) -> Person:
+    """One person's golden record, if this viewer's scope covers their ward (else
+    Person.DoesNotExist, as for no one); the read is audited."""
+    permissions.require_keeper(viewer)
+    person = permissions.in_scope(
+        viewer, Person.objects.select_related("ward", "merged_into", "account", "household")
+    ).get(pk=pk)
+    _read(viewer, action="population.person_read", object_type="population.person", object_id=pk)
+    return person
 
 
-def household_members(person: Person) -> QuerySet[Person]:
+def household_members(person: Person, *, viewer) -> QuerySet[Person]:
     """The other people of the person's household (living records only)."""
     if person.household_id is None:
         return Person.objects.none()
-    return (
+    return permissions.in_scope(
+        viewer,
         Person.objects.filter(household_id=person.household_id, merged_into__isnull=True)
         .exclude(pk=person.pk)
-        .order_by("date_of_birth", "pk")
+        .order_by("date_of_birth", "pk"),
     )
 
 
@@ -44,27 +90,81 @@ def person_merges(person: Person) -> QuerySet[Merge]:
     )
 
 
-def review_queue(*, state: str = ReviewPair.State.PENDING) -> QuerySet[ReviewPair]:
-    return ReviewPair.objects.filter(state=state).select_related(
-        "record_a__ward", "record_b__ward", "record_a__person", "record_b__person"
+def _pairs_in_scope(viewer, qs: QuerySet[ReviewPair]) -> QuerySet[ReviewPair]:
+    """Pairs both of whose people the viewer's scope covers."""
+    qs = permissions.in_scope(viewer, qs, "record_a__person__ward")
+    return permissions.in_scope(viewer, qs, "record_b__person__ward")
+
+
+def review_queue(*, viewer, state: str = ReviewPair.State.PENDING) -> QuerySet[ReviewPair]:
+    permissions.require_keeper(viewer)
+    return _pairs_in_scope(
+        viewer,
+        ReviewPair.objects.filter(state=state).select_related(
+            "record_a__ward", "record_b__ward", "record_a__person", "record_b__person"
+        ),
     )
 
 
-def review_pair(pk: int) -> ReviewPair:
-    return ReviewPair.objects.select_related(
-        "record_a__ward", "record_b__ward", "record_a__person", "record_b__person", "decided_by"
+def review_pair(pk: int, *, viewer) -> ReviewPair:
+    """A pair with both records, if both people are in scope (else DoesNotExist);
+    the read is audited."""
+    permissions.require_keeper(viewer)
+    pair = _pairs_in_scope(
+        viewer,
+        ReviewPair.objects.select_related(
+            "record_a__ward",
+            "record_b__ward",
+            "record_a__person",
+            "record_b__person",
+            "decided_by",
+        ),
     ).get(pk=pk)
+    _read(
+        viewer,
+        action="population.review_read",
+        object_type="population.reviewpair",
+        object_id=pk,
+        after={"people": [pair.record_a.person_id, pair.record_b.person_id]},
+    )
+    return pair
 
 
-def recent_batches(limit: int = 20) -> list[ImportBatch]:
+def recent_batches(*, viewer, limit: int = 20) -> list[ImportBatch]:
+    """Imports hold anyone's rows: province-wide keepers see them."""
+    if viewer is not None and not permissions.is_province_keeper(viewer):
+        return []
     return list(ImportBatch.objects.select_related("job")[:limit])
 
 
-def registry_counts() -> dict[str, int]:
+def import_batch(pk: int, *, viewer) -> ImportBatch:
+    """A batch for its page or its error report (ImportBatch.DoesNotExist when the
+    viewer is not a province-wide keeper, as for none)."""
+    if viewer is not None and not permissions.is_province_keeper(viewer):
+        raise ImportBatch.DoesNotExist(pk)
+    return ImportBatch.objects.select_related("job").get(pk=pk)
+
+
+def read_import_errors(batch: ImportBatch, *, viewer) -> None:
+    """The error report repeats the refused rows as they came: its download is a read."""
+    _read(
+        viewer,
+        action="population.import_errors_read",
+        object_type="population.importbatch",
+        object_id=batch.pk,
+        after={"rows": batch.rows_bad},
+    )
+
+
+def registry_counts(*, viewer) -> dict[str, int]:
     return {
-        "people": Person.objects.filter(merged_into__isnull=True).count(),
-        "records": SourceRecord.objects.count(),
-        "pending": ReviewPair.objects.filter(state=ReviewPair.State.PENDING).count(),
+        "people": permissions.in_scope(
+            viewer, Person.objects.filter(merged_into__isnull=True)
+        ).count(),
+        "records": permissions.in_scope(viewer, SourceRecord.objects.all(), "person__ward").count(),
+        "pending": _pairs_in_scope(
+            viewer, ReviewPair.objects.filter(state=ReviewPair.State.PENDING)
+        ).count(),
     }
 
 

@@ -22,7 +22,7 @@ from tinhso.core import jobs
 from tinhso.core.errors import Conflict
 from tinhso.core.identity import mask_id
 
-from . import linkage
+from . import linkage, permissions
 from .error_codes import PopulationErrorCode
 from .models import (
     DatePrecision,
@@ -34,7 +34,6 @@ from .models import (
     SourceRecord,
 )
 from .normalize import INPUT_COLUMNS, address_key
-from .permissions import require_registry_role
 
 # Pairs at or above AUTO_MERGE are one person; between REVIEW_FROM and AUTO_MERGE an
 # officer decides.
@@ -49,9 +48,11 @@ DEFAULT_PRIORITIES = [
 ]
 
 
-def _require(actor, person: Person | None = None) -> None:
-    ward = person.ward if person is not None and person.ward_id else None
-    require_registry_role(actor, unit=ward)
+def _require(actor, *people: Person | None) -> None:
+    """Only registry keepers decide, and only about people their scope covers: every
+    person the decision touches, not just the first."""
+    for person in people:
+        permissions.require_person(actor, person)
 
 
 # ---------------------------------------------------------------- golden record
@@ -138,7 +139,7 @@ def _merge(*, actor, survivor: Person, absorbed: Person, reason: str, pair=None)
 
 @transaction.atomic
 def merge_people(*, actor, survivor: Person, absorbed: Person, pair=None) -> Merge:
-    _require(actor, survivor)
+    _require(actor, survivor, absorbed)
     if survivor.pk == absorbed.pk:
         raise Conflict(
             _("Hai bản ghi đã thuộc cùng một người."), code=PopulationErrorCode.SAME_PERSON
@@ -153,7 +154,7 @@ def unmerge(*, actor, merge: Merge) -> tuple[Person, Person]:
     those records on must be undone first."""
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     survivor, absorbed = merge.survivor, merge.absorbed
-    _require(actor, survivor)
+    _require(actor, survivor, absorbed)
     if merge.undone_at:
         raise Conflict(_("Lần gộp này đã được tách."), code=PopulationErrorCode.MERGE_UNDONE)
     if SourceRecord.objects.filter(pk__in=merge.records).exclude(person=survivor).exists():
@@ -192,7 +193,7 @@ def decide_pair(*, actor, pair: ReviewPair, same_person: bool, note: str = "") -
         .get(pk=pair.pk)
     )
     a, b = pair.record_a.person, pair.record_b.person
-    _require(actor, a)
+    _require(actor, a, b)
     if pair.state != ReviewPair.State.PENDING:
         raise Conflict(_("Cặp này đã được quyết định."), code=PopulationErrorCode.ALREADY_DECIDED)
     pair.state = ReviewPair.State.MATCH if same_person else ReviewPair.State.NON_MATCH
@@ -215,7 +216,7 @@ def decide_pair(*, actor, pair: ReviewPair, same_person: bool, note: str = "") -
 
 
 def start_dedup(*, actor) -> object:
-    require_registry_role(actor)
+    permissions.require_province_keeper(actor)
     with transaction.atomic():
         job = jobs.enqueue(kind="population.dedup", actor=actor, params={}, total=4)
         record_event(
@@ -244,7 +245,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
     """Link every source record: clusters at `auto_merge` become (or join) people,
     pairs between `review_from` and `auto_merge` go to the review queue with their
     evidence. Officers' "not the same person" decisions are never overruled."""
-    require_registry_role(actor)
+    permissions.require_province_keeper(actor)
     say = step or (lambda: None)
     with tempfile.TemporaryDirectory(prefix="tinhso-dedup-") as tmp:
         path = Path(tmp) / "records.csv"

@@ -14,16 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tinhso.accounts import authz
 from tinhso.core.errors import DomainError
 
-from . import importing, selectors, services
+from . import importing, permissions, selectors, services
 from .models import ImportBatch, Merge, Person, ReviewPair
-from .permissions import REGISTRY_ROLES
 
 
 def _officer(request):
-    if not authz.has_role(request.user, REGISTRY_ROLES):
+    """Registry keepers only (each page then shows what their scope covers)."""
+    if not permissions.is_keeper(request.user):
         return render(request, "403.html", status=403)
     if not request.user.is_verified():
         return redirect("accounts:otp_setup")
@@ -52,15 +51,17 @@ def home(request):
                 messages.error(request, str(exc.message))
             else:
                 return redirect("population:batch", pk=batch.pk)
-    page = Paginator(selectors.people(q=request.GET.get("q", "")), 25).get_page(
+    viewer = request.user
+    page = Paginator(selectors.people(viewer=viewer, q=request.GET.get("q", "")), 25).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "population/home.html",
         {
-            "counts": selectors.registry_counts(),
-            "batches": selectors.recent_batches(),
+            "counts": selectors.registry_counts(viewer=viewer),
+            "batches": selectors.recent_batches(viewer=viewer),
+            "province_keeper": permissions.is_province_keeper(viewer),
             "dedup_job": selectors.last_dedup_job(),
             "page": page,
             "q": request.GET.get("q", ""),
@@ -73,9 +74,10 @@ def home(request):
 def batch(request, pk: int):
     if refused := _officer(request):
         return refused
-    item = ImportBatch.objects.select_related("job").filter(pk=pk).first()
-    if item is None:
-        raise Http404(pk)
+    try:
+        item = selectors.import_batch(pk, viewer=request.user)
+    except ImportBatch.DoesNotExist:
+        raise Http404(pk) from None
     context = {"batch": item, "errors": importing.error_report_text(item, limit=50)}
     template = "population/_batch.html" if request.htmx else "population/batch.html"
     return render(request, template, context)
@@ -85,9 +87,13 @@ def batch(request, pk: int):
 def batch_errors(request, pk: int):
     if refused := _officer(request):
         return refused
-    item = ImportBatch.objects.filter(pk=pk).first()
-    if item is None or not item.error_report:
+    try:
+        item = selectors.import_batch(pk, viewer=request.user)
+    except ImportBatch.DoesNotExist:
+        raise Http404(pk) from None
+    if not item.error_report:
         raise Http404(pk)
+    selectors.read_import_errors(item, viewer=request.user)
     return FileResponse(
         open(item.error_report, "rb"),  # noqa: SIM115 (FileResponse closes it)
         as_attachment=True,
@@ -114,7 +120,9 @@ def run_dedup(request):
 def reviews(request):
     if refused := _officer(request):
         return refused
-    page = Paginator(selectors.review_queue(), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.review_queue(viewer=request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "population/reviews.html", {"page": page})
 
 
@@ -123,7 +131,7 @@ def review(request, pk: int):
     if refused := _officer(request):
         return refused
     try:
-        pair = selectors.review_pair(pk)
+        pair = selectors.review_pair(pk, viewer=request.user)
     except ReviewPair.DoesNotExist:
         raise Http404(pk) from None
     if request.method == "POST":
@@ -168,7 +176,7 @@ def person(request, pk: int):
     if refused := _officer(request):
         return refused
     try:
-        item = selectors.person_detail(pk)
+        item = selectors.person_detail(pk, viewer=request.user)
     except Person.DoesNotExist:
         raise Http404(pk) from None
     return render(
@@ -177,7 +185,7 @@ def person(request, pk: int):
         {
             "person": item,
             "records": selectors.person_records(item),
-            "household": selectors.household_members(item),
+            "household": selectors.household_members(item, viewer=request.user),
             "merges": selectors.person_merges(item),
         },
     )

@@ -140,13 +140,18 @@ def load_catalogue(*, path: Path = DATA_FILE, actor=None) -> dict[str, int]:
     return {"procedures": Procedure.objects.count(), "created": created, "changed": changed}
 
 
-def can_edit(user, procedure: Procedure) -> bool:
-    """Leaders and administrators of the responsible agency; for ward-level procedures,
-    administrators of the province (the catalogue is the province's)."""
+def _editors(procedure: Procedure) -> tuple[set[str], dict[str, Any]]:
+    """Leaders and administrators of the responsible agency; a ward-level procedure
+    (no agency: the ward where it is filed) is the province's catalogue, so only
+    administrators whose scope is the whole province edit it, never one ward's."""
     if procedure.agency_id:
-        return authz.has_role(user, {Role.LEADER, Role.ADMINISTRATOR}, agency=procedure.agency)
-    root = Agency.objects.filter(parent__isnull=True).first()
-    return root is not None and authz.has_role(user, Role.ADMINISTRATOR, agency=root)
+        return {Role.LEADER, Role.ADMINISTRATOR}, {"agency": procedure.agency}
+    return {Role.ADMINISTRATOR}, {"province": True}
+
+
+def can_edit(user, procedure: Procedure) -> bool:
+    roles, scope = _editors(procedure)
+    return authz.has_role(user, roles, **scope)
 
 
 @transaction.atomic
@@ -156,8 +161,8 @@ def update_procedure(
     """An officer's edit: the current definition with `changes` applied, validated
     whole, saved as a new version. A dossier keeps the version it was filed under."""
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    if not can_edit(actor, procedure):
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=procedure.agency)
+    roles, scope = _editors(procedure)
+    authz.require_role(actor, roles, **scope)
     if not (note or "").strip():
         raise ValidationFailed(
             _("Ghi rõ lý do thay đổi."), fields={"note": _("Ghi rõ lý do thay đổi.")}

@@ -29,4 +29,5 @@ def workspace(request):
     if authz.needs_second_factor(request.user) and not request.user.is_verified():
         return redirect("accounts:otp_setup")
     assignments = authz.assignments(request.user)
-    return render(request, "core/workspace.html", {"assignments": assignments})
+    roles = {a.role for a in assignments}
+    return render(request, "core/workspace.html", {"assignments": assignments, "roles": roles})

@@ -116,8 +116,8 @@ def issue_certificate(*, actor, user) -> SigningCertificate:
     """A signing certificate for a leader (an administrator's act; `actor=None` from
     bootstrap). The key is written with mode 0600."""
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.primary_agency(user))
-    if not authz.has_role(user, Role.LEADER) and not user.is_superuser:
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(user))
+    if not authz.has_role(user, Role.LEADER, anywhere=True) and not user.is_superuser:
         raise PermissionDenied(
             _("Chỉ cấp chứng thư ký số cho lãnh đạo."), code=SigningErrorCode.NOT_A_SIGNER
         )
@@ -158,7 +158,9 @@ def revoke_certificate(
 ) -> SigningCertificate:
     """An administrator revokes; the CRL at the stable URL is republished at once."""
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.primary_agency(certificate.user))
+        authz.require_role(
+            actor, Role.ADMINISTRATOR, agency=authz.managing_agency(certificate.user)
+        )
     certificate = SigningCertificate.objects.select_for_update().get(pk=certificate.pk)
     if certificate.revoked_at is not None:
         raise Conflict(_("Chứng thư này đã bị thu hồi."), code=SigningErrorCode.ALREADY_REVOKED)

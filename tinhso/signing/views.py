@@ -90,14 +90,14 @@ def root_certificate(request):
 
 @login_required
 def certificates(request):
-    if not authz.has_role(request.user, Role.ADMINISTRATOR):
+    if not authz.has_role(request.user, Role.ADMINISTRATOR, anywhere=True):
         return render(request, "403.html", status=403)
     if not request.user.is_verified():
         return redirect("accounts:otp_setup")
     rows = [
         c
         for c in SigningCertificate.objects.select_related("user", "revoked_by")[:500]
-        if authz.has_role(request.user, Role.ADMINISTRATOR, agency=authz.primary_agency(c.user))
+        if authz.has_role(request.user, Role.ADMINISTRATOR, agency=authz.managing_agency(c.user))
     ]
     return render(request, "signing/certificates.html", {"certificates": rows})
 

@@ -14,6 +14,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from tinhso.accounts import services as accounts
+from tinhso.accounts.identity import verify_identity
 from tinhso.accounts.models import Agency, Role, User
 from tinhso.demo.accounts import demo_personal_id
 from tinhso.dossiers import services as dossiers
@@ -32,7 +33,8 @@ class _ThroughServices(DjangoModelFactory):
 
 
 class CitizenFactory(_ThroughServices):
-    """A citizen registered as on the sign-up page (personal ID checked)."""
+    """A citizen registered as on the sign-up page (personal ID checked) whose ID card
+    a desk has then checked (`verified=False`: self-registered only, may not file)."""
 
     class Meta:
         model = User
@@ -42,13 +44,22 @@ class CitizenFactory(_ThroughServices):
     full_name = factory.Sequence(lambda n: f"Nguyễn Thị Công Dân {n}")
     date_of_birth = datetime.date(1990, 5, 12)
     sex = "female"
+    verified = True  # not a field: the service call after registering
     personal_id = factory.LazyAttribute(
         lambda o: demo_personal_id(birth=o.date_of_birth, sex=o.sex)
     )
 
     @classmethod
-    def _create(cls, model_class, *args, **kwargs) -> User:
-        return accounts.register_citizen(**kwargs)
+    def _create(cls, model_class, *args, verified=True, **kwargs) -> User:
+        user = accounts.register_citizen(**kwargs)
+        if verified:
+            user = verify_identity(
+                actor=None,
+                personal_id=user.personal_id,
+                date_of_birth=kwargs["date_of_birth"],
+                note="test",
+            )
+        return user
 
 
 class StaffFactory(_ThroughServices):

@@ -24,8 +24,11 @@ from .factories import CitizenFactory, DossierFactory, StaffFactory
 
 @pytest.fixture
 def make_citizen(db):
-    def make(*, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD):
-        return CitizenFactory(date_of_birth=birth, sex=sex, password=password)
+    def make(
+        *, birth=datetime.date(1990, 5, 12), sex="female", password=TEST_PASSWORD, verified=True
+    ):
+        """A self-registered citizen; `verified`: whose ID card a desk has checked."""
+        return CitizenFactory(date_of_birth=birth, sex=sex, password=password, verified=verified)
 
     return make
 

@@ -32,7 +32,7 @@ def grant_role(
             fields={"agency": _("Chọn cơ quan.")},
         )
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=agency, unit=unit)
+        authz.require_role(actor, Role.ADMINISTRATOR, **_granting_scope(agency, unit))
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, agency=agency, unit=unit, defaults={"granted_by": actor}
     )
@@ -52,9 +52,19 @@ def grant_role(
     return assignment
 
 
+def _granting_scope(agency: Agency | None, unit: AdministrativeUnit | None) -> dict:
+    """Roles held at an agency or unit are granted by its administrators; a citizen's
+    or business's role (no scope) only by the province's."""
+    if agency is None and unit is None:
+        return {"province": True}
+    return {"agency": agency, "unit": unit}
+
+
 @transaction.atomic
 def revoke_role(*, actor: User, assignment: RoleAssignment) -> None:
-    authz.require_role(actor, Role.ADMINISTRATOR, agency=assignment.agency, unit=assignment.unit)
+    authz.require_role(
+        actor, Role.ADMINISTRATOR, **_granting_scope(assignment.agency, assignment.unit)
+    )
     before = {
         "role": assignment.role,
         "agency": _agency_code(assignment.agency),

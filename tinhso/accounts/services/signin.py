@@ -74,7 +74,7 @@ def record_password_changed(*, user: User, via: str) -> None:
 
 @transaction.atomic
 def unlock_user(*, actor: User, user: User) -> None:
-    agency = authz.primary_agency(user)
+    agency = authz.managing_agency(user)
     authz.require_role(actor, Role.ADMINISTRATOR, agency=agency)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
     record_event(

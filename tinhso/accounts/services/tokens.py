@@ -22,7 +22,7 @@ def issue_api_token(
 ) -> tuple[ApiToken, str]:
     """A new token; the raw value is returned once and never stored."""
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.primary_agency(user))
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(user))
     if not user.is_active:
         raise ValidationFailed(_("Tài khoản đã bị khóa, không thể cấp mã truy cập."))
     prefix = secrets.token_hex(4)
@@ -43,7 +43,7 @@ def issue_api_token(
 @transaction.atomic
 def revoke_api_token(*, actor: User | None, token: ApiToken) -> ApiToken:
     if actor is not None and actor.pk != token.user_id:
-        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.primary_agency(token.user))
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(token.user))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -221,7 +221,7 @@ def create_placeholder_user(*, actor: User | None, username: str, full_name: str
     stands for records without a person of their own, such as the history of a
     previous system. `actor=None` only from trusted code (bootstrap, the CLI)."""
     if actor is not None:
-        authz.require_role(actor, Role.ADMINISTRATOR)
+        authz.require_role(actor, Role.ADMINISTRATOR, province=True)
     username = _check_username(username)
     user = User(username=username, full_name=" ".join(full_name.split()), is_active=False)
     user.set_unusable_password()
@@ -240,7 +240,7 @@ def create_placeholder_user(*, actor: User | None, username: str, full_name: str
 def update_profile(*, actor: User, user: User, email: str, phone: str) -> User:
     """A person updates their own contact details (the ID data come from the registry)."""
     if actor.pk != user.pk:
-        authz.require_role(actor, Role.ADMINISTRATOR)
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(user))
     phone = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
     if phone and not (9 <= len(phone.lstrip("+")) <= 12):
         raise ValidationFailed(

@@ -73,6 +73,11 @@ def test_officer_without_an_authenticator_is_sent_to_enrol(client, make_staff):
     assert response["Location"].endswith("/tai-khoan/xac-thuc-hai-lop/")
     page = client.get("/lam-viec/")
     assert page.status_code == 302  # no work before enrolment
+    assert client.get("/tai-khoan/xac-thuc-hai-lop/").status_code == 403  # the password alone
+    from tinhso.accounts import enrolment
+
+    _, raw = enrolment.issue_enrolment_link(actor=None, user=officer)  # the administrator's link
+    client.get(enrolment.enrolment_path(raw))
     enrol = client.get("/tai-khoan/xac-thuc-hai-lop/")
     assert "<svg" in enrol.content.decode()
     device = TOTPDevice.objects.get(user=officer, confirmed=False)

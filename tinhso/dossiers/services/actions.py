@@ -148,7 +148,9 @@ def sign_in_bulk(*, actor, codes: list[str]):
     from tinhso.core import jobs
     from tinhso.core.errors import ValidationFailed
 
-    if not authz.has_role(actor, Role.LEADER) and not getattr(actor, "is_superuser", False):
+    if not authz.has_role(actor, Role.LEADER, anywhere=True) and not getattr(
+        actor, "is_superuser", False
+    ):
         raise PermissionDenied(_("Chỉ lãnh đạo mới ký kết quả."), code=DossiersErrorCode.NOT_YOURS)
     unique = list(dict.fromkeys(c.strip() for c in codes if isinstance(c, str) and c.strip()))
     if not unique or len(unique) > MAX_BULK:

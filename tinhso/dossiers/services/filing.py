@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tinhso.accounts.identity import require_verified_identity
 from tinhso.core import uploads
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
@@ -37,6 +38,7 @@ def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossi
     """A draft under the procedure's current version, its code already assigned."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied(_("Cần đăng nhập để nộp hồ sơ."))
+    require_verified_identity(actor)  # a dossier in a person's name (issue 15)
     procedure = procedure_selectors.procedure(procedure_code)
     if procedure is None:
         raise NotFound(

@@ -126,6 +126,11 @@ def test_no_officer_processes_their_own_dossier(make_staff):
     officer.date_of_birth = datetime.date(1988, 1, 1)
     officer.phone = "0912000000"
     officer.save()
+    from tinhso.accounts.identity import verify_identity
+
+    officer = verify_identity(
+        actor=None, personal_id=officer.personal_id, date_of_birth=officer.date_of_birth
+    )
     accounts.grant_role(actor=None, user=officer, role=Role.CITIZEN)
     from tinhso.testing import pdf_file
 

@@ -10,7 +10,8 @@ WARD = "07090"  # Phường An Sinh, Quảng Ninh
 
 @pytest.fixture
 def registry_officer(make_staff):
-    return make_staff(Role.SPECIALIST, "UBND")
+    """A registry keeper of the provincial police: the whole province."""
+    return make_staff(Role.REGISTRY_KEEPER, "CAT")
 
 
 @pytest.fixture
