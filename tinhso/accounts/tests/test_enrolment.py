@@ -67,7 +67,7 @@ def test_an_administrators_link_enrols_once_and_is_audited(client, officer, prov
 
 
 def test_a_link_opened_before_signing_in_leads_through_the_sign_in(client, officer):
-    from tinhso.conftest import TEST_PASSWORD
+    from tinhso.testing import TEST_PASSWORD
 
     _, raw = enrolment.issue_enrolment_link(actor=None, user=officer)
     path = enrolment.enrolment_path(raw)

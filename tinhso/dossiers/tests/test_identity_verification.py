@@ -11,8 +11,7 @@ from django.test import Client
 from tinhso.accounts.models import Role, User
 from tinhso.audit.models import AuditEvent
 from tinhso.dossiers.models import Dossier
-
-from .conftest import DRIVING
+from tinhso.testing import DRIVING
 
 pytestmark = pytest.mark.django_db
 
