@@ -41,7 +41,7 @@ def _register(personal_id: str) -> Client:
 
 @pytest.fixture
 def impostor():
-    from tinhso.accounts.demo import demo_personal_id
+    from tinhso.demo.accounts import demo_personal_id
 
     return _register(demo_personal_id(birth=datetime.date(1990, 5, 12), sex="female"))
 
