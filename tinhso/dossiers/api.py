@@ -2,6 +2,7 @@ import datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -14,7 +15,7 @@ from tinhso.core import uploads
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.pagination import PageNumberPagination
 
-from . import inputs, pdf, selectors, services, workflow
+from . import inputs, pdf, rules, selectors, services, workflow
 from .error_codes import DossiersErrorCode
 from .models import Dossier
 
@@ -246,11 +247,7 @@ class QueueItemOut(DossierOut):
 
     @staticmethod
     def resolve_needs_apology(obj) -> bool:
-        from django.utils import timezone
-
-        from .rules import apology_horizon
-
-        return obj.needs_apology(horizon=apology_horizon(timezone.localdate()))
+        return obj.needs_apology(horizon=rules.apology_horizon(timezone.localdate()))
 
 
 class QueueFilter(Schema):

@@ -360,9 +360,7 @@ def test_a_forwarded_dossier_opens_a_new_window_at_the_new_agency(
     assert asked.status == Status.AWAITING_SUPPLEMENT
 
 
-def test_the_migration_puts_back_the_deadline_an_old_apology_overwrote(
-    clock, working, specialist
-):
+def test_the_migration_puts_back_the_deadline_an_old_apology_overwrote(clock, working, specialist):
     import importlib
 
     from django.apps import apps
@@ -378,3 +376,12 @@ def test_the_migration_puts_back_the_deadline_an_old_apology_overwrote(
         migration.restore_statutory_dates(apps, None)
         fixed = Dossier.objects.get(pk=working.pk)
         assert (fixed.due_date, fixed.appointment_date) == (D(2025, 4, 26), D(2025, 5, 6))
+
+
+def test_the_queue_api_filters_and_flags_what_needs_an_apology(clock, working, specialist, api_as):
+    clock(2025, 4, 25, 10)
+    body = api_as(specialist).get("/api/v1/queue", {"due": "apology"}).json()
+    items = body["results"]
+    assert [(i["code"], i["needs_apology"], i["late"]) for i in items] == [
+        (working.code, True, False)
+    ]
