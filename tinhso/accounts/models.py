@@ -35,6 +35,9 @@ class Agency(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # The head's title as it stands above their signature ("GIÁM ĐỐC", "CHỦ TỊCH"):
+    # the apology and decline notices are signed by the head (Decree 118/2025/NĐ-CP).
+    head_title = models.CharField(max_length=80, blank=True)
     # After this time a dossier received today counts from the next working day.
     cut_off_time = models.TimeField(default=datetime.time(15, 0))
     is_active = models.BooleanField(default=True)

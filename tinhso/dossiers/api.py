@@ -2,6 +2,7 @@ import datetime
 from typing import Any, Literal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
@@ -14,7 +15,7 @@ from tinhso.core import uploads
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.pagination import PageNumberPagination
 
-from . import inputs, pdf, selectors, services, workflow
+from . import inputs, pdf, rules, selectors, services, workflow
 from .error_codes import DossiersErrorCode
 from .models import Dossier
 
@@ -43,7 +44,8 @@ class DossierOut(Schema):
     submitted_at: datetime.datetime | None
     received_at: datetime.datetime | None
     expected_date: datetime.date | None
-    due_date: datetime.date | None
+    due_date: datetime.date | None  # statutory: an apology never moves it
+    appointment_date: datetime.date | None  # the apology's new date for the citizen
     fee_amount: int
 
 
@@ -237,9 +239,15 @@ class QueueItemOut(DossierOut):
     def resolve_assignee(obj) -> str | None:
         return obj.assignee.username if obj.assignee_id else None
 
+    needs_apology: bool  # late by the next working day and not apologised for
+
     @staticmethod
     def resolve_late(obj) -> bool:
         return obj.is_late()
+
+    @staticmethod
+    def resolve_needs_apology(obj) -> bool:
+        return obj.needs_apology(horizon=rules.apology_horizon(timezone.localdate()))
 
 
 class QueueFilter(Schema):
@@ -248,7 +256,7 @@ class QueueFilter(Schema):
     procedure: str | None = Field(None, max_length=30)
     unit: str | None = Field(None, max_length=10)
     q: str = Field("", max_length=100)
-    due: Literal["soon", "late"] | None = None
+    due: Literal["soon", "late", "apology"] | None = None
     mine: bool = False
 
 
@@ -330,6 +338,7 @@ class TrackingOut(Schema):
     submitted_at: datetime.datetime | None
     expected_date: datetime.date | None
     due_date: datetime.date | None
+    appointment_date: datetime.date | None
     timeline: list[EventOut]
 
 
@@ -369,6 +378,7 @@ def track(request, query: Query[TrackingQuery]):
         "submitted_at": dossier.submitted_at,
         "expected_date": dossier.expected_date,
         "due_date": dossier.due_date,
+        "appointment_date": dossier.appointment_date,
         # the public timeline names no officer
         "timeline": [
             {

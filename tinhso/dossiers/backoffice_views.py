@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from tinhso.accounts import authz
 from tinhso.accounts.models import Agency, Role, RoleAssignment
 from tinhso.core.errors import DomainError
 
-from . import selectors, services, workflow
+from . import rules, selectors, services, workflow
 from .models import Status
 
 
@@ -49,6 +50,7 @@ class QueueFilter(forms.Form):
             ("", gettext_lazy("Tất cả")),
             ("soon", gettext_lazy("Sắp đến hạn")),
             ("late", gettext_lazy("Quá hạn")),
+            ("apology", gettext_lazy("Sắp trễ hạn, chưa xin lỗi")),
         ],
     )
     mine = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ giao cho tôi"), required=False)
@@ -63,8 +65,10 @@ def queue(request):
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     dossiers = selectors.officer_queue(request.user, **filters).select_related("assignee")
     page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    horizon = rules.apology_horizon(timezone.localdate())
     for dossier in page:
         dossier.late = dossier.is_late()
+        dossier.apology_due = dossier.needs_apology(horizon=horizon)
     query = request.GET.copy()
     query.pop("page", None)
     counts = selectors.queue_counts(request.user)
@@ -115,6 +119,14 @@ WIDGETS = {
         "choices": _other_agencies(dossier),
     },
     "new_due_date": lambda dossier: {"type": "date", "label": _("Ngày hẹn mới")},
+    "notice": lambda dossier: {
+        "type": "select",
+        "label": _("Loại thông báo"),
+        "choices": [
+            ("refusal", _("Từ chối giải quyết (hồ sơ không đủ điều kiện)")),
+            ("stop", _("Dừng giải quyết (không thể tiếp tục xử lý)")),
+        ],
+    },
 }
 
 
@@ -158,6 +170,7 @@ def _work_context(request, dossier, *, error=None, error_action=None):
         "dossier": dossier,
         "status_label": Status(dossier.status).label,
         "late": dossier.is_late(),
+        "apology_due": dossier.needs_apology(horizon=rules.apology_horizon(timezone.localdate())),
         "answers": [(labels.get(k, k), v) for k, v in dossier.data.items()],
         "steps": dossier.steps.select_related("agency", "assignee", "finished_by").order_by("started_at", "pk"),
         "slips": dossier.slips.all(),

@@ -13,3 +13,6 @@ class DossiersErrorCode(StrEnum):
     NOT_ALLOWED_IN_STATE = "dossiers_not_allowed_in_state"
     NOT_YOURS = "dossiers_not_yours"
     CONCURRENT_CHANGE = "dossiers_concurrent_change"
+    ALREADY_APOLOGIZED = "dossiers_already_apologized"  # form 04 is issued once
+    TOO_EARLY_TO_APOLOGIZE = "dossiers_too_early_to_apologize"
+    SUPPLEMENT_NEEDS_LEADER = "dossiers_supplement_needs_leader"  # past the window

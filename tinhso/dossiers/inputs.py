@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import typing
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from annotated_types import MaxLen
 from django.utils.translation import gettext as _
@@ -85,9 +85,17 @@ class Forwarding(ActionInput):
 
 
 class Apology(WithReason):
-    """A late agency's reason and new date (form 04)."""
+    """A late agency's reason and new appointment (form 04, Decree 118/2025/NĐ-CP); the
+    statutory deadline stays (`Dossier.appointment_date`)."""
 
     new_due_date: datetime.date
+
+
+class Decline(WithReason):
+    """A received dossier that will not be resolved: refused (it does not qualify) or
+    stopped (processing cannot go on), with the reason, as a notice to the citizen."""
+
+    notice: Literal["refusal", "stop"] = "refusal"
 
 
 class Rating(ActionInput):
@@ -118,6 +126,10 @@ def _messages() -> dict[str, tuple[str, str]]:
             _("Ngày hẹn mới không hợp lệ."),
         ),
         "rating": (_("Chọn mức đánh giá từ 1 đến 5."), _("Từ 1 đến 5.")),
+        "notice": (
+            _("Chọn từ chối giải quyết hoặc dừng giải quyết."),
+            _("Chọn một trong hai."),
+        ),
     }
 
 

@@ -74,13 +74,26 @@ def on_time_q() -> Q:
 
 
 def past_due_q(at: datetime.date) -> Q:
-    """The due date (or, before receipt, the expected one) is before `at`."""
+    """The due date (or, before receipt, the expected one) is before `at`. Always the
+    statutory date: an apology's new appointment (`appointment_date`) never moves it
+    (Decree 118/2025/NĐ-CP, form 04)."""
     return Q(due_date__lt=at) | Q(due_date__isnull=True, expected_date__lt=at)
 
 
 def late_q(at: datetime.date) -> Q:
     """Computed, never stored: the clock runs and the due date has passed."""
     return in_states(CLOCK_RUNNING) & past_due_q(at)
+
+
+def needs_apology_q(horizon: datetime.date) -> Q:
+    """Will be late by `horizon` (the next working day) and not apologised for yet: the
+    clock runs, the statutory date is not after the horizon, no new appointment. The
+    officer's queue flags these (dossiers/rules.py, `apology_horizon`)."""
+    return (
+        in_states(CLOCK_RUNNING)
+        & (Q(due_date__lte=horizon) | Q(due_date__isnull=True, expected_date__lte=horizon))
+        & Q(appointment_date__isnull=True)
+    )
 
 
 class DossierQuerySet(models.QuerySet):
@@ -101,6 +114,9 @@ class DossierQuerySet(models.QuerySet):
 
     def late(self, *, at: datetime.date | None = None):
         return self.filter(late_q(at or timezone.localdate()))
+
+    def needing_apology(self, *, horizon: datetime.date):
+        return self.filter(needs_apology_q(horizon))
 
 
 class Channel(models.TextChoices):
@@ -146,7 +162,11 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     expected_date = models.DateField(null=True, blank=True)  # told to the citizen at submission
     received_at = models.DateTimeField(null=True, blank=True)
-    due_date = models.DateField(null=True, blank=True)  # set when received
+    # The statutory deadline, set when received; moved only by a stopped clock
+    # (supplement), never by an apology. On time and late count against it.
+    due_date = models.DateField(null=True, blank=True)
+    # The new date an apology gave the citizen (form 04): shown to them, counts nothing.
+    appointment_date = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)  # bumped by every change
     # Back office (the one-stop "5 steps")
     assignee = models.ForeignKey(
@@ -202,10 +222,29 @@ class Dossier(models.Model):
         )
 
     def is_late(self, *, at: datetime.date | None = None) -> bool:
-        due = self.due_date or self.expected_date
+        due = self.statutory_date
         return (
             self.status in CLOCK_RUNNING and due is not None and due < (at or timezone.localdate())
         )
+
+    def needs_apology(self, *, horizon: datetime.date) -> bool:
+        due = self.statutory_date
+        return (
+            self.status in CLOCK_RUNNING
+            and due is not None
+            and due <= horizon
+            and self.appointment_date is None
+        )
+
+    @property
+    def statutory_date(self) -> datetime.date | None:
+        """The deadline the law counts (before receipt, the one told at submission)."""
+        return self.due_date or self.expected_date
+
+    @property
+    def promised_date(self) -> datetime.date | None:
+        """The date the citizen expects the result: the apology's, else the statutory."""
+        return self.appointment_date or self.statutory_date
 
 
 class DossierDocument(models.Model):
@@ -360,6 +399,8 @@ class SlipKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
     REFUSAL = "refusal", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
     APOLOGY = "apology", _("Phiếu xin lỗi và hẹn lại ngày trả kết quả")
+    DECLINE = "decline", _("Thông báo từ chối giải quyết hồ sơ")
+    STOP = "stop", _("Thông báo dừng giải quyết hồ sơ")
 
 
 class Slip(models.Model):

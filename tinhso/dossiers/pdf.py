@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from tinhso.accounts.models import Agency
 from tinhso.core import pdf
 from tinhso.procedures import selectors as procedure_selectors
 
@@ -84,7 +85,12 @@ SLIP_TITLES = {
     "supplement": "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
     "refusal": "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
     "apology": "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+    "decline": "THÔNG BÁO TỪ CHỐI GIẢI QUYẾT HỒ SƠ",
+    "stop": "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
 }
+# Slips the head of the agency signs, with their title (Decree 118/2025/NĐ-CP): the
+# apology by the head of the agency at fault, a decline by the processing agency's.
+SIGNED_BY_THE_HEAD = {"apology", "decline", "stop"}
 
 
 def _date(value: str | None) -> str:
@@ -96,12 +102,15 @@ def _date(value: str | None) -> str:
 
 
 def slip_pdf(slip) -> bytes:
-    """Forms 01–04 of the one-stop mechanism, from the slip's data as issued."""
+    """Forms 01–04 of the one-stop mechanism and the decline notices, from the slip's
+    data as issued."""
     from reportlab.platypus import Paragraph
 
     s = pdf.styles()
     dossier = slip.dossier
     issuer = dossier.desk if slip.kind in ("receipt", "refusal", "supplement") else dossier.agency
+    if slip.data.get("agency"):  # the agency at fault (apology) or that declined
+        issuer = Agency.objects.filter(code=slip.data["agency"]).first() or issuer
     parent = issuer.parent.name if issuer.parent_id else ""
     issued = timezone.localtime(slip.issued_at)
     rows = [
@@ -137,9 +146,16 @@ def slip_pdf(slip) -> bytes:
             Paragraph("Lý do từ chối:", s["bold"]),
             Paragraph(data.get("reason", ""), s["base"]),
         ]
+    elif slip.kind in ("decline", "stop"):
+        what = "dừng giải quyết" if slip.kind == "stop" else "từ chối giải quyết"
+        body = [
+            Paragraph(f"{issuer.name} thông báo hồ sơ của ông/bà bị {what}.", s["base"]),
+            Paragraph("Lý do:", s["bold"]),
+            Paragraph(data.get("reason", ""), s["base"]),
+        ]
     elif slip.kind == "apology":
         rows += [
-            ("Ngày hẹn trước đây:", _date(data.get("old_due_date"))),
+            ("Hạn theo quy định:", _date(data.get("old_due_date"))),
             ("Ngày hẹn mới:", f"<b>{_date(data.get('new_due_date'))}</b>"),
             ("Bước chậm:", data.get("late_step") or "—"),
         ]
@@ -158,11 +174,42 @@ def slip_pdf(slip) -> bytes:
         *body,
         pdf.spacer(8),
         Paragraph(f"{issuer.unit.name}, {issued:%H:%M} ngày {issued:%d/%m/%Y}", s["center"]),
+        *_signature(slip, issuer, s),
+    ]
+    return pdf.build(story, title=f"{SLIP_TITLES[slip.kind]} {dossier.code}", author=issuer.name)
+
+
+def _signature(slip, issuer, s) -> list:
+    """Who signs: the head of the agency, by title, for the slips in SIGNED_BY_THE_HEAD;
+    the officer who drew it up for the others."""
+    from reportlab.platypus import Paragraph
+
+    if slip.kind in SIGNED_BY_THE_HEAD:
+        title = slip.data.get("signer_title") or (issuer.head_title or "THỦ TRƯỞNG CƠ QUAN")
+        return [
+            Paragraph(title.upper(), s["center_bold"]),
+            Paragraph("(Ký, ghi rõ họ tên và đóng dấu)", s["center"]),
+            pdf.spacer(14),
+        ]
+    return [
         Paragraph("NGƯỜI LẬP PHIẾU", s["center_bold"]),
         pdf.spacer(10),
         Paragraph(slip.issued_by.get_full_name(), s["center"]),
     ]
-    return pdf.build(story, title=f"{SLIP_TITLES[slip.kind]} {dossier.code}", author=issuer.name)
+
+
+def _late_supplement_notes(dossier) -> list[str]:
+    """Supplement requests made after the procedure's window, by a leader (rules.py)."""
+    out = []
+    for slip in dossier.slips.filter(kind="supplement").select_related("issued_by"):
+        if slip.data.get("after_window"):
+            at = timezone.localtime(slip.issued_at)
+            out.append(
+                f"Yêu cầu bổ sung ngày {at:%d/%m/%Y} sau {slip.data.get('window_days')} ngày "
+                f"làm việc kể từ khi nhận hồ sơ, do lãnh đạo {slip.issued_by.get_full_name()} "
+                "quyết định."
+            )
+    return out
 
 
 def control_slip_pdf(dossier) -> bytes:
@@ -207,5 +254,6 @@ def control_slip_pdf(dossier) -> bytes:
             rows or [["—"] * 7],
             [34, 24, 28, 20, 20, 20, 29],
         ),
+        *[Paragraph(line, s["small"]) for line in _late_supplement_notes(dossier)],
     ]  # fmt: skip
     return pdf.build(story, title=f"Phiếu kiểm soát {dossier.code}", author=dossier.desk.name)

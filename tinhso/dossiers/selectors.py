@@ -162,7 +162,7 @@ def officer_queue(
     procedure: str | None = None,
     unit: str | None = None,
     q: str = "",
-    due: str | None = None,  # "soon" | "late"
+    due: str | None = None,  # "soon" | "late" | "apology" (late by tomorrow, no apology)
     mine: bool = False,
     today=None,
 ) -> QuerySet[Dossier]:
@@ -187,6 +187,10 @@ def officer_queue(
     today = today or timezone.localdate()
     if due == "late":
         qs = qs.late(at=today)
+    elif due == "apology":
+        from .rules import apology_horizon
+
+        qs = qs.needing_apology(horizon=apology_horizon(today))
     elif due == "soon":
         horizon = workdays.calendar().add_working_days(today, DUE_SOON_WORKING_DAYS)
         qs = qs.exclude(status=Status.AWAITING_SUPPLEMENT).filter(  # the clock stands still

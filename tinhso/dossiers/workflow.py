@@ -60,8 +60,8 @@ TRANSITIONS: dict[str, Transition] = {
         _t("submit", [(APPLICANT, "")], {Status.DRAFT}, Status.SUBMITTED, _("Nộp hồ sơ")),
         _t("receive", [(OFFICER, DESK)], {Status.SUBMITTED}, Status.RECEIVED, _("Tiếp nhận")),
         _t(
-            "request_supplement",
-            [(OFFICER, DESK), (SPECIALIST, AGENCY)],
+            "request_supplement",  # after its window only a leader (rules.py)
+            [(OFFICER, DESK), (SPECIALIST, AGENCY), (LEADER, AGENCY)],
             {Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS},
             Status.AWAITING_SUPPLEMENT,
             _("Yêu cầu bổ sung"),
@@ -119,6 +119,14 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.AWAITING_APPROVAL},
             Status.APPROVED,
             _("Phê duyệt"),
+        ),
+        _t(
+            "decline",
+            [(SPECIALIST, AGENCY), (LEADER, AGENCY)],
+            {Status.IN_PROGRESS, Status.AWAITING_APPROVAL},
+            Status.REFUSED,
+            _("Từ chối hoặc dừng giải quyết"),
+            inputs.Decline,
         ),
         _t("sign", [(LEADER, AGENCY)], {Status.APPROVED}, Status.RESULT_READY, _("Ký kết quả")),
         _t("return", [(OFFICER, DESK)], {Status.RESULT_READY}, Status.RETURNED, _("Trả kết quả")),

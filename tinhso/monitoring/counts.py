@@ -21,7 +21,7 @@ from tinhso.core.dates import month_end
 from .models import AgencyMonth
 
 FIELDS = ("submitted", "online", "received", "digitized", "reused", "resolved", "on_time",
-          "with_fee", "paid", "rated", "satisfied")  # fmt: skip
+          "with_fee", "paid", "rated", "satisfied", "e_results")  # fmt: skip
 
 
 def _bounds(
@@ -60,6 +60,7 @@ def count_rows(
             received=Count("pk", filter=received_q()),
             resolved=Count("pk", filter=resolved_q()),
             on_time=Count("pk", filter=on_time_q()),
+            e_results=Count("pk", filter=resolved_q() & ~Q(result_file="")),
             with_fee=Count("pk", filter=Q(fee_amount__gt=0)),
             paid=Count("pk", filter=Q(fee_amount__gt=0, fee_paid=True)),
             rated=Count("pk", filter=Q(rating__isnull=False)),
@@ -125,6 +126,7 @@ def contribution(dossier) -> dict[str, int]:
         "reused": int(digitized and papers.filter(stored_document__isnull=False).exists()),
         "resolved": int(dossier.is_resolved),
         "on_time": int(dossier.is_on_time),
+        "e_results": int(dossier.is_resolved and bool(dossier.result_file)),
         "with_fee": int(dossier.fee_amount > 0),
         "paid": int(dossier.fee_amount > 0 and dossier.fee_paid),
         "rated": int(dossier.rating is not None),

@@ -120,11 +120,14 @@ def build(*, period: str, unit: str = "", viewer=None, public: bool = False) -> 
         authz.require_role(viewer, DASHBOARD_ROLES, agency=_root_agency(unit))
     summary = selectors.unit_index(period=period, unit=unit or None)
     names = dict(IndicatorComponent.objects.values_list("code", "name"))
+    sources = dict(IndicatorComponent.objects.values_list("code", "source"))
     components = Table(
         "components", _("Chỉ số thành phần"),
-        [_("Chỉ số"), _("Điểm"), _("Tối đa"), _("Tỷ lệ (%)"), _("Tử số"), _("Mẫu số")],
+        [_("Chỉ số"), _("Điểm"), _("Tối đa"), _("Tỷ lệ (%)"), _("Tử số"), _("Mẫu số"),
+         _("Nguồn trọng số")],
         [[names.get(code, code), c.points if c.points is not None else "—", c.max,
-          _pct(c.value), c.numerator, c.denominator] for code, c in summary.components.items()],
+          _pct(c.value), c.numerator, c.denominator, sources.get(code) or "—"]
+         for code, c in summary.components.items()],
     ).chart_of("bar", 0, [1, 2], horizontal=True)  # fmt: skip
     start, end = _trend_range(period)
     trend_rows = selectors.index_trend(start=start, end=end, unit=unit or None)

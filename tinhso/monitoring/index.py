@@ -28,6 +28,7 @@ FORMULAS = {
     "paid_online": lambda d, p: (d.get("paid", 0), d.get("with_fee", 0)),
     "digitized_at_receipt": lambda d, p: (d.get("digitized", 0), d.get("received", 0)),
     "reused_documents": lambda d, p: (d.get("reused", 0), d.get("received", 0)),
+    "results_issued_electronically": lambda d, p: (d.get("e_results", 0), d.get("resolved", 0)),
     "rated_satisfied": lambda d, p: (d.get("satisfied", 0), d.get("rated", 0)),
 }
 

@@ -13,6 +13,8 @@ class IndicatorComponent(models.Model):
     name = models.CharField(max_length=300)
     max_points = models.DecimalField(max_digits=6, decimal_places=2)
     formula = models.CharField(max_length=60)
+    # Where the points come from: the decision, or "Suy ra" (inferred) and how.
+    source = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["group", "code"]
@@ -124,6 +126,7 @@ class AgencyMonth(models.Model):
     received = models.IntegerField(default=0)
     digitized = models.IntegerField(default=0)
     reused = models.IntegerField(default=0)
+    e_results = models.IntegerField(default=0)  # resolved with an electronic result
     resolved = models.IntegerField(default=0)
     on_time = models.IntegerField(default=0)
     with_fee = models.IntegerField(default=0)

@@ -17,6 +17,7 @@ DATA = Path(__file__).parent / "data" / "decision_766.csv"
 def load_index_definition(*, path: Path = DATA) -> int:
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    IndicatorComponent.objects.exclude(code__in=[r["code"] for r in rows]).delete()
     for row in rows:
         IndicatorComponent.objects.update_or_create(
             code=row["code"],
@@ -26,6 +27,7 @@ def load_index_definition(*, path: Path = DATA) -> int:
                 "name": row["name"],
                 "max_points": Decimal(row["max_points"]),
                 "formula": row["formula"],
+                "source": row.get("source", ""),
             },
         )
     return len(rows)

@@ -76,6 +76,10 @@ class ProcedureDefinition(BaseModel):
     level: Literal["province", "ward"]
     online_level: Literal["full", "partial"]
     processing_days: int = Field(ge=0, le=365)
+    # Working days after the agency receives the dossier within which it may ask for a
+    # supplement on its own; later, only a leader may (Decree 118/2025/NĐ-CP: 3 by
+    # default; sector law may set another limit, hence data per version).
+    supplement_within_days: int = Field(3, ge=0, le=60)
     fee: int = Field(0, ge=0)
     fee_note: str = ""
     legal_basis: list[str] = []

@@ -110,10 +110,9 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
         agency_code=agency_before,
     )
     label = Status(dossier.status).label
-    notify(
-        user=dossier.applicant,
-        subject=_("Hồ sơ %(code)s: %(status)s") % {"code": dossier.code, "status": label},
-        body=_("Hồ sơ %(code)s (%(procedure)s): %(action)s. Trạng thái: %(status)s.")
+    subject, body = transitions.notice(action, dossier, note) or (
+        _("Hồ sơ %(code)s: %(status)s") % {"code": dossier.code, "status": label},
+        _("Hồ sơ %(code)s (%(procedure)s): %(action)s. Trạng thái: %(status)s.")
         % {
             "code": dossier.code,
             "procedure": dossier.procedure.name,
@@ -121,8 +120,8 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
             "status": label,
         }
         + (f"\n{note}" if note else ""),
-        link=tracking_link(dossier),
     )
+    notify(user=dossier.applicant, subject=subject, body=body, link=tracking_link(dossier))
     if action in {"assign", "send_back"} and dossier.assignee_id:
         notify(
             user=dossier.assignee,

@@ -90,6 +90,8 @@ def resume_clock(dossier: Dossier, *, now) -> int:
             dossier.due_date = cal.add_working_days(dossier.due_date, paused)
         if dossier.expected_date:
             dossier.expected_date = cal.add_working_days(dossier.expected_date, paused)
+        if dossier.appointment_date:  # an apology's new date moves with the clock too
+            dossier.appointment_date = cal.add_working_days(dossier.appointment_date, paused)
         step = open_step(dossier)
         if step is not None:
             step.due_date = cal.add_working_days(step.due_date, paused)

@@ -1,5 +1,6 @@
 """The transitions themselves: what each action of `workflow.TRANSITIONS` does to the
-locked dossier, the one-stop "5 steps" (Decree 61/2018, 107/2021) and the applicant's
+locked dossier, the one-stop "5 steps" (Decree 118/2025/NĐ-CP, which replaced Decrees
+61/2018 and 107/2021; its rules in rules.py) and the applicant's
 side. Only `take_action` calls `apply`, after the lock and the permission and state
 checks, and writes the timeline and the audit event after it; the actions here are
 private. Each records the control slip (steps.py), slips (forms 01–04) and the clock."""
@@ -17,7 +18,7 @@ from tinhso.accounts.models import Agency, Role, RoleAssignment, User
 from tinhso.core import workdays
 from tinhso.core.errors import Conflict, ValidationFailed
 
-from .. import inputs, workflow
+from .. import inputs, rules, workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
 from .common import _clean, current_documents, definition_of, missing_documents
@@ -36,8 +37,62 @@ def apply(rule: workflow.Transition, dossier: Dossier, *, actor, payload, now) -
     if check is not None:
         check(dossier, now=now)
     given = inputs.parse(rule.inputs, payload)
-    details = _HANDLERS[rule.action](dossier, actor=actor, given=given, now=now)
-    return Outcome(details or {}, given.note)
+    details = _HANDLERS[rule.action](dossier, actor=actor, given=given, now=now) or {}
+    mark = details.pop(TIMELINE_MARK, "")  # what the timeline line must say besides the note
+    return Outcome(details, " ".join(p for p in (mark, given.note) if p))
+
+
+TIMELINE_MARK = "_timeline_mark"
+
+
+def notice(action: str, dossier: Dossier, note: str) -> tuple[str, str] | None:
+    """What the applicant is told of this step when the generic line is not enough (the
+    subject goes by SMS too, so it carries the essentials): the apology's reason and
+    new date (form 04), the decline's reason."""
+    code = dossier.code
+    if action == "apologize":
+        slip = dossier.slips.filter(kind=SlipKind.APOLOGY).order_by("-pk").first()
+        agency = slip.data.get("agency", "") if slip else ""
+        new_date = dossier.appointment_date.strftime("%d/%m/%Y")
+        subject = _(
+            "Hồ sơ %(code)s chậm trả kết quả: xin lỗi ông/bà, hẹn lại ngày %(date)s. Lý do: "
+            "%(reason)s"
+        ) % {"code": code, "date": new_date, "reason": note}
+        body = _(
+            "%(agency)s xin lỗi ông/bà vì hồ sơ %(code)s (%(procedure)s) chưa được giải "
+            "quyết đúng hạn (hạn %(due)s).\nLý do: %(reason)s\nNgày hẹn trả kết quả mới: "
+            "%(date)s."
+        ) % {
+            "agency": Agency.objects.filter(code=agency).values_list("name", flat=True).first()
+            or dossier.agency.name,
+            "code": code,
+            "procedure": dossier.procedure.name,
+            "due": dossier.statutory_date.strftime("%d/%m/%Y"),
+            "reason": note,
+            "date": new_date,
+        }
+        return subject, body
+    if action == "decline":
+        slip = dossier.slips.order_by("-pk").first()
+        stopped = slip is not None and slip.kind == SlipKind.STOP
+        what = _("dừng giải quyết") if stopped else _("từ chối giải quyết")
+        subject = _("Hồ sơ %(code)s bị %(what)s. Lý do: %(reason)s") % {
+            "code": code,
+            "what": what,
+            "reason": note,
+        }
+        body = _(
+            "%(agency)s thông báo hồ sơ %(code)s (%(procedure)s) bị %(what)s.\nLý do: "
+            "%(reason)s\nThông báo có trong mục Phiếu của hồ sơ."
+        ) % {
+            "agency": dossier.agency.name,
+            "code": code,
+            "procedure": dossier.procedure.name,
+            "what": what,
+            "reason": note,
+        }
+        return subject, body
+    return None
 
 
 def _slip(dossier: Dossier, *, kind: str, actor, **data) -> Slip:
@@ -145,8 +200,17 @@ def _keep_accepted_papers(dossier: Dossier, *, actor, now) -> None:
 
 def _request_supplement(dossier: Dossier, *, actor, given, now) -> dict:
     """Everything missing, listed once, in writing (form 02); the clock stops.
-    Asked again only about what the applicant's own supplement got wrong."""
+    Asked again only about what the applicant's own supplement got wrong. After the
+    procedure's window (3 working days from the agency's receipt by default, Decree
+    118/2025/NĐ-CP) only a leader may ask, and the slip and timeline say so."""
     items = list(given.items)
+    limit = definition_of(dossier).supplement_within_days
+    late = rules.check_supplement_request(
+        dossier,
+        actor_is_leader=authz.has_role(actor, Role.LEADER, agency=dossier.agency),
+        today=local_day(now),
+        limit=limit,
+    )
     earlier = dossier.slips.filter(kind=SlipKind.SUPPLEMENT).order_by("-issued_at").first()
     if earlier is not None:
         touched = _supplemented_since(dossier, earlier.issued_at)
@@ -162,14 +226,15 @@ def _request_supplement(dossier: Dossier, *, actor, given, now) -> dict:
             )
     dossier.status_before_pause = dossier.status
     dossier.paused_at = now
-    _slip(
-        dossier,
-        kind=SlipKind.SUPPLEMENT,
-        actor=actor,
-        items=items,
-        note=given.note,
-    )
-    return {"items": items}
+    late_mark = {"after_window": late, "window_days": limit} if late else {}
+    _slip(dossier, kind=SlipKind.SUPPLEMENT, actor=actor, items=items, note=given.note, **late_mark)
+    details: dict[str, Any] = {"items": items, **late_mark}
+    if late:
+        details[TIMELINE_MARK] = _(
+            "[Yêu cầu bổ sung sau %(n)s ngày làm việc kể từ khi nhận hồ sơ, do lãnh đạo "
+            "%(name)s quyết định.]"
+        ) % {"n": limit, "name": actor.get_full_name()}
+    return details
 
 
 def _supplemented_since(dossier: Dossier, since) -> set[str]:
@@ -189,6 +254,26 @@ def _refuse(dossier: Dossier, *, actor, given, now) -> dict:
     close_step(dossier, actor=actor, outcome="refuse", now=now)
     _slip(dossier, kind=SlipKind.REFUSAL, actor=actor, reason=reason)
     return {"reason": reason}
+
+
+def _decline(dossier: Dossier, *, actor, given: inputs.Decline, now) -> dict:
+    """A received dossier that will not be resolved: refused because it does not
+    qualify, or stopped because processing cannot go on, with the reason, as a notice
+    signed by the head of the processing agency (Decree 118/2025/NĐ-CP; the refusal
+    is form 03's reasoned refusal after receipt, the stop form 05)."""
+    reason = given.note
+    close_step(dossier, actor=actor, outcome="decline", now=now)
+    kind = SlipKind.STOP if given.notice == "stop" else SlipKind.DECLINE
+    _slip(
+        dossier,
+        kind=kind,
+        actor=actor,
+        reason=reason,
+        agency=dossier.agency.code,
+        signer_title=rules.head_title(dossier.agency),
+    )
+    dossier.paused_at = None
+    return {"reason": reason, "notice": given.notice}
 
 
 def _specialists(agency: Agency) -> list[User]:
@@ -306,47 +391,37 @@ def _return_result(dossier: Dossier, *, actor, given, now) -> dict:
     return {}
 
 
-def _must_be_late(dossier: Dossier, *, now) -> None:
-    """Only a late dossier is apologised for."""
-    if not dossier.is_late(at=local_day(now)):
-        current_due = dossier.due_date or dossier.expected_date
-        raise Conflict(
-            _("Hồ sơ chưa quá hạn (hạn %(due)s), chưa cần xin lỗi.")
-            % {"due": current_due.strftime("%d/%m/%Y") if current_due else "—"},
-            code=DossiersErrorCode.NOT_ALLOWED_IN_STATE,
-        )
+def _may_apologize(dossier: Dossier, *, now) -> None:
+    """Once, from one working day before the statutory deadline (rules.py)."""
+    rules.check_apology_allowed(dossier, today=local_day(now))
 
 
 def _apologize(dossier: Dossier, *, actor, given: inputs.Apology, now) -> dict:
-    """A late agency apologises with a reason and a new date (form 04). The new date
-    moves the dossier's deadline; the late step stays late."""
-    reason, new_due = given.note, given.new_due_date
-    current_due = dossier.due_date or dossier.expected_date
-    if new_due <= local_day(now):
-        raise inputs.invalid("new_due_date")
-    if not workdays.calendar().is_working_day(new_due):
-        raise ValidationFailed(
-            _("Ngày hẹn mới phải là ngày làm việc."),
-            fields={"new_due_date": _("Ngày hẹn mới phải là ngày làm việc.")},
-        )
+    """The agency at fault apologises with a reason and a new appointment (form 04,
+    Decree 118/2025/NĐ-CP), signed by its head. The statutory deadline stays: the new
+    date is the citizen's appointment (`appointment_date`), and on time and late still
+    count against `due_date`; the late step stays late."""
+    reason, new_date = given.note, given.new_due_date
+    rules.check_new_appointment(dossier, new_date, today=local_day(now))
     late_step = open_step(dossier)
+    at_fault = rules.agency_at_fault(dossier, late_step)
+    statutory = dossier.statutory_date
     _slip(
         dossier,
         kind=SlipKind.APOLOGY,
         actor=actor,
         reason=reason,
-        old_due_date=current_due.isoformat(),
-        new_due_date=new_due.isoformat(),
+        old_due_date=statutory.isoformat(),  # the statutory deadline, unchanged
+        new_due_date=new_date.isoformat(),
         late_step=late_step.name if late_step else "",
+        agency=at_fault.code,
+        signer_title=rules.head_title(at_fault),
     )
-    if dossier.due_date:
-        dossier.due_date = new_due
-    else:
-        dossier.expected_date = new_due
-    return {"new_due_date": new_due, "old_due_date": current_due}
+    dossier.appointment_date = new_date
+    return {"appointment_date": new_date, "due_date": statutory}
 
 
-_PRECONDITIONS = {"apologize": _must_be_late, "rate": _not_rated_yet}
+_PRECONDITIONS = {"apologize": _may_apologize, "rate": _not_rated_yet}
 
 _HANDLERS = {
     "submit": _submit,
@@ -364,5 +439,6 @@ _HANDLERS = {
     "sign": _sign,
     "return": _return_result,
     "apologize": _apologize,
+    "decline": _decline,
 }
 assert set(_HANDLERS) == set(workflow.TRANSITIONS), "every transition has one handler"  # noqa: S101

@@ -23,6 +23,7 @@ GOOD = {
     "send_back": {"note": "Thẩm định lại"},
     "forward": {"agency": "STP"},
     "apologize": {"note": "Chờ xác minh", "new_due_date": "2030-01-02"},
+    "decline": {"note": "Không đủ điều kiện cấp", "notice": "stop"},
     "rate": {"rating": 4, "comment": "Nhanh"},
 }
 
@@ -60,7 +61,7 @@ def test_the_officers_form_asks_for_what_the_action_takes(rule, in_progress):
         n: f.is_required() for n, f in model.items() if n != "note"
     }
     required_note = backoffice_views._note_required(rule)
-    assert required_note == (rule.action in {"refuse", "send_back", "apologize"})
+    assert required_note == (rule.action in {"refuse", "send_back", "apologize", "decline"})
 
 
 @pytest.mark.parametrize(

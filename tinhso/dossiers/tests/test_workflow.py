@@ -36,6 +36,7 @@ PAYLOADS = {
     "refuse": {"note": "Không thuộc thẩm quyền"},
     "send_back": {"note": "Bổ sung ý kiến thẩm định"},
     "forward": {"agency": "STP"},
+    "decline": {"note": "Không đủ điều kiện cấp"},
     "rate": {"rating": 5, "comment": "Nhanh"},
 }
 
@@ -272,8 +273,8 @@ def test_lateness_stays_with_the_step_that_caused_it(
 
 
 def test_a_late_agency_apologises_with_a_new_date(clock, people, applicant, officer, specialist):
-    dossier = _bring(applicant, people, Status.IN_PROGRESS)
-    with pytest.raises(Conflict, match="chưa quá hạn"):
+    dossier = _bring(applicant, people, Status.IN_PROGRESS)  # due Sat 26/4/2025
+    with pytest.raises(Conflict, match="Chưa đến lúc xin lỗi"):
         act(specialist, dossier, "apologize", note="x", new_due_date="2025-06-02")
     clock(2025, 5, 12)
     with pytest.raises(ValidationFailed):
@@ -281,7 +282,9 @@ def test_a_late_agency_apologises_with_a_new_date(clock, people, applicant, offi
     with pytest.raises(ValidationFailed):
         act(specialist, dossier, "apologize", note="", new_due_date="2025-05-20")
     after = act(specialist, dossier, "apologize", note="Chờ xác minh", new_due_date="2025-05-20")
-    assert after.due_date == datetime.date(2025, 5, 20) and after.status == Status.IN_PROGRESS
+    assert after.due_date == datetime.date(2025, 4, 26)  # the statutory deadline stays
+    assert after.appointment_date == datetime.date(2025, 5, 20)
+    assert after.status == Status.IN_PROGRESS and after.is_late()
     slip = after.slips.get(kind=SlipKind.APOLOGY)
     assert slip.data["old_due_date"] == "2025-04-26" and slip.data["reason"] == "Chờ xác minh"
     assert services.open_step(after).finished_on_time() is False  # still late

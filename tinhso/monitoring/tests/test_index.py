@@ -41,10 +41,40 @@ def test_the_index_of_an_agency_from_its_dossiers(returned, applicant):
     assert (c["on_time"].points, c["on_time"].max) == (Decimal("20.00"), Decimal("20.00"))
     assert c["satisfaction"].points == Decimal("18.00")
     assert c["online"].points == Decimal("11.00") and c["online_payment"].points == Decimal("0.00")
-    assert c["digitization"].points == Decimal("11.00") and c["reuse"].points == Decimal("0.00")
+    # digitization counts the papers digitized at receipt and the result issued
+    # electronically (signed PDF); no stored paper was reused
+    assert c["digitization"].points == Decimal("8.00") and c["reuse"].points == Decimal("0.00")
+    assert (c["e_results"].points, c["e_results"].numerator) == (Decimal("7.00"), 1)
     # 9.000001 is complete, 9.000003 has no steps: half of 18
     assert c["publicity"].points == Decimal("9.00")
-    assert row.score == Decimal("69.00")
+    assert row.score == Decimal("73.00")
+
+
+def test_each_weight_says_where_it_comes_from(client, returned):
+    from tinhso.monitoring.models import IndicatorComponent
+
+    components = {c.code: c for c in IndicatorComponent.objects.all()}
+    assert sum(c.max_points for c in components.values()) == 100
+    assert all(c.source for c in components.values())
+    # INDICATORS.md: publicity, progress and satisfaction confirmed; online and
+    # digitization (22 each) inferred, and so the split inside them
+    for code in ("publicity", "on_time", "satisfaction"):
+        assert "766" in components[code].source and "suy ra" not in components[code].source
+    for code in ("online", "online_payment", "digitization", "e_results", "reuse"):
+        assert "suy ra" in components[code].source
+    page = client.get("/chi-so/", {"period": f"{timezone.localdate():%Y}"}).content.decode()
+    assert "Nguồn trọng số" in page and "suy ra" in page
+
+
+def test_a_result_without_an_electronic_file_is_not_counted_as_issued_electronically(
+    result_ready,
+):
+    from tinhso.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=result_ready.pk).update(result_file="")
+    recompute()
+    c = _row(f"{timezone.localdate():%Y-%m}").components["e_results"]
+    assert (c.numerator, c.denominator) == (0, 1)
 
 
 def test_components_with_nothing_to_measure_give_their_points_to_the_group(submitted):
@@ -77,7 +107,8 @@ def test_the_api_follows_the_contract(client, returned):
     ).json()
     row = next(r for r in body if r["agency"] == "SXD")
     assert set(row["components"]) >= {
-        "publicity", "on_time", "online", "online_payment", "digitization", "reuse", "satisfaction",
+        "publicity", "on_time", "online", "online_payment", "digitization", "e_results", "reuse",
+        "satisfaction",
     }  # fmt: skip
     assert set(row["components"]["on_time"]) >= {"points", "max", "value"}
     assert client.get("/api/v1/monitoring/index", {"period": "x"}).status_code == 400
