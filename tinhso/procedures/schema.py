@@ -50,11 +50,18 @@ class FieldDef(BaseModel):
         return self.prefill == "date_of_birth" or "sinh" in self.name
 
 
+PaperForm = Literal["original", "copy", "certified_copy", "electronic"]
+
+
 class DocumentDef(BaseModel):
     model_config = ConfigDict(extra="ignore")
     kind: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
     label: str = Field(min_length=1, max_length=300)
     required: bool = True
+    # What the receipt slip lists (form 01): the paper's form and how many (bản chính,
+    # bản sao, bản sao chứng thực, bản điện tử). None: as the applicant gives it.
+    form: PaperForm | None = None
+    copies: int = Field(1, ge=1, le=100)
     # Procedures whose signed result stands for this paper (reused from the store).
     accepts: list[str] = []
 
@@ -67,6 +74,71 @@ class StepDef(BaseModel):
     days: float = Field(ge=0, le=365)
 
 
+class FeeTier(BaseModel):
+    """A price per unit for the units up to `upto` (inclusive; None: all the rest)."""
+
+    model_config = ConfigDict(extra="ignore")
+    upto: int | None = Field(None, ge=1)
+    price: int = Field(ge=0)
+
+
+class FeeExemption(BaseModel):
+    """No fee when the answer `field` equals `equals`, or (a date) is at most
+    `within_days` days before the filing day."""
+
+    model_config = ConfigDict(extra="ignore")
+    field: str
+    equals: str | bool | int | None = None
+    within_days: int | None = Field(None, ge=0, le=3650)
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class FeeRule(BaseModel):
+    """The fee computed from the form (see `fees.fee_for`): `base` per filing, plus
+    the units counted by the answer `per` priced by `tiers`, at most `cap` for one
+    copy, times the answer `copies`; `exemptions` waive it; `source` is the legal
+    text that sets it."""
+
+    model_config = ConfigDict(extra="ignore")
+    base: int = Field(0, ge=0)
+    per: str | None = None
+    tiers: list[FeeTier] = []
+    cap: int | None = Field(None, ge=0)
+    copies: str | None = None
+    exemptions: list[FeeExemption] = []
+    source: str = Field("", max_length=300)
+
+    @model_validator(mode="after")
+    def _tiers_in_order(self):
+        bounds = [t.upto for t in self.tiers]
+        if None in bounds[:-1] or bounds[:-1] != sorted(b for b in bounds[:-1] if b is not None):
+            raise ValueError("fee tiers go up in order, only the last without 'upto'")
+        if self.tiers and self.per is None:
+            raise ValueError("fee tiers need 'per' (the answer that counts the units)")
+        return self
+
+
+class CaseDef(BaseModel):
+    """A case of a procedure with its own deadline (the national catalogue's
+    'trường hợp'), chosen by the applicant's answers: `when` maps a field to the
+    values that select it. Without its own steps, the procedure's are scaled."""
+
+    model_config = ConfigDict(extra="ignore")
+    label: str = Field(min_length=1, max_length=200)
+    when: dict[str, list[str | bool | int]]
+    processing_days: int = Field(ge=0, le=365)
+    steps: list[StepDef] = []
+
+    @model_validator(mode="after")
+    def _steps_fit(self):
+        total = sum(s.days for s in self.steps)
+        if self.steps and abs(total - self.processing_days) > 0.01:
+            raise ValueError(
+                f"case {self.label}: steps take {total} working days, not {self.processing_days}"
+            )
+        return self
+
+
 class ProcedureDefinition(BaseModel):
     model_config = ConfigDict(extra="ignore")
     code: str = Field(pattern=r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,10})?$")
@@ -76,10 +148,18 @@ class ProcedureDefinition(BaseModel):
     level: Literal["province", "ward"]
     online_level: Literal["full", "partial"]
     processing_days: int = Field(ge=0, le=365)
-    fee: int = Field(0, ge=0)
-    fee_note: str = ""
+    fee: int = Field(0, ge=0)  # the flat fee, or the least one pays (for lists)
+    fee_note: str = ""  # public: shown to citizens on the procedure page and the receipt
+    fee_rule: FeeRule | None = None
+    # Internal: the catalogue's own note on its data (what is not verified yet, and
+    # where from); never shown to citizens. Unverified entries are listed for admins.
+    data_note: str = ""
+    data_verified: bool = True
     legal_basis: list[str] = []
     result_type: str = ""
+    # The result's kind in its number, "Số: 12/GCN-STP" (Decree 30/2020, Appendix III).
+    result_symbol: str = Field("", pattern=r"^[A-ZĐ]{0,10}$")
+    cases: list[CaseDef] = []
     documents: list[DocumentDef] = []
     fields: list[FieldDef] = []
     steps: list[StepDef] = []
@@ -109,7 +189,34 @@ class ProcedureDefinition(BaseModel):
             )
         if self.level == "ward" and not any(f.type == "unit" for f in self.fields):
             raise ValueError("a ward-level procedure needs a unit field (where it is filed)")
+        names = {f.name for f in self.fields}
+        asked = [c for case in self.cases for c in case.when]
+        if self.fee_rule is not None:
+            rule = self.fee_rule
+            asked += [n for n in (rule.per, rule.copies) if n] + [e.field for e in rule.exemptions]
+        unknown = sorted(set(asked) - names)
+        if unknown:
+            raise ValueError(f"cases and fee rules name fields the form lacks: {unknown}")
         return self
+
+    def for_answers(self, data: dict[str, Any]) -> ProcedureDefinition:
+        """This definition with the deadline and steps of the case `data` selects
+        (the first that matches), or itself."""
+        for case in self.cases:
+            if all(data.get(name) in values for name, values in case.when.items()):
+                steps = case.steps or _scaled(
+                    self.steps, case.processing_days, self.processing_days
+                )
+                return self.model_copy(
+                    update={"processing_days": case.processing_days, "steps": steps}
+                )
+        return self
+
+
+def _scaled(steps: list[StepDef], days: int, of: int) -> list[StepDef]:
+    if not steps or not of:
+        return steps
+    return [s.model_copy(update={"days": s.days * days / of}) for s in steps]
 
 
 # ---------------------------------------------------------------- form data

@@ -84,6 +84,8 @@ def _apply(
         "processing_days": definition.processing_days,
         "fee": definition.fee,
         "fee_note": definition.fee_note,
+        "data_note": definition.data_note[:300],
+        "data_verified": definition.data_verified,
         "result_type": definition.result_type,
         "search_text": _search_text(definition, sector),
     }
