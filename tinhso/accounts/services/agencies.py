@@ -57,6 +57,7 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
                 kind=row["kind"],
                 parent=parent,
                 unit=province,
+                head_title=row.get("head_title", ""),
             )
             by_code[agency.code] = agency
             created += was_created
@@ -72,6 +73,7 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
             kind=AgencyKind.WARD_COMMITTEE,
             parent=root,
             unit=ward,
+            head_title=WARD_COMMITTEE_HEAD,
         )
         created += was_created
     total = Agency.objects.count()
@@ -85,7 +87,12 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
     return {"created": created, "total": total}
 
 
-def _upsert_agency(*, code, name, short_name, kind, parent, unit) -> tuple[Agency, bool]:
+WARD_COMMITTEE_HEAD = "CHỦ TỊCH"  # of a People's Committee
+
+
+def _upsert_agency(
+    *, code, name, short_name, kind, parent, unit, head_title=""
+) -> tuple[Agency, bool]:
     path = (parent.path if parent else "/") + code + "/"
     agency, created = Agency.objects.update_or_create(
         code=code,
@@ -96,6 +103,7 @@ def _upsert_agency(*, code, name, short_name, kind, parent, unit) -> tuple[Agenc
             "parent": parent,
             "unit": unit,
             "path": path,
+            "head_title": head_title,
         },
     )
     return agency, created

@@ -16,8 +16,9 @@ from tinhso.accounts import authz
 from tinhso.accounts.models import Agency, Role, RoleAssignment, User
 from tinhso.core import workdays
 from tinhso.core.errors import Conflict, ValidationFailed
+from tinhso.procedures.fees import fee_for
 
-from .. import inputs, workflow
+from .. import inputs, slips, workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
 from .common import _clean, current_documents, definition_of, missing_documents
@@ -41,7 +42,8 @@ def apply(rule: workflow.Transition, dossier: Dossier, *, actor, payload, now) -
 
 
 def _slip(dossier: Dossier, *, kind: str, actor, **data) -> Slip:
-    return Slip.objects.create(dossier=dossier, kind=kind, issued_by=actor, data=data)
+    """A numbered slip with its snapshot (slips.py)."""
+    return slips.issue(dossier, kind=kind, actor=actor, **data)
 
 
 # ---------------------------------------------------------------- the applicant
@@ -60,9 +62,13 @@ def _check_complete(dossier: Dossier, *, actor) -> None:
         )
 
 
-def _submit(dossier: Dossier, *, actor, given, now) -> None:
+def _submit(dossier: Dossier, *, actor, given: inputs.Submission, now) -> None:
+    """The fee is computed from the form and kept (procedures.fees.fee_for)."""
     _check_complete(dossier, actor=actor)
     definition = definition_of(dossier)
+    dossier.fee_amount = fee_for(dossier.procedure_version, dossier.data, on=local_day(now))
+    if given.result_delivery:
+        dossier.result_delivery = given.result_delivery
     dossier.submitted_at = now
     dossier.expected_date = workdays.calendar().due_date(
         now, definition.processing_days, dossier.desk.cut_off_time
@@ -113,7 +119,9 @@ def _receive(dossier: Dossier, *, actor, given, now) -> dict:
         dossier,
         kind=SlipKind.RECEIPT,
         actor=actor,
-        received_at=now.isoformat(),
+        now=now,
+        definition=definition,
+        documents=current_documents(dossier),
         due_date=dossier.due_date.isoformat(),
     )
     return {"due_date": dossier.due_date}
@@ -167,6 +175,7 @@ def _request_supplement(dossier: Dossier, *, actor, given, now) -> dict:
         kind=SlipKind.SUPPLEMENT,
         actor=actor,
         items=items,
+        reasons=list(given.reasons)[: len(items)],
         note=given.note,
     )
     return {"items": items}
