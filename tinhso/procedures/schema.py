@@ -40,7 +40,9 @@ class FieldDef(BaseModel):
     @model_validator(mode="after")
     def _choices_for_select(self):
         if self.type == "select" and not self.choices:
-            raise ValueError(f"field {self.name}: a select needs choices")
+            raise ValueError(
+                _("Trường %(name)s: danh sách chọn cần có các lựa chọn.") % {"name": self.name}
+            )
         return self
 
     @property
@@ -112,9 +114,11 @@ class FeeRule(BaseModel):
     def _tiers_in_order(self):
         bounds = [t.upto for t in self.tiers]
         if None in bounds[:-1] or bounds[:-1] != sorted(b for b in bounds[:-1] if b is not None):
-            raise ValueError("fee tiers go up in order, only the last without 'upto'")
+            raise ValueError(
+                _("Các bậc phí phải tăng dần; chỉ bậc cuối được để trống giới hạn (upto).")
+            )
         if self.tiers and self.per is None:
-            raise ValueError("fee tiers need 'per' (the answer that counts the units)")
+            raise ValueError(_("Biểu phí theo bậc cần trường đếm đơn vị tính (per)."))
         return self
 
 
@@ -134,7 +138,8 @@ class CaseDef(BaseModel):
         total = sum(s.days for s in self.steps)
         if self.steps and abs(total - self.processing_days) > 0.01:
             raise ValueError(
-                f"case {self.label}: steps take {total} working days, not {self.processing_days}"
+                _("Trường hợp %(label)s: các bước cộng lại %(total)s ngày làm việc, khác %(days)s.")
+                % {"label": self.label, "total": total, "days": self.processing_days}
             )
         return self
 
@@ -169,7 +174,7 @@ class ProcedureDefinition(BaseModel):
     def _unique_names(cls, fields: list[FieldDef]):
         names = [f.name for f in fields]
         if len(names) != len(set(names)):
-            raise ValueError("field names must be unique")
+            raise ValueError(_("Tên các trường của biểu mẫu phải khác nhau."))
         return fields
 
     @field_validator("documents")
@@ -177,7 +182,7 @@ class ProcedureDefinition(BaseModel):
     def _unique_kinds(cls, documents: list[DocumentDef]):
         kinds = [d.kind for d in documents]
         if len(kinds) != len(set(kinds)):
-            raise ValueError("document kinds must be unique")
+            raise ValueError(_("Mã các loại giấy tờ phải khác nhau."))
         return documents
 
     @model_validator(mode="after")
@@ -185,10 +190,11 @@ class ProcedureDefinition(BaseModel):
         total = sum(s.days for s in self.steps)
         if self.steps and abs(total - self.processing_days) > 0.01:
             raise ValueError(
-                f"steps take {total} working days but the procedure takes {self.processing_days}"
+                _("Các bước cộng lại %(total)s ngày làm việc, khác thời hạn %(days)s ngày.")
+                % {"total": total, "days": self.processing_days}
             )
         if self.level == "ward" and not any(f.type == "unit" for f in self.fields):
-            raise ValueError("a ward-level procedure needs a unit field (where it is filed)")
+            raise ValueError(_("Thủ tục cấp xã cần một trường chọn phường/xã (nơi nộp hồ sơ)."))
         names = {f.name for f in self.fields}
         asked = [c for case in self.cases for c in case.when]
         if self.fee_rule is not None:
@@ -196,7 +202,10 @@ class ProcedureDefinition(BaseModel):
             asked += [n for n in (rule.per, rule.copies) if n] + [e.field for e in rule.exemptions]
         unknown = sorted(set(asked) - names)
         if unknown:
-            raise ValueError(f"cases and fee rules name fields the form lacks: {unknown}")
+            raise ValueError(
+                _("Trường hợp và biểu phí nêu trường mà biểu mẫu không có: %(names)s.")
+                % {"names": ", ".join(unknown)}
+            )
         return self
 
     def for_answers(self, data: dict[str, Any]) -> ProcedureDefinition:

@@ -1,5 +1,6 @@
 """The transitions themselves: what each action of `workflow.TRANSITIONS` does to the
-locked dossier, the one-stop "5 steps" (Decree 61/2018, 107/2021) and the applicant's
+locked dossier, the one-stop "5 steps" (Decree 118/2025/NĐ-CP since 1 July 2025,
+which replaced Decrees 61/2018 and 107/2021; Decree 45/2020 online) and the applicant's
 side. Only `take_action` calls `apply`, after the lock and the permission and state
 checks, and writes the timeline and the audit event after it; the actions here are
 private. Each records the control slip (steps.py), slips (forms 01–04) and the clock."""
