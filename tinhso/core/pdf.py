@@ -91,9 +91,10 @@ def header(*, parent_name: str, agency_name: str, number: str = "", place_date: 
     return table
 
 
-def signatures(columns: list[tuple[list[str], str]]) -> Table:
-    """Signature blocks side by side: each its title lines (bold), the hint
-    "(Ký, ghi rõ họ tên)", room to sign, and the name (bold) when known."""
+def signatures(columns: list[tuple[list[str], str]], *, hint: bool = True) -> Table:
+    """Signature blocks side by side: each its title lines (bold), on forms the hint
+    "(Ký, ghi rõ họ tên)", room to sign, and the name (bold) when known. One block
+    stands on the right half, under the place and date line (Decree 30/2020)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
@@ -101,12 +102,14 @@ def signatures(columns: list[tuple[list[str], str]]) -> Table:
     cells = []
     for titles, name in columns:
         cell: list = [Paragraph(t, s["center_bold"]) for t in titles]
-        cell += [
-            Paragraph("(Ký, ghi rõ họ tên)", s["center_italic"]),
-            Spacer(1, 18 * mm),
-            Paragraph(name or "", s["center_bold"]),
-        ]
+        if hint:
+            cell.append(Paragraph("(Ký, ghi rõ họ tên)", s["center_italic"]))
+        cell += [Spacer(1, 18 * mm), Paragraph(name or "", s["center_bold"])]
         cells.append(cell)
+    if len(cells) == 1:
+        table = Table([[Spacer(1, 1), cells[0]]], colWidths=[80 * mm, 95 * mm])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return table
     width = 175 / max(len(cells), 1)
     table = Table([cells], colWidths=[width * mm] * len(cells))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))

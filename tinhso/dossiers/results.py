@@ -120,7 +120,7 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
                 ("Mã thủ tục:", dossier.procedure.code),
             ]
             + [
-                (f"{fields[k].label}:", str(v))
+                (f"{fields[k].label}:", "Có" if v is True else str(v))
                 for k, v in dossier.data.items()
                 if k in fields
                 and v not in ("", None, False)
@@ -128,7 +128,7 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
             ]
         ),
         pdf.spacer(8),
-        pdf.signatures([(titles, signer.get_full_name())]),
+        pdf.signatures([(titles, signer.get_full_name())], hint=False),
         pdf.spacer(6),
         pdf.qr_image(verification_link(dossier), size_mm=26),
     ]
