@@ -35,8 +35,9 @@ class Agency(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=20, blank=True)
     address = models.CharField(max_length=300, blank=True)
-    # The head's title as it stands above their signature ("GIÁM ĐỐC", "CHỦ TỊCH"):
-    # the apology and decline notices are signed by the head (Decree 118/2025/NĐ-CP).
+    # The title of the agency's head as it heads a signature block (Decree 30/2020/NĐ-CP,
+    # Appendix I): "GIÁM ĐỐC", "CHỦ TỊCH". A deputy signs "KT. <head_title>". The apology
+    # and decline notices are signed by the head (Decree 118/2025/NĐ-CP).
     head_title = models.CharField(max_length=80, blank=True)
     # After this time a dossier received today counts from the next working day.
     cut_off_time = models.TimeField(default=datetime.time(15, 0))
@@ -163,6 +164,9 @@ class RoleAssignment(models.Model):
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The officer's position in this agency as printed under a signature: "PHÓ GIÁM
+    # ĐỐC", "CHỦ TỊCH" (the leaders who sign results; see document_layout).
+    position_title = models.CharField(max_length=80, blank=True)
 
     class Meta:
         constraints = [

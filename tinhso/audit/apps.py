@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "tinhso.audit"
     label = "audit"
-    verbose_name = "Nhật ký kiểm toán"
+    verbose_name = "Nhật ký hệ thống"
 
     def ready(self):
         from tinhso.core.signals import audited_change

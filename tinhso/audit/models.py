@@ -7,7 +7,7 @@ GENESIS_HASH = "0" * 64
 
 
 class AuditEvent(models.Model):
-    """Nhật ký kiểm toán: one event of an append-only, hash-chained log.
+    """Nhật ký hệ thống: one event of an append-only, hash-chained log.
 
     `hash` = SHA-256 of the event's canonical JSON, which includes `prev_hash`, the
     hash of the event before it. Rows are never updated or deleted (database

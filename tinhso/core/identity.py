@@ -92,11 +92,30 @@ def is_legacy_id_card(value: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{9}", (value or "").strip()))
 
 
+# Circular 105/2020/TT-BTC (tax registration), the structure of a tax code: the 10th
+# digit checks the first nine with these weights.
+TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def tax_code_check_digit(first_nine: str) -> int | None:
+    """The 10th digit of a tax code whose first nine digits are `first_nine`:
+    10 - (Σ digit × weight mod 11); None when the remainder is 0 (no code is issued
+    from such a series)."""
+    remainder = sum(int(d) * w for d, w in zip(first_nine, TAX_CODE_WEIGHTS, strict=True)) % 11
+    return None if remainder == 0 else 10 - remainder
+
+
 def validate_tax_code(value: str) -> str:
-    """Mã số thuế: 10 digits (an enterprise), 10 digits + '-' + 3 digits (a branch), or
-    since 1 July 2025 a person's 12-digit personal ID (Circular 86/2024/TT-BTC)."""
+    """Mã số thuế: 10 digits (an enterprise), 10 digits + '-' + 3 digits (a branch), the
+    10th digit checking the first nine (Circular 105/2020/TT-BTC), or since 1 July 2025
+    a person's 12-digit personal ID (Circular 86/2024/TT-BTC)."""
     code = (value or "").strip()
-    if re.fullmatch(r"[0-9]{10}", code) or re.fullmatch(r"[0-9]{10}-[0-9]{3}", code):
+    if re.fullmatch(r"[0-9]{10}(-[0-9]{3})?", code):
+        if tax_code_check_digit(code[:9]) != int(code[9]):
+            raise InvalidIdentifier(
+                _("Mã số thuế %(code)s không đúng: chữ số kiểm tra (thứ 10) không khớp.")
+                % {"code": code}
+            )
         return code
     if re.fullmatch(r"[0-9]{12}", code):
         parse_personal_id(code)

@@ -50,6 +50,8 @@ def styles() -> dict[str, ParagraphStyle]:
             alignment=TA_CENTER, spaceBefore=6, spaceAfter=6,
         ),
         "bold": ParagraphStyle("bold", parent=base, fontName=FONT_BOLD),
+        # DejaVu Sans Oblique is not vendored: the "italic" lines are upright
+        "center_italic": ParagraphStyle("center_italic", parent=base, alignment=TA_CENTER),
     }  # fmt: skip
 
 
@@ -63,25 +65,53 @@ def qr_image(text: str, size_mm: float = 28) -> Image:
     return Image(buffer, width=size_mm * mm, height=size_mm * mm)
 
 
-def header(*, parent_name: str, agency_name: str) -> Table:
-    """Two columns as on every Vietnamese administrative document (Decree 30/2020)."""
+def header(*, parent_name: str, agency_name: str, number: str = "", place_date: str = "") -> Table:
+    """Two columns as on every Vietnamese administrative document (Decree 30/2020/NĐ-CP,
+    Appendix I): on the left the superior agency, the issuing agency (bold) and the
+    number; on the right the national name and motto, and the place and date line. The lines come as given (see core.document_layout)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     s = styles()
-    left = (
-        [
-            Paragraph(parent_name.upper(), s["center"]),
-            Paragraph(agency_name.upper(), s["center_bold"]),
-        ]
-        if agency_name
-        else [Spacer(1, 1)]
-    )
+    left: list = []
+    if parent_name:
+        left.append(Paragraph(parent_name.upper(), s["center"]))
+    if agency_name:
+        left.append(Paragraph(agency_name.upper(), s["center_bold"]))
+    if number:
+        left.append(Paragraph(number, s["center"]))
     right = [
         Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", s["center_bold"]),
         Paragraph("Độc lập - Tự do - Hạnh phúc", s["center_bold"]),
     ]
-    table = Table([[left, right]], colWidths=[80 * mm, 95 * mm])
+    if place_date:
+        right += [Spacer(1, 2 * mm), Paragraph(place_date, s["center_italic"])]
+    table = Table([[left or [Spacer(1, 1)], right]], colWidths=[80 * mm, 95 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def signatures(columns: list[tuple[list[str], str]], *, hint: bool = True) -> Table:
+    """Signature blocks side by side: each its title lines (bold), on forms the hint
+    "(Ký, ghi rõ họ tên)", room to sign, and the name (bold) when known. One block
+    stands on the right half, under the place and date line (Decree 30/2020)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    s = styles()
+    cells = []
+    for titles, name in columns:
+        cell: list = [Paragraph(t, s["center_bold"]) for t in titles]
+        if hint:
+            cell.append(Paragraph("(Ký, ghi rõ họ tên)", s["center_italic"]))
+        cell += [Spacer(1, 18 * mm), Paragraph(name or "", s["center_bold"])]
+        cells.append(cell)
+    if len(cells) == 1:
+        table = Table([[Spacer(1, 1), cells[0]]], colWidths=[80 * mm, 95 * mm])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        return table
+    width = 175 / max(len(cells), 1)
+    table = Table([cells], colWidths=[width * mm] * len(cells))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 

@@ -15,15 +15,27 @@ from .signals import audited_change
 DATA_DIR = Path(__file__).parent / "data"
 
 
+def _source(row: dict[str, str]) -> str:
+    document = row.get("document", "").strip()
+    if not document:
+        return f"chưa xác minh số văn bản: {row['source']}"
+    return f"{document} — {row['source']}"
+
+
 @transaction.atomic
 def load_calendar_overrides(*, actor=None) -> int:
-    """Decreed day swaps from data/calendar_overrides.csv (idempotent)."""
+    """Decreed day swaps from data/calendar_overrides.csv (idempotent). The stored
+    source starts with the decreeing document's number and symbol."""
     count = 0
     with (DATA_DIR / "calendar_overrides.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             _, created = CalendarOverride.objects.update_or_create(
                 date=datetime.date.fromisoformat(row["date"]),
-                defaults={"kind": row["kind"], "reason": row["reason"], "source": row["source"]},
+                defaults={
+                    "kind": row["kind"],
+                    "reason": row["reason"],
+                    "source": _source(row)[:200],
+                },
             )
             count += created
     if count:

@@ -159,7 +159,7 @@ def attach_document(
         )
     else:
         raise ValidationFailed(
-            _("Gửi tệp (file) hoặc chọn giấy tờ trong kho (stored_document)."),
+            _("Gửi tệp (trường file) hoặc chọn giấy tờ trong kho (trường stored_document)."),
             fields={"file": _("Thiếu tệp.")},
         )
     return HttpStatus(201, document)

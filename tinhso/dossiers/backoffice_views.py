@@ -22,7 +22,7 @@ from tinhso.accounts.models import Agency, Role, RoleAssignment
 from tinhso.core.errors import DomainError
 
 from . import rules, selectors, services, workflow
-from .models import Status
+from .models import ResultDelivery, Status
 
 
 def _officer_or_redirect(request):
@@ -107,6 +107,15 @@ WIDGETS = {
     "items": lambda dossier: {
         "type": "textarea",
         "label": _("Những gì cần bổ sung (mỗi dòng một mục, nêu đủ một lần)"),
+    },
+    "reasons": lambda dossier: {
+        "type": "textarea",
+        "label": _("Lý do của từng mục (mỗi dòng một lý do, theo thứ tự các mục ở trên)"),
+    },
+    "result_delivery": lambda dossier: {
+        "type": "select",
+        "label": _("Cách nhận kết quả"),
+        "choices": [("", "—"), *ResultDelivery.choices],
     },
     "assignee": lambda dossier: {
         "type": "select",

@@ -60,9 +60,11 @@ class WithReason(ActionInput):
 
 
 class SupplementRequest(ActionInput):
-    """Everything missing, listed once (form 02)."""
+    """Everything missing, listed once (form 02), each item with its reason
+    (`reasons`, in the order of `items`; optional)."""
 
     items: Annotated[list[Item], Field(max_length=50)]
+    reasons: Annotated[list[Item], Field(max_length=50)] = []
 
     @field_validator("items")
     @classmethod
@@ -70,6 +72,12 @@ class SupplementRequest(ActionInput):
         if not all(items):
             raise ValueError("blank item")
         return items
+
+
+class Submission(ActionInput):
+    """How the applicant will collect the result (desk, post, online); none: online."""
+
+    result_delivery: Literal["desk", "post", "online"] | None = None
 
 
 class Assignment(ActionInput):

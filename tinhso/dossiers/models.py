@@ -125,6 +125,15 @@ class Channel(models.TextChoices):
     POST = "post", _("Bưu chính")
 
 
+class ResultDelivery(models.TextChoices):
+    """How the citizen collects the result, chosen when filing (form 01 records it;
+    Decree 118/2025/NĐ-CP: at the one-stop desk, by public postal service, or online)."""
+
+    DESK = "desk", _("Nhận tại bộ phận một cửa")
+    POST = "post", _("Nhận qua dịch vụ bưu chính công ích")
+    ONLINE = "online", _("Nhận kết quả điện tử trực tuyến")
+
+
 class Dossier(models.Model):
     """Hồ sơ thủ tục hành chính: what a citizen or business files, under one version
     of a procedure, from draft to result."""
@@ -154,6 +163,9 @@ class Dossier(models.Model):
     )  # where it was filed
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
+    result_delivery = models.CharField(
+        max_length=10, choices=ResultDelivery.choices, default=ResultDelivery.ONLINE
+    )
     data = models.JSONField(default=dict)
     fee_amount = models.PositiveBigIntegerField(default=0)  # VND owed
     fee_paid = models.BooleanField(default=False)
@@ -414,6 +426,9 @@ class Slip(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     data = models.JSONField(default=dict)  # reason, items, dates…
+    # The slip's number in the issuing agency's register of this kind for the year
+    # ("Số: 15/TN-TTPVHCC"); empty on slips issued before numbering.
+    number = models.CharField(max_length=60, blank=True)
 
     class Meta:
         ordering = ["issued_at", "pk"]
@@ -423,16 +438,21 @@ class Slip(models.Model):
 
 
 class DocumentRegister(models.Model):
-    """Sổ đăng ký văn bản: the last number an agency gave a result in a year."""
+    """Sổ đăng ký văn bản: the last number an agency gave a document of one kind (a
+    result's symbol such as GCN, or a slip's) in a year; numbers start again from 01
+    each year (Decree 30/2020/NĐ-CP, Art. 15)."""
 
     agency_code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=20, blank=True, default="")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency_code", "year"], name="document_register_uniq")
+            models.UniqueConstraint(
+                fields=["agency_code", "kind", "year"], name="document_register_kind_uniq"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency_code} {self.year} #{self.last}"
+        return f"{self.agency_code} {self.kind} {self.year} #{self.last}"

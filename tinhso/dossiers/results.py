@@ -16,13 +16,17 @@ from typing import Protocol
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from tinhso.accounts.models import AgencyKind
+from tinhso.accounts.selectors import signature_lines
 from tinhso.core import pdf
+from tinhso.core.document_layout import number_line
+from tinhso.procedures import selectors as procedure_selectors
 
-from .models import DocumentRegister, Dossier
+from . import registers, slips
+from .models import Dossier
 
 
 class ResultSigner(Protocol):
@@ -42,22 +46,26 @@ def result_signer() -> ResultSigner:
     )()
 
 
+# A result without a symbol in the catalogue is numbered as "KQ" (kết quả): a symbol
+# the platform chose, not one of Decree 30/2020's Appendix III.
+DEFAULT_RESULT_SYMBOL = "KQ"
+
+
+def agency_symbol(agency) -> str:
+    """The issuing agency's abbreviation in a number: a ward's People's Committee is
+    "UBND" (its ward is in the header); others their code (STP, SXD…)."""
+    return "UBND" if agency.kind == AgencyKind.WARD_COMMITTEE else agency.code
+
+
 def _next_number(dossier: Dossier, year: int) -> str:
-    code = dossier.agency.code
-    for _attempt in range(3):
-        register = (
-            DocumentRegister.objects.select_for_update().filter(agency_code=code, year=year).first()
-        )
-        if register is None:
-            try:
-                with transaction.atomic():
-                    register = DocumentRegister.objects.create(agency_code=code, year=year)
-            except IntegrityError:
-                continue
-        register.last += 1
-        register.save(update_fields=["last"])
-        return f"{register.last}/{year}/KQ-{code}"
-    raise RuntimeError("document register busy")
+    """ "12/GCN-STP": the next number in the agency's register of the result's kind for
+    the year (registers.py, concurrency-safe), Decree 30/2020/NĐ-CP, Art. 15."""
+    symbol = procedure_selectors.definition_of(dossier.procedure_version).result_symbol
+    kind = symbol or DEFAULT_RESULT_SYMBOL
+    sequence = registers.next_number(agency_code=dossier.agency.code, kind=kind, year=year)
+    return number_line(sequence, kind=kind, agency=agency_symbol(dossier.agency)).removeprefix(
+        "Số: "
+    )
 
 
 def verification_link(dossier: Dossier) -> str:
@@ -77,20 +85,31 @@ def verification_link(dossier: Dossier) -> str:
     return f"{settings.PUBLIC_BASE_URL}/xac-thuc/?{query}"
 
 
+# Answers never printed on a result: how to reach the applicant is not part of it.
+PRIVATE_FIELD_TYPES = frozenset({"phone", "email"})
+
+
 def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
+    """The result in the layout of Decree 30/2020/NĐ-CP: the issuing lines, "Số:
+    12/GCN-STP", the place and date line, the answers (not the applicant's phone or
+    e-mail), and the signer under their real title ("KT. GIÁM ĐỐC" / "PHÓ GIÁM
+    ĐỐC")."""
     from reportlab.platypus import Paragraph
 
     s = pdf.styles()
-    definition = dossier.procedure_version.data
-    labels = {f["name"]: f["label"] for f in definition.get("fields", [])}
-    parent = dossier.agency.parent.name if dossier.agency.parent_id else ""
-    local = timezone.localtime(issued_at)
+    definition = procedure_selectors.definition_of(dossier.procedure_version)
+    fields = {f.name: f for f in definition.fields}
+    parent, agency = slips.header_lines(dossier.agency)
+    titles = signature_lines(signer, dossier.agency)
     story = [
-        pdf.header(parent_name=parent, agency_name=dossier.agency.name),
-        pdf.spacer(2),
-        Paragraph(f"Số: {number}", s["base"]),
-        pdf.spacer(4),
-        Paragraph((definition.get("result_type") or dossier.procedure.name).upper(), s["title"]),
+        pdf.header(
+            parent_name=parent,
+            agency_name=agency,
+            number=f"Số: {number}",
+            place_date=slips.place_date_of(dossier.agency, issued_at),
+        ),
+        pdf.spacer(6),
+        Paragraph((definition.result_type or dossier.procedure.name).upper(), s["title"]),
         Paragraph(f"(Kết quả giải quyết thủ tục {dossier.procedure.name})", s["center"]),
         pdf.spacer(6),
         pdf.key_values(
@@ -101,27 +120,26 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
                 ("Mã thủ tục:", dossier.procedure.code),
             ]
             + [
-                (f"{labels[k]}:", str(v))
+                (f"{fields[k].label}:", "Có" if v is True else str(v))
                 for k, v in dossier.data.items()
-                if k in labels and v not in ("", None, False) and k not in {"ward"}
+                if k in fields
+                and v not in ("", None, False)
+                and fields[k].type not in PRIVATE_FIELD_TYPES | {"unit"}
             ]
         ),
         pdf.spacer(8),
-        Paragraph(f"{dossier.agency.unit.name}, ngày {local:%d} tháng {local:%m} năm {local:%Y}", s["center"]),
-        Paragraph("THỦ TRƯỞNG CƠ QUAN", s["center_bold"]),
-        pdf.spacer(14),
-        Paragraph(signer.get_full_name(), s["center_bold"]),
+        pdf.signatures([(titles, signer.get_full_name())], hint=False),
         pdf.spacer(6),
         pdf.qr_image(verification_link(dossier), size_mm=26),
-    ]  # fmt: skip
-    return pdf.build(
-        story, title=f"{number} {dossier.procedure.result_type}", author=dossier.agency.name
-    )
+    ]
+    return pdf.build(story, title=f"{number} {definition.result_type}", author=dossier.agency.name)
 
 
 def issue_result(dossier: Dossier, *, signer, now) -> str:
-    """Number, draw, sign and store the result; called inside the sign transition."""
+    """Number, draw, sign and store the result; called inside the sign transition. The
+    number is on the dossier before signing, so the signature's stamp shows it."""
     number = _next_number(dossier, timezone.localtime(now).year)
+    dossier.result_number = number
     document = result_signer().sign(
         draw_result(dossier, number=number, signer=signer, issued_at=now),
         signer=signer,

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.core import uploads, workdays
 from tinhso.core.errors import DomainError, apply_domain_error
 from tinhso.procedures import selectors as procedure_selectors
+from tinhso.procedures.fees import quote
 
 from . import pdf, selectors, services
 from .forms import dossier_form, form_values
-from .models import Status
+from .models import ResultDelivery, Status
 
 
 def _own_draft(request, code: str):
@@ -174,11 +175,16 @@ def reuse(request, code: str):
 def review(request, code: str):
     """Step 3: everything once more, the fee, the expected date; then submit."""
     dossier = _own_draft(request, code)
-    definition = _definition(dossier)
+    definition = services.definition_of(dossier)  # the deadline of the case answered
     error = None
     if request.method == "POST":
         try:
-            services.take_action(actor=request.user, code=dossier.code, action="submit")
+            services.take_action(
+                actor=request.user,
+                code=dossier.code,
+                action="submit",
+                payload={"result_delivery": request.POST.get("result_delivery") or None},
+            )
         except DomainError as exc:
             error = exc
         else:
@@ -202,6 +208,8 @@ def review(request, code: str):
             "documents": services.current_documents(dossier),
             "missing": services.missing_documents(dossier, definition),
             "estimate": estimate,
+            "fee": quote(definition, dossier.data, on=timezone.localdate()),
+            "deliveries": ResultDelivery.choices,
             "error": error,
         },
         status=400 if error else 200,

@@ -57,7 +57,14 @@ def _t(action, actors, sources, target, label, takes=inputs.ActionInput) -> Tran
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
-        _t("submit", [(APPLICANT, "")], {Status.DRAFT}, Status.SUBMITTED, _("Nộp hồ sơ")),
+        _t(
+            "submit",
+            [(APPLICANT, "")],
+            {Status.DRAFT},
+            Status.SUBMITTED,
+            _("Nộp hồ sơ"),
+            inputs.Submission,
+        ),
         _t("receive", [(OFFICER, DESK)], {Status.SUBMITTED}, Status.RECEIVED, _("Tiếp nhận")),
         _t(
             "request_supplement",  # after its window only a leader (rules.py)

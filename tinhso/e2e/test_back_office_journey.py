@@ -150,4 +150,4 @@ def test_the_five_steps_through_the_pages(server, browser, tmp_path):
     assert "Đã thu hồi" in admin.locator("main").inner_text()
     visitor.locator("#id_file").set_input_files(str(signed))
     visitor.get_by_role("button", name="Kiểm tra", exact=True).click()
-    assert "Chứng thư ký số đã bị thu hồi" in visitor.locator("main").inner_text()
+    assert "Chứng thư chữ ký số đã bị thu hồi" in visitor.locator("main").inner_text()

@@ -197,19 +197,52 @@ def address_key(address: str) -> str:
 
 # ---------------------------------------------------------------- names
 
-# Folded surnames, most frequent first (Nguyễn alone is about 38%): used to put a
-# name written given-name-first back in order. Data, not rules.
-SURNAMES = (  # noqa: SIM905
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh dao "
-    "trinh mai cao lam luong ha ta quach chu truong la kieu thai luu tong khuc "
-    "lai nong hua tang doan thach vuong vi lo ton mac trieu giang khong kim chau an"
+# Surnames, most frequent first (Nguyễn alone is about 38%), then the rarer ones and
+# those of the ethnic minorities: a name is turned back to surname-first only when its
+# first word is none of these (see `_rotate`). Data, not rules.
+SURNAMES_WRITTEN = (  # noqa: SIM905
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Đào "
+    "Trịnh Mai Cao Lâm Lương Hà Tạ Quách Chu Trương La Kiều Thái Lưu Tống Khúc Lại Nông "
+    "Hứa Tăng Đoàn Thạch Vương Vi Lò Tôn Mạc Triệu Giang Khổng Kim Châu An "
+    "Phùng Đàm Nghiêm Giáp Âu Bàn Bế Ninh Quan Cù Lục Lữ Lã Doãn Thân Đồng Hầu Tô Ông "
+    "Chung Từ Diệp Khương Lạc Lăng Mẫn Bạch Phí Phó Sầm Viên Lường Quàng Cầm Ma Mông "
+    "Lều Sùng Giàng Thào Lầu Hờ Mùa Vừ Khiếu Ung Nhữ Tào Tiêu Mã Ôn Đường Thiều Lô Chử "
+    "Hàn Lỗ Liêu"
 ).split()
+_SURNAMES_ACCENTED = frozenset(unicodedata.normalize("NFC", s.lower()) for s in SURNAMES_WRITTEN)
+SURNAMES = tuple(dict.fromkeys(fold(s) for s in SURNAMES_WRITTEN))  # folded, same order
 _SURNAME_SET = frozenset(SURNAMES)
 
-# Regional variants and frequent misspellings of one surname → one spelling.
+# Common given names (tên): a name is turned around only when it starts with one of
+# these. Compared with their accents (Quân is a given name, Quan a surname); a name
+# written without accents is compared folded, and left alone when ambiguous. Data.
+GIVEN_NAMES_WRITTEN = (  # noqa: SIM905
+    "An Anh Ánh Ân Bách Bảo Bằng Bích Biên Bình Bính Bội Cảnh Chánh Châu Chi Chiến Chinh "
+    "Chính Chung Chúc Chương Công Cúc Cường Danh Dân Diễm Diệp Diệu Dịu Doanh Du Dung Duy "
+    "Duyên Dũng Dương Đại Đan Đạo Đạt Điền Điệp Định Đoan Đông Đồng Đức Gấm Gia Giang Giao "
+    "Hà Hạ Hải Hán Hạnh Hảo Hào Hằng Hân Hậu Hiên Hiền Hiển Hiệp Hiếu Hinh Hoa Hòa Hoài "
+    "Hoan Hoàn Học Hồng Huân Huấn Huê Huệ Hùng Hưng Hương Hường Hướng Hữu Huy Huyền Kha "
+    "Khải Khang Khanh Khánh Khiêm Khoa Khôi Khuê Khương Kiên Kiệt Kiều Kỳ Lạc Lai Lài Lam "
+    "Lan Lành Lâm Lân Lập Lễ Lệ Liêm Liên Liễu Linh Loan Lộc Lợi Long Luân Luận Lụa Lực "
+    "Lượng Ly Lý Mai Mạnh Mẫn Mận Minh Miên Mơ Mừng My Mỹ Na Nam Năng Nga Ngà Ngân Nghi "
+    "Nghị Nghĩa Ngọc Nguyên Nguyệt Nhã Nhàn Nhạn Nhân Nhất Nhật Nhi Nhiên Nhu Như Nhung "
+    "Oanh Phát Phi Phong Phú Phúc Phụng Phước Phương Phượng Quang Quảng Quân Quế Quốc Quý "
+    "Quyên Quyết Quỳnh Sa Sang Sáng Sen Sinh Sơn Sương Sỹ Tài Tám Tâm Tân Tấn Thạch Thái "
+    "Thanh Thành Thảo Thắm Thắng Thi Thiện Thịnh Thọ Thoa Thông Thơ Thơm Thu Thuận Thục "
+    "Thúy Thùy Thủy Thư Thương Thường Tiên Tiến Tiệp Tín Tình Tịnh Toàn Toản Trà Trang "
+    "Trâm Trân Trí Triết Trinh Trọng Trúc Trung Trường Tú Tuấn Tuệ Tùng Tuyên Tuyền Tuyết "
+    "Tường Uy Uyên Uyển Vân Vi Việt Vinh Vĩnh Vui Vy Vỹ Xinh Xuân Yên Yến Ý"
+).split()
+_GIVEN_ACCENTED = frozenset(unicodedata.normalize("NFC", g.lower()) for g in GIVEN_NAMES_WRITTEN)
+_GIVEN_FOLDED = frozenset(fold(g) for g in GIVEN_NAMES_WRITTEN)
+
+# Regional variants and frequent misspellings of one surname → one spelling (Vũ/Võ,
+# Huỳnh/Hoàng, Châu/Chu, Lữ/Lã: DOMAIN.md §8).
 SURNAME_VARIANTS = {
     "vo": "vu",
     "huynh": "hoang",
+    "chau": "chu",
+    "lu": "la",
     "ngyuen": "nguyen",
     "nguen": "nguyen",
     "nguyn": "nguyen",
@@ -261,21 +294,29 @@ def _accented_tokens(full_name: str) -> list[str]:
 
 def name_tokens(full_name: str) -> list[str]:
     """Folded syllables, surname first: a name written given-name-first
-    (`Hùng Nguyễn Văn`) is turned back when the second syllable is a known surname
-    and the first is not."""
+    (`Hùng Nguyễn Văn`) is turned back (see `_rotate`)."""
     return [fold(t) for t in _rotate(_accented_tokens(full_name))]
 
 
 def _rotate(tokens: list[str]) -> list[str]:
+    """Turn a name around only when its first word is not a known surname and is a
+    known given name, and its second word is a surname (or a misspelt one)."""
     folded = [fold(t) for t in tokens]
     if (
         len(folded) > 2
-        and folded[1] in _SURNAME_SET
-        and folded[0] not in _SURNAME_SET
-        and not _near_surname(folded[0])
+        and (folded[1] in _SURNAME_SET or folded[1] in SURNAME_VARIANTS)
+        and _is_given_name_not_surname(tokens[0], folded[0])
     ):
         tokens = tokens[1:] + tokens[:1]
     return tokens
+
+
+def _is_given_name_not_surname(word: str, folded: str) -> bool:
+    if _near_surname(folded):
+        return False
+    if word != folded:  # written with accents: Quân is a given name, Quan a surname
+        return word not in _SURNAMES_ACCENTED and word in _GIVEN_ACCENTED
+    return folded not in _SURNAME_SET and folded in _GIVEN_FOLDED
 
 
 def _one_edit(a: str, b: str) -> bool:

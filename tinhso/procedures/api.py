@@ -111,6 +111,8 @@ class ProcedurePatch(Schema):
     processing_days: int | None = Field(None, ge=0, le=365)
     fee: int | None = Field(None, ge=0)
     fee_note: str | None = Field(None, max_length=300)
+    data_note: str | None = Field(None, max_length=300)
+    data_verified: bool | None = None
     online_level: Literal["full", "partial"] | None = None
     result_type: str | None = Field(None, max_length=300)
     legal_basis: list[str] | None = None

@@ -43,7 +43,10 @@ class Procedure(models.Model):
     online_level = models.CharField(max_length=10, choices=OnlineLevel.choices)
     processing_days = models.PositiveSmallIntegerField()
     fee = models.PositiveBigIntegerField(default=0)  # VND
-    fee_note = models.CharField(max_length=300, blank=True)
+    fee_note = models.CharField(max_length=300, blank=True)  # public
+    # Internal: the catalogue's note on its own data; never shown to citizens.
+    data_note = models.CharField(max_length=300, blank=True)
+    data_verified = models.BooleanField(default=True)
     result_type = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)

@@ -40,7 +40,9 @@ class FieldDef(BaseModel):
     @model_validator(mode="after")
     def _choices_for_select(self):
         if self.type == "select" and not self.choices:
-            raise ValueError(f"field {self.name}: a select needs choices")
+            raise ValueError(
+                _("Trường %(name)s: danh sách chọn cần có các lựa chọn.") % {"name": self.name}
+            )
         return self
 
     @property
@@ -50,11 +52,18 @@ class FieldDef(BaseModel):
         return self.prefill == "date_of_birth" or "sinh" in self.name
 
 
+PaperForm = Literal["original", "copy", "certified_copy", "electronic"]
+
+
 class DocumentDef(BaseModel):
     model_config = ConfigDict(extra="ignore")
     kind: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")
     label: str = Field(min_length=1, max_length=300)
     required: bool = True
+    # What the receipt slip lists (form 01): the paper's form and how many (bản chính,
+    # bản sao, bản sao chứng thực, bản điện tử). None: as the applicant gives it.
+    form: PaperForm | None = None
+    copies: int = Field(1, ge=1, le=100)
     # Procedures whose signed result stands for this paper (reused from the store).
     accepts: list[str] = []
 
@@ -65,6 +74,74 @@ class StepDef(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
     days: float = Field(ge=0, le=365)
+
+
+class FeeTier(BaseModel):
+    """A price per unit for the units up to `upto` (inclusive; None: all the rest)."""
+
+    model_config = ConfigDict(extra="ignore")
+    upto: int | None = Field(None, ge=1)
+    price: int = Field(ge=0)
+
+
+class FeeExemption(BaseModel):
+    """No fee when the answer `field` equals `equals`, or (a date) is at most
+    `within_days` days before the filing day."""
+
+    model_config = ConfigDict(extra="ignore")
+    field: str
+    equals: str | bool | int | None = None
+    within_days: int | None = Field(None, ge=0, le=3650)
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class FeeRule(BaseModel):
+    """The fee computed from the form (see `fees.fee_for`): `base` per filing, plus
+    the units counted by the answer `per` priced by `tiers`, at most `cap` for one
+    copy, times the answer `copies`; `exemptions` waive it; `source` is the legal
+    text that sets it."""
+
+    model_config = ConfigDict(extra="ignore")
+    base: int = Field(0, ge=0)
+    per: str | None = None
+    tiers: list[FeeTier] = []
+    cap: int | None = Field(None, ge=0)
+    copies: str | None = None
+    exemptions: list[FeeExemption] = []
+    source: str = Field("", max_length=300)
+
+    @model_validator(mode="after")
+    def _tiers_in_order(self):
+        bounds = [t.upto for t in self.tiers]
+        if None in bounds[:-1] or bounds[:-1] != sorted(b for b in bounds[:-1] if b is not None):
+            raise ValueError(
+                _("Các bậc phí phải tăng dần; chỉ bậc cuối được để trống giới hạn (upto).")
+            )
+        if self.tiers and self.per is None:
+            raise ValueError(_("Biểu phí theo bậc cần trường đếm đơn vị tính (per)."))
+        return self
+
+
+class CaseDef(BaseModel):
+    """A case of a procedure with its own deadline (the national catalogue's
+    'trường hợp'), chosen by the applicant's answers: `when` maps a field to the
+    values that select it. Without its own steps, the procedure's are scaled."""
+
+    model_config = ConfigDict(extra="ignore")
+    label: str = Field(min_length=1, max_length=200)
+    when: dict[str, list[str | bool | int]]
+    processing_days: int = Field(ge=0, le=365)
+    steps: list[StepDef] = []
+
+    @model_validator(mode="after")
+    def _steps_fit(self):
+        total = sum(s.days for s in self.steps)
+        if self.steps and abs(total - self.processing_days) > 0.01:
+            raise ValueError(
+                _("Trường hợp %(label)s: các bước cộng lại %(total)s ngày làm việc, khác %(days)s.")
+                % {"label": self.label, "total": total, "days": self.processing_days}
+            )
+        return self
 
 
 class ProcedureDefinition(BaseModel):
@@ -80,10 +157,18 @@ class ProcedureDefinition(BaseModel):
     # supplement on its own; later, only a leader may (Decree 118/2025/NĐ-CP: 3 by
     # default; sector law may set another limit, hence data per version).
     supplement_within_days: int = Field(3, ge=0, le=60)
-    fee: int = Field(0, ge=0)
-    fee_note: str = ""
+    fee: int = Field(0, ge=0)  # the flat fee, or the least one pays (for lists)
+    fee_note: str = ""  # public: shown to citizens on the procedure page and the receipt
+    fee_rule: FeeRule | None = None
+    # Internal: the catalogue's own note on its data (what is not verified yet, and
+    # where from); never shown to citizens. Unverified entries are listed for admins.
+    data_note: str = ""
+    data_verified: bool = True
     legal_basis: list[str] = []
     result_type: str = ""
+    # The result's kind in its number, "Số: 12/GCN-STP" (Decree 30/2020, Appendix III).
+    result_symbol: str = Field("", pattern=r"^[A-ZĐ]{0,10}$")
+    cases: list[CaseDef] = []
     documents: list[DocumentDef] = []
     fields: list[FieldDef] = []
     steps: list[StepDef] = []
@@ -93,7 +178,7 @@ class ProcedureDefinition(BaseModel):
     def _unique_names(cls, fields: list[FieldDef]):
         names = [f.name for f in fields]
         if len(names) != len(set(names)):
-            raise ValueError("field names must be unique")
+            raise ValueError(_("Tên các trường của biểu mẫu phải khác nhau."))
         return fields
 
     @field_validator("documents")
@@ -101,7 +186,7 @@ class ProcedureDefinition(BaseModel):
     def _unique_kinds(cls, documents: list[DocumentDef]):
         kinds = [d.kind for d in documents]
         if len(kinds) != len(set(kinds)):
-            raise ValueError("document kinds must be unique")
+            raise ValueError(_("Mã các loại giấy tờ phải khác nhau."))
         return documents
 
     @model_validator(mode="after")
@@ -109,11 +194,42 @@ class ProcedureDefinition(BaseModel):
         total = sum(s.days for s in self.steps)
         if self.steps and abs(total - self.processing_days) > 0.01:
             raise ValueError(
-                f"steps take {total} working days but the procedure takes {self.processing_days}"
+                _("Các bước cộng lại %(total)s ngày làm việc, khác thời hạn %(days)s ngày.")
+                % {"total": total, "days": self.processing_days}
             )
         if self.level == "ward" and not any(f.type == "unit" for f in self.fields):
-            raise ValueError("a ward-level procedure needs a unit field (where it is filed)")
+            raise ValueError(_("Thủ tục cấp xã cần một trường chọn phường/xã (nơi nộp hồ sơ)."))
+        names = {f.name for f in self.fields}
+        asked = [c for case in self.cases for c in case.when]
+        if self.fee_rule is not None:
+            rule = self.fee_rule
+            asked += [n for n in (rule.per, rule.copies) if n] + [e.field for e in rule.exemptions]
+        unknown = sorted(set(asked) - names)
+        if unknown:
+            raise ValueError(
+                _("Trường hợp và biểu phí nêu trường mà biểu mẫu không có: %(names)s.")
+                % {"names": ", ".join(unknown)}
+            )
         return self
+
+    def for_answers(self, data: dict[str, Any]) -> ProcedureDefinition:
+        """This definition with the deadline and steps of the case `data` selects
+        (the first that matches), or itself."""
+        for case in self.cases:
+            if all(data.get(name) in values for name, values in case.when.items()):
+                steps = case.steps or _scaled(
+                    self.steps, case.processing_days, self.processing_days
+                )
+                return self.model_copy(
+                    update={"processing_days": case.processing_days, "steps": steps}
+                )
+        return self
+
+
+def _scaled(steps: list[StepDef], days: int, of: int) -> list[StepDef]:
+    if not steps or not of:
+        return steps
+    return [s.model_copy(update={"days": s.days * days / of}) for s in steps]
 
 
 # ---------------------------------------------------------------- form data

@@ -162,3 +162,13 @@ def definition_of(version: ProcedureVersion) -> ProcedureDefinition:
 @cached(LRUCache(maxsize=DEFINITIONS_KEPT), key=lambda v: (v.pk, v.created_at), lock=_lock)
 def _parsed(version: ProcedureVersion) -> ProcedureDefinition:
     return ProcedureDefinition.model_validate(version.data)
+
+
+def unverified_procedures() -> QuerySet[Procedure]:
+    """Catalogue entries whose data is not verified yet, with the internal note that
+    says what (for the administrators' list; never shown to citizens)."""
+    return (
+        Procedure.objects.filter(is_active=True, data_verified=False)
+        .select_related("sector", "agency")
+        .order_by("code")
+    )

@@ -26,12 +26,43 @@ DATA_FILE = Path(__file__).parent / "data" / "procedures.json"
 WARD_AGENCY = "WARD"  # in the data: handled by the People's Committee of the ward filed at
 
 
+def _problem(error: dict[str, Any]) -> str:
+    """A pydantic error, said in Vietnamese (its own messages are English)."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    messages = {
+        "missing": _("thiếu"),
+        "string_pattern_mismatch": _("không đúng dạng"),
+        "string_too_short": _("quá ngắn"),
+        "string_too_long": _("quá dài"),
+        "greater_than_equal": _("phải từ %(ge)s trở lên"),
+        "less_than_equal": _("không được quá %(le)s"),
+        "literal_error": _("phải là một trong: %(expected)s"),
+        "int_parsing": _("phải là số nguyên"),
+        "int_type": _("phải là số nguyên"),
+        "int_from_float": _("phải là số nguyên"),
+        "float_parsing": _("phải là một số"),
+        "bool_parsing": _("phải là có hoặc không"),
+        "bool_type": _("phải là có hoặc không"),
+        "string_type": _("phải là chuỗi ký tự"),
+        "list_type": _("phải là một danh sách"),
+        "dict_type": _("phải là một đối tượng"),
+        "model_type": _("phải là một đối tượng"),
+    }
+    template = messages.get(error["type"], _("giá trị không hợp lệ"))
+    try:
+        return template % {k: str(v) for k, v in ctx.items()}
+    except (KeyError, TypeError, ValueError):
+        return template
+
+
 def parse_definition(raw: dict[str, Any]) -> ProcedureDefinition:
     try:
         return ProcedureDefinition.model_validate(raw)
     except PydanticValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'definition'}: {e['msg']}"
+            f"{'.'.join(str(p) for p in e['loc']) or 'definition'}: {_problem(e)}"
             for e in exc.errors()
         )
         raise ValidationFailed(
@@ -84,6 +115,8 @@ def _apply(
         "processing_days": definition.processing_days,
         "fee": definition.fee,
         "fee_note": definition.fee_note,
+        "data_note": definition.data_note[:300],
+        "data_verified": definition.data_verified,
         "result_type": definition.result_type,
         "search_text": _search_text(definition, sector),
     }
@@ -131,7 +164,7 @@ def load_catalogue(*, path: Path = DATA_FILE, actor=None) -> dict[str, int]:
         _, did = _apply(
             definition=definition,
             actor=actor,
-            note="Dữ liệu danh mục / catalogue data",
+            note="Dữ liệu danh mục",
             procedure=existing,
         )
         if did:

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tinhso.accounts import authz
+from tinhso.accounts.models import Role
 from tinhso.core.errors import DomainError
 
 from . import selectors, services
@@ -54,7 +56,19 @@ def catalogue(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "procedures/_results.html" if request.htmx else "procedures/catalogue.html"
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    can_review_data = request.user.is_authenticated and authz.has_role(
+        request.user, {Role.ADMINISTRATOR}
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_review_data": can_review_data,
+        },
+    )
 
 
 def detail(request, code: str):
@@ -71,6 +85,16 @@ def detail(request, code: str):
             "can_edit": request.user.is_authenticated and services.can_edit(request.user, proc),
         },
     )
+
+
+@login_required
+def unverified(request):
+    """For administrators: the entries whose data is not verified, with the internal
+    note saying what to check."""
+    if not authz.has_role(request.user, {Role.ADMINISTRATOR}):
+        return render(request, "403.html", status=403)
+    page = Paginator(selectors.unverified_procedures(), 50).get_page(request.GET.get("page"))
+    return render(request, "procedures/unverified.html", {"page": page})
 
 
 def declaration_form(request, code: str):
@@ -90,7 +114,15 @@ class ProcedureEditForm(forms.Form):
         label=gettext_lazy("Thời hạn giải quyết (ngày làm việc)"), min_value=0, max_value=365
     )
     fee = forms.IntegerField(label=gettext_lazy("Phí, lệ phí (đồng)"), min_value=0)
-    fee_note = forms.CharField(label=gettext_lazy("Ghi chú phí"), max_length=300, required=False)
+    fee_note = forms.CharField(
+        label=gettext_lazy("Ghi chú phí (công khai)"), max_length=300, required=False
+    )
+    data_note = forms.CharField(
+        label=gettext_lazy("Ghi chú nội bộ về dữ liệu (không hiển thị cho công dân)"),
+        max_length=300,
+        required=False,
+    )
+    data_verified = forms.BooleanField(label=gettext_lazy("Dữ liệu đã xác minh"), required=False)
     online_level = forms.ChoiceField(
         label=gettext_lazy("Mức dịch vụ công trực tuyến"), choices=OnlineLevel.choices
     )
@@ -140,6 +172,8 @@ def edit(request, code: str):
         "processing_days": definition.processing_days,
         "fee": definition.fee,
         "fee_note": definition.fee_note,
+        "data_note": definition.data_note,
+        "data_verified": definition.data_verified,
         "online_level": definition.online_level,
         "result_type": definition.result_type,
         "documents": json.dumps(

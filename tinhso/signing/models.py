@@ -3,7 +3,7 @@ from django.db import models
 
 
 class SigningCertificate(models.Model):
-    """Chứng thư số of a signing officer, issued by the province's issuing CA. The
+    """Chứng thư chữ ký số of a signing officer, issued by the province's issuing CA. The
     private key lives in a file of the var directory (mode 0600), or in the HSM of a
     production deployment; only its path is here."""
 

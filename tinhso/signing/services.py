@@ -119,7 +119,7 @@ def issue_certificate(*, actor, user) -> SigningCertificate:
         authz.require_role(actor, Role.ADMINISTRATOR, agency=authz.managing_agency(user))
     if not authz.has_role(user, Role.LEADER, anywhere=True) and not user.is_superuser:
         raise PermissionDenied(
-            _("Chỉ cấp chứng thư ký số cho lãnh đạo."), code=SigningErrorCode.NOT_A_SIGNER
+            _("Chỉ cấp chứng thư chữ ký số cho lãnh đạo."), code=SigningErrorCode.NOT_A_SIGNER
         )
     ensure_pki()
     agency = authz.primary_agency(user)
@@ -196,7 +196,7 @@ class PadesResultSigner:
         certificate = active_certificate(signer)
         if certificate is None:
             raise Conflict(
-                _("%(name)s chưa có chứng thư ký số còn hiệu lực.")
+                _("%(name)s chưa có chứng thư chữ ký số còn hiệu lực.")
                 % {"name": signer.get_full_name()},
                 code=SigningErrorCode.NO_CERTIFICATE,
             )

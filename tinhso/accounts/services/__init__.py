@@ -8,7 +8,7 @@ then `accounts.create_staff_user(...)`.
 """
 
 from .agencies import DATA_DIR, load_agencies, province_label, update_agency
-from .roles import grant_role, revoke_role
+from .roles import grant_role, revoke_role, set_position_title
 from .signin import (
     AccountLocked,
     confirm_totp_enrolment,
@@ -46,6 +46,7 @@ __all__ = [
     "register_successful_login",
     "revoke_api_token",
     "revoke_role",
+    "set_position_title",
     "start_totp_enrolment",
     "unlock_user",
     "update_agency",

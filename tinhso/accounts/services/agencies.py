@@ -73,7 +73,7 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
             kind=AgencyKind.WARD_COMMITTEE,
             parent=root,
             unit=ward,
-            head_title="CHỦ TỊCH",  # Chairman of the ward People's Committee
+            head_title=WARD_COMMITTEE_HEAD,
         )
         created += was_created
     total = Agency.objects.count()
@@ -85,6 +85,9 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
         after={"province": province_code, "created": created, "total": total},
     )
     return {"created": created, "total": total}
+
+
+WARD_COMMITTEE_HEAD = "CHỦ TỊCH"  # of a People's Committee
 
 
 def _upsert_agency(

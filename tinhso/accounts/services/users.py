@@ -179,9 +179,11 @@ def create_staff_user(
     role: str,
     agency: Agency,
     password: str | None = None,
+    position_title: str = "",
 ) -> User:
     """An officer's account, created by an administrator of (a parent of) the agency.
-    `actor=None` only from trusted code (bootstrap, the CLI)."""
+    `actor=None` only from trusted code (bootstrap, the CLI). A leader's
+    `position_title` ("PHÓ GIÁM ĐỐC") is printed under their signature."""
     if actor is not None:
         authz.require_role(actor, Role.ADMINISTRATOR, agency=agency)
     if role not in STAFF_ROLES:
@@ -203,7 +205,13 @@ def create_staff_user(
     else:
         user.set_unusable_password()  # the officer sets one through the reset e-mail
     user.save()
-    RoleAssignment.objects.create(user=user, role=role, agency=agency, granted_by=actor)
+    RoleAssignment.objects.create(
+        user=user,
+        role=role,
+        agency=agency,
+        granted_by=actor,
+        position_title=" ".join(position_title.split()).upper()[:80],
+    )
     record_event(
         actor=actor,
         action="accounts.staff_created",

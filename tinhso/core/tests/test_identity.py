@@ -94,3 +94,32 @@ def test_business_tax_codes(code):
 def test_bad_tax_codes(code):
     with pytest.raises(InvalidIdentifier):
         validate_tax_code(code)
+
+
+TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def _with_check_digit(first_nine: str) -> str | None:
+    remainder = sum(int(d) * w for d, w in zip(first_nine, TAX_WEIGHTS, strict=True)) % 11
+    return None if remainder == 0 else first_nine + str(10 - remainder)
+
+
+def test_tax_code_check_digit_examples():
+    """Circular 105/2020/TT-BTC: 0100109106 is a real code; 0100109107 is not."""
+    assert validate_tax_code("0100109106") == "0100109106"
+    assert validate_tax_code("0100109106-001") == "0100109106-001"
+    for wrong in ("0100109107", "0100109107-001", "0100109100"):
+        with pytest.raises(InvalidIdentifier):
+            validate_tax_code(wrong)
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9), st.integers(0, 9))
+def test_tax_code_accepts_exactly_its_check_digit(first_nine, digit):
+    code = first_nine + str(digit)
+    expected = _with_check_digit(first_nine)
+    if code == expected:
+        assert validate_tax_code(code) == code
+        assert validate_tax_code(code + "-123") == code + "-123"
+    else:
+        with pytest.raises(InvalidIdentifier):
+            validate_tax_code(code)

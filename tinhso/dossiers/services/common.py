@@ -195,4 +195,6 @@ def missing_documents(dossier: Dossier, definition: ProcedureDefinition) -> list
 
 
 def definition_of(dossier: Dossier) -> ProcedureDefinition:
-    return procedure_selectors.definition_of(dossier.procedure_version)
+    """The version's definition, with the deadline and steps of the case the answers
+    select (the building permit's individual house: 7 working days, not 10)."""
+    return procedure_selectors.definition_of(dossier.procedure_version).for_answers(dossier.data)

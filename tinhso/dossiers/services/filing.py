@@ -16,6 +16,7 @@ from tinhso.core import uploads
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
 from tinhso.procedures import selectors as procedure_selectors
+from tinhso.procedures.fees import fee_for
 
 from .. import workflow
 from ..error_codes import DossiersErrorCode
@@ -63,7 +64,7 @@ def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossi
         unit=unit,
         status=Status.DRAFT,
         data=cleaned,
-        fee_amount=definition.fee,
+        fee_amount=fee_for(version, cleaned),  # an estimate; computed again at submission
     )
     _event(dossier, actor=actor, action="create", before="")
     _audit(dossier, actor=actor, action="created", after={"procedure": procedure.code})

@@ -1,4 +1,4 @@
-"""The control slip's steps and the dossier's clock (Decree 61/2018, form 06): which
+"""The control slip's steps and the dossier's clock (Decree 118/2025/NĐ-CP, form 06): which
 step comes next and its deadline, closing it, and the pause while the applicant
 supplements. Below the transitions (transitions.py) and the applicant's filing."""
 

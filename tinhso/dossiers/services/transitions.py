@@ -1,6 +1,7 @@
 """The transitions themselves: what each action of `workflow.TRANSITIONS` does to the
-locked dossier, the one-stop "5 steps" (Decree 118/2025/NĐ-CP, which replaced Decrees
-61/2018 and 107/2021; its rules in rules.py) and the applicant's
+locked dossier, the one-stop "5 steps" (Decree 118/2025/NĐ-CP since 1 July 2025,
+which replaced Decrees 61/2018 and 107/2021; Decree 45/2020 online; its rules in
+rules.py) and the applicant's
 side. Only `take_action` calls `apply`, after the lock and the permission and state
 checks, and writes the timeline and the audit event after it; the actions here are
 private. Each records the control slip (steps.py), slips (forms 01–04) and the clock."""
@@ -17,8 +18,9 @@ from tinhso.accounts import authz
 from tinhso.accounts.models import Agency, Role, RoleAssignment, User
 from tinhso.core import workdays
 from tinhso.core.errors import Conflict, ValidationFailed
+from tinhso.procedures.fees import fee_for
 
-from .. import inputs, rules, workflow
+from .. import inputs, rules, slips, workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
 from .common import _clean, current_documents, definition_of, missing_documents
@@ -96,7 +98,8 @@ def notice(action: str, dossier: Dossier, note: str) -> tuple[str, str] | None:
 
 
 def _slip(dossier: Dossier, *, kind: str, actor, **data) -> Slip:
-    return Slip.objects.create(dossier=dossier, kind=kind, issued_by=actor, data=data)
+    """A numbered slip with its snapshot (slips.py)."""
+    return slips.issue(dossier, kind=kind, actor=actor, **data)
 
 
 # ---------------------------------------------------------------- the applicant
@@ -115,9 +118,13 @@ def _check_complete(dossier: Dossier, *, actor) -> None:
         )
 
 
-def _submit(dossier: Dossier, *, actor, given, now) -> None:
+def _submit(dossier: Dossier, *, actor, given: inputs.Submission, now) -> None:
+    """The fee is computed from the form and kept (procedures.fees.fee_for)."""
     _check_complete(dossier, actor=actor)
     definition = definition_of(dossier)
+    dossier.fee_amount = fee_for(dossier.procedure_version, dossier.data, on=local_day(now))
+    if given.result_delivery:
+        dossier.result_delivery = given.result_delivery
     dossier.submitted_at = now
     dossier.expected_date = workdays.calendar().due_date(
         now, definition.processing_days, dossier.desk.cut_off_time
@@ -168,7 +175,9 @@ def _receive(dossier: Dossier, *, actor, given, now) -> dict:
         dossier,
         kind=SlipKind.RECEIPT,
         actor=actor,
-        received_at=now.isoformat(),
+        now=now,
+        definition=definition,
+        documents=current_documents(dossier),
         due_date=dossier.due_date.isoformat(),
     )
     return {"due_date": dossier.due_date}
@@ -227,7 +236,15 @@ def _request_supplement(dossier: Dossier, *, actor, given, now) -> dict:
     dossier.status_before_pause = dossier.status
     dossier.paused_at = now
     late_mark = {"after_window": late, "window_days": limit} if late else {}
-    _slip(dossier, kind=SlipKind.SUPPLEMENT, actor=actor, items=items, note=given.note, **late_mark)
+    _slip(
+        dossier,
+        kind=SlipKind.SUPPLEMENT,
+        actor=actor,
+        items=items,
+        reasons=list(given.reasons)[: len(items)],
+        note=given.note,
+        **late_mark,
+    )
     details: dict[str, Any] = {"items": items, **late_mark}
     if late:
         details[TIMELINE_MARK] = _(

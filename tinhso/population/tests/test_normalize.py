@@ -146,3 +146,35 @@ def test_name_keys_never_fail(text):
     keys = name_keys(text)
     assert keys.folded == keys.folded.lower()
     assert "đ" not in keys.folded
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("Hùng Nguyễn Văn", "nguyen van hung"),  # a given name first, a surname second
+        ("Quân Nguyễn Văn", "nguyen van quan"),  # Quân is a given name; Quan a surname
+        ("Mai Anh Nguyễn", "mai anh nguyen"),  # Mai is a surname too: left as written
+        ("Phùng Lê Minh", "phung le minh"),  # surnames of the longer list stay first
+        ("Đàm Lê Hoa", "dam le hoa"),
+        ("Nghiêm Trần Lan", "nghiem tran lan"),
+        ("Giáp Văn Hùng", "giap van hung"),
+        ("Âu Lê Bình", "au le binh"),
+        ("Bàn Văn Lý", "ban van ly"),
+        ("Bế Lý Hoa", "be ly hoa"),
+        ("Ninh Đào Lan", "ninh dao lan"),
+        ("Quan Trần Hùng", "quan tran hung"),
+        ("Cù Đỗ Minh", "cu do minh"),
+        ("Lục Hà Vân", "luc ha van"),
+        ("Đoàn Hồ Nam", "doan ho nam"),
+        ("Xyz Nguyễn Văn", "xyz nguyen van"),  # not a known given name: left alone
+        ("Quan Nguyen Van", "quan nguyen van"),  # no accents: Quan/Quân undecidable
+    ],
+)
+def test_a_name_is_turned_around_only_when_it_starts_with_a_known_given_name(written, read):
+    assert name_keys(written).folded == read
+
+
+def test_chu_and_chau_la_and_lu_are_variants_of_one_surname():
+    assert name_keys("Chu Văn An").surname == name_keys("Châu Văn An").surname
+    assert name_keys("Lã Thị Hoa").surname == name_keys("Lữ Thị Hoa").surname
+    assert name_keys("Chu Văn An").surname != name_keys("Lã Văn An").surname

@@ -92,7 +92,9 @@ def test_a_leader_of_another_agency_cannot_edit(make_staff):
 def test_an_edit_that_breaks_the_definition_is_refused_whole(make_staff):
     leader = make_staff(Role.LEADER, "SXD")
     proc = Procedure.objects.get(code="9.000001")
-    with pytest.raises(ValidationFailed, match="steps take"):
+    with pytest.raises(
+        ValidationFailed, match="Các bước cộng lại 5.0 ngày làm việc, khác thời hạn 3"
+    ):
         services.update_procedure(
             actor=leader, procedure=proc, changes={"processing_days": 3}, note="x"
         )
@@ -154,3 +156,20 @@ def test_the_declaration_form_is_made_from_the_procedure(client):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "TỜ KHAI" in text and "Hạng giấy phép" in text and "Giấy khám sức khỏe" in text
+
+
+def test_a_broken_definition_is_explained_in_vietnamese(make_staff):
+    leader = make_staff(Role.LEADER, "SXD")
+    proc = Procedure.objects.get(code="9.000001")
+    with pytest.raises(ValidationFailed) as refused:
+        services.update_procedure(
+            actor=leader,
+            procedure=proc,
+            changes={"online_level": "half", "fee": -1, "fields": [{"name": "X"}]},
+            note="x",
+        )
+    message = str(refused.value.message)
+    assert "phải là một trong" in message and "phải từ 0 trở lên" in message
+    assert "thiếu" in message and "không đúng dạng" in message
+    for english in ("Input should", "Field required", "String should", "greater than"):
+        assert english not in message

@@ -95,19 +95,22 @@ class Pki:
 def make_pki(*, province_name: str, crl_url: str) -> Pki:
     """A new PKI for one province, all keys ECDSA P-256 with SHA-256 signatures:
 
-    * root CA "Tỉnh số <province> Root CA" (20 years, pathLen 1);
-    * issuing CA "Tỉnh số <province> Issuing CA" signed by the root (10 years,
-      pathLen 0);
+    * root CA "Tỉnh số <province> - CA gốc THỬ NGHIỆM" (20 years, pathLen 1);
+    * issuing CA "Tỉnh số <province> - CA cấp chứng thư THỬ NGHIỆM" signed by the
+      root (10 years, pathLen 0);
     * TSA certificate issued by the issuing CA (10 years) with the critical
       extendedKeyUsage timeStamping that RFC 3161 requires and ``crl_url`` as its
       CRL distribution point, like every certificate the issuing CA issues.
 
     The root has no CRL, so the issuing CA's certificate carries no distribution
-    point."""
+    point.
+
+    It is the platform's own test PKI, not a licensed trust service (Decree 23/2025):
+    every name says THỬ NGHIỆM (test) so nobody takes its signatures for legal ones."""
     now = _now()
-    org = f"Tỉnh số {province_name}"
+    org = f"Tỉnh số {province_name} (THỬ NGHIỆM)"
     root_key = ec.generate_private_key(ec.SECP256R1())
-    root_name = _name(common_name=f"{org} Root CA", organisation=org)
+    root_name = _name(common_name=f"Tỉnh số {province_name} - CA gốc THỬ NGHIỆM", organisation=org)
     root_cert = (
         _builder(root_name, root_name, root_key.public_key(), now, days=20 * 365)
         .add_extension(x509.BasicConstraints(ca=True, path_length=1), critical=True)
@@ -120,7 +123,9 @@ def make_pki(*, province_name: str, crl_url: str) -> Pki:
     )
 
     issuing_key = ec.generate_private_key(ec.SECP256R1())
-    issuing_name = _name(common_name=f"{org} Issuing CA", organisation=org)
+    issuing_name = _name(
+        common_name=f"Tỉnh số {province_name} - CA cấp chứng thư THỬ NGHIỆM", organisation=org
+    )
     issuing_cert = (
         _builder(issuing_name, root_name, issuing_key.public_key(), now, days=10 * 365)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
@@ -132,7 +137,9 @@ def make_pki(*, province_name: str, crl_url: str) -> Pki:
     tsa_key = ec.generate_private_key(ec.SECP256R1())
     tsa_cert = (
         _builder(
-            _name(common_name=f"{org} TSA", organisation=org),
+            _name(
+                common_name=f"Tỉnh số {province_name} - Dấu thời gian THỬ NGHIỆM", organisation=org
+            ),
             issuing_name,
             tsa_key.public_key(),
             now,

@@ -199,8 +199,8 @@ def _validation_context(
     if not relevant:
         problems.append(
             _(
-                "Lưu ý: chưa kiểm tra thu hồi (revocation was not checked): không có CRL "
-                "của tổ chức cấp chứng thư."
+                "Lưu ý: chưa kiểm tra được việc thu hồi chứng thư chữ ký số: không có danh "
+                "sách thu hồi (CRL) của tổ chức cấp chứng thư."
             )
         )
     return ValidationContext(

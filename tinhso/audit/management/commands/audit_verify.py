@@ -4,7 +4,9 @@ from tinhso.audit.services import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra chuỗi băm của nhật ký kiểm toán / verify the audit chain; non-zero exit if altered."
+    help = (
+        "Kiểm tra chuỗi băm của nhật ký hệ thống; mã thoát khác 0 nếu có sự kiện bị sửa hoặc xóa."
+    )
 
     def handle(self, *args, **options):
         def progress(n):
