@@ -18,7 +18,7 @@ from tinhso.dossiers.error_codes import DossiersErrorCode
 from tinhso.dossiers.models import Dossier, SlipKind, Status
 from tinhso.notifications.models import Notification
 
-from .conftest import act, pdf_file
+from tinhso.testing import act, pdf_file
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 from tinhso.accounts.models import Role
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier, Status
-from tinhso.dossiers.tests.conftest import *  # noqa: F403  (the dossier fixtures)
-from tinhso.dossiers.tests.conftest import act, pdf_file
+from tinhso.testing import act, pdf_file
 
 pytestmark = pytest.mark.django_db
 
