@@ -12,9 +12,9 @@ from tinhso.audit.models import AuditEvent
 from tinhso.core import workdays
 from tinhso.core.errors import PermissionDenied
 from tinhso.dossiers.models import ResultDelivery
-from tinhso.dossiers.tests.conftest import act
 from tinhso.procedures import services as catalogue
 from tinhso.procedures.models import Procedure
+from tinhso.testing import act
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,6 @@ from tinhso.dossiers import pdf, rules, selectors, services
 from tinhso.dossiers.error_codes import DossiersErrorCode
 from tinhso.dossiers.models import Dossier, SlipKind, Status
 from tinhso.notifications.models import Notification
-
 from tinhso.testing import act, pdf_file
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from tinhso.accounts.models import Agency, RoleAssignment
 from tinhso.core.document_layout import date_words
 from tinhso.dossiers import pdf, registers, slips
 from tinhso.dossiers.models import DossierStep, SlipKind
-from tinhso.dossiers.tests.conftest import act
+from tinhso.testing import act
 
 pytestmark = [
     pytest.mark.django_db,
@@ -103,7 +103,7 @@ def test_slip_numbers_follow_each_other_in_the_desks_register(
         procedure_code="9.000001",
         data={"hang_gplx": "B", "so_gplx_cu": "X2", "cam_ket": True},
     )
-    from tinhso.dossiers.tests.conftest import pdf_file
+    from tinhso.testing import pdf_file
 
     for kind in ("giay-phep-cu", "giay-kham-suc-khoe"):
         services.attach_document(actor=applicant, dossier=other, kind=kind, upload=pdf_file())
