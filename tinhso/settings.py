@@ -216,6 +216,30 @@ SIGNING_TRUST_ROOTS_DIR = os.environ.get("SIGNING_TRUST_ROOTS_DIR", "")
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
 
+# The shared cache: rate limits (core/throttle.py) and the catalogue's searches must be
+# the same for every server process, or each of N workers counts its own attempts.
+# Redis when REDIS_URL is set; otherwise a table of the database (created by the core
+# app's migrations: nothing to install). "local" is this process's own memory, for
+# reference data read on every page (the home province) where a stale copy is harmless.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tinhso",
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tinhso_cache",
+        # Culling forgets counts: keep room for every address and code being counted.
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+CACHES = {
+    "default": _shared_cache,
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
+
 # Background jobs and after-commit side effects: on Celery when a broker is configured
 # (redis://… or amqp://…; `tinhso worker`), in-process otherwise (see core/jobs.py).
 BROKER_URL = os.environ.get("BROKER_URL") or os.environ.get("REDIS_URL") or ""

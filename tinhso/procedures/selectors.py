@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -7,6 +8,7 @@ from collections import OrderedDict
 from difflib import get_close_matches
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
 from tinhso.core.text import fold
@@ -39,15 +41,15 @@ def procedures(
     tokens = [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
     if not tokens:
         return qs.order_by("code")
-    # The catalogue is reference data: a search's answer is kept (in this process)
-    # until the catalogue changes; see _catalogue_stamp.
+    # The catalogue is reference data: a search's answer (the procedures' ids, best
+    # first) is kept in the shared cache until the catalogue changes, for every
+    # server process at once; see _catalogue_stamp.
     stamp = _catalogue_stamp()
-    key = (stamp, folded, sector, agency, level, online_level)
-    with _lock:
-        found = _results.get(key)
-        if found is not None:
-            _results.move_to_end(key)
-            return list(found)
+    key = _search_key(stamp, folded, sector, agency, level, online_level)
+    found_ids = cache.get(key)
+    if found_ids is not None:
+        rows = qs.in_bulk(found_ids)
+        return [rows[pk] for pk in found_ids if pk in rows]
     # Every word, or a catalogue word close to it (a typo), must be there. On
     # PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index.
     vocabulary = _vocabulary(stamp)
@@ -59,39 +61,38 @@ def procedures(
             condition |= Q(search_text__contains=option)
         matching = matching.filter(condition)
     found = sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
-    with _lock:
-        _results[key] = found
-        while len(_results) > RESULTS_KEPT:
-            _results.popitem(last=False)
-    return list(found)
+    cache.set(key, [p.pk for p in found], SEARCH_SECONDS)
+    return found
 
 
-RESULTS_KEPT = 1000  # searches remembered per process (each a few dozen rows at most)
+SEARCH_SECONDS = 24 * 3600  # a search's answer, at most (a catalogue change ends it at once)
+STAMP_KEY = "catalogue:stamp"
 _lock = threading.Lock()
-_results: OrderedDict[tuple, list[Procedure]] = OrderedDict()
-_stamp: tuple[float, tuple] | None = None
 _vocab_cache: tuple[tuple, frozenset[str]] | None = None
+
+
+def _search_key(*parts) -> str:
+    return "catalogue:search:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
 def _catalogue_stamp() -> tuple:
     """How many procedures and when the last one changed: what the cached searches
-    and vocabulary depend on. Asked of the database at most every
-    CATALOGUE_CACHE_SECONDS, so an edit made through another server process shows in
-    this one's searches within that time (at once in the process that made it)."""
-    global _stamp
-    now = time.monotonic()
-    if _stamp is None or now - _stamp[0] > getattr(settings, "CATALOGUE_CACHE_SECONDS", 10):
+    and vocabulary depend on. Kept in the shared cache for CATALOGUE_CACHE_SECONDS and
+    forgotten there by the edit (so every server process sees an edit at once; a
+    change made around the services, in the database itself, within that time)."""
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
         stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
-        _stamp = (now, stamp)
-    return _stamp[1]
+        cache.set(STAMP_KEY, stamp, getattr(settings, "CATALOGUE_CACHE_SECONDS", 10))
+    return tuple(stamp)
 
 
 def forget_catalogue() -> None:
-    """After a change to the catalogue: this process asks the database again."""
-    global _stamp, _vocab_cache, _choices
+    """After a change to the catalogue: every process asks the database again."""
+    global _vocab_cache, _choices
+    cache.delete(STAMP_KEY)
     with _lock:
-        _stamp, _vocab_cache, _choices = None, None, None
-        _results.clear()
+        _vocab_cache, _choices = None, None
 
 
 _choices: tuple[float, tuple[list, list]] | None = None
