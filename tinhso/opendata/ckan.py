@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.accounts.models import Agency
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
-from tinhso.core.throttle import allow
+from tinhso.core.throttle import address_key, allow
 
 from . import selectors
 
@@ -237,8 +237,7 @@ def action(request, name: str):
     if handler is None:
         return _answer(request, name, success=False, status=400, error={
             "__type": "Bad Request", "message": _("Không có thao tác %(name)s.") % {"name": name}})  # fmt: skip
-    ip = request.META.get("REMOTE_ADDR", "")
-    if not allow(f"ckan:{ip}", limit=600, window_seconds=60):
+    if not allow(address_key(request, "ckan"), limit=600, window_seconds=60):
         return _answer(request, name, success=False, status=429, error={
             "__type": "Rate Limit", "message": _("Quá nhiều yêu cầu; thử lại sau một phút.")})  # fmt: skip
     try:
