@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.accounts.models import Agency
+from tinhso.core.api import MAX_JSON_DEPTH, MalformedBody, loads_strictly
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
 from tinhso.core.throttle import address_key, allow
 
@@ -56,11 +57,12 @@ def _json_param(params: dict, name: str):
     value = params.get(name)
     if isinstance(value, str) and value.strip():
         try:
-            return json.loads(value)
-        except ValueError:
+            return loads_strictly(value)
+        except MalformedBody:
             raise CkanError(
                 "Validation Error",
-                _("%(name)s không phải JSON hợp lệ.") % {"name": name},
+                _("%(name)s không phải JSON hợp lệ (lồng không quá %(depth)s cấp).")
+                % {"name": name, "depth": MAX_JSON_DEPTH},
                 409,
                 {name: [_("JSON không hợp lệ.")]},
             ) from None
@@ -198,10 +200,16 @@ def _params(request) -> dict:
             raise CkanError("Validation Error", _("Yêu cầu quá lớn."), 413)
         if request.content_type == "application/json" and request.body.strip():
             try:
-                body = json.loads(request.body)
-            except ValueError:
+                body = loads_strictly(request.body)
+            except MalformedBody:
                 raise CkanError(
-                    "Validation Error", _("Nội dung không phải JSON hợp lệ."), 400
+                    "Validation Error",
+                    _(
+                        "Nội dung không phải JSON hợp lệ (UTF-8, lồng không quá %(depth)s cấp, "
+                        "không có ký tự NUL)."
+                    )
+                    % {"depth": MAX_JSON_DEPTH},
+                    400,
                 ) from None
             if not isinstance(body, dict):
                 raise CkanError("Validation Error", _("Nội dung phải là một đối tượng JSON."), 400)
