@@ -83,7 +83,9 @@ def _catalogue_stamp() -> tuple:
     stamp = cache.get(STAMP_KEY)
     if stamp is None:
         stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
-        cache.set(STAMP_KEY, stamp, getattr(settings, "CATALOGUE_CACHE_SECONDS", 10))
+        seconds = getattr(settings, "CATALOGUE_CACHE_SECONDS", 10)
+        if seconds > 0:
+            cache.set(STAMP_KEY, stamp, seconds)
     return tuple(stamp)
 
 
