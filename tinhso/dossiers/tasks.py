@@ -12,13 +12,14 @@ from .models import Status
 def sign_many(job) -> None:
     """A leader signs many approved results at once. Idempotent per dossier: one
     already signed counts as done, so the job can be run again after a restart."""
-    from . import services
-    from .models import Dossier
+    from . import selectors, services
 
     leader = job.created_by
     for code in job.params.get("codes", []):
-        current = Dossier.objects.filter(code=code).values_list("status", flat=True).first()
-        if current in (Status.RESULT_READY, Status.RETURNED):
+        # Done already, for a dossier in this leader's sight; any other is answered by
+        # take_action as one that does not exist.
+        current = selectors.dossier_for(leader, code, with_history=False)
+        if current is not None and current.status in (Status.RESULT_READY, Status.RETURNED):
             jobs.step(job, ok=True)
             continue
         try:
