@@ -5,6 +5,8 @@ ckanapi speaks HTTP through a `requests` session; the session's transport here h
 each request to Django's test client instead of a socket, so the client's own
 request building and answer parsing run unchanged inside the test's transaction."""
 
+import csv
+import io
 import json
 
 import ckanapi
@@ -221,3 +223,18 @@ def test_deeply_nested_filters_are_a_validation_error(client, published, depth):
     )
     assert response.status_code == 409
     assert response.json()["error"]["__type"] == "Validation Error"
+
+
+@pytest.mark.django_db
+def test_a_downloaded_csv_runs_no_formula(client):
+    from tinhso.procedures.models import Procedure
+
+    Procedure.objects.filter(code="9.000001").update(name='=HYPERLINK("http://x.example","Mở")')
+    load_goals()
+    dataset = {d.name: d for d in refresh_datasets()}["danh-muc-thu-tuc-hanh-chinh"]
+    csv_res = dataset.resources.get(format="CSV")
+    response = client.get(f"/du-lieu-mo/{dataset.name}/{csv_res.id}.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert '\'=HYPERLINK("http://x.example","Mở")' in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
