@@ -58,6 +58,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit chain's HMAC key, kept outside the database (tinhso/audit/keys.py); unset,
+# one is generated into the var directory (keys/audit_key) on first use.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]

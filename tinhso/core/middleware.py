@@ -54,8 +54,13 @@ def client_ip(request) -> str | None:
     return str(found)
 
 
+def _printable_id(value: str) -> bool:
+    return 0 < len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_.:") for c in value)
+
+
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID) and records where it came from."""
+    """Gives every request an id of ours (sent back as X-Request-ID) and records where
+    it came from."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -65,16 +70,15 @@ class RequestContextMiddleware:
             # Only our proxy says whether the client came over https (Django's
             # SECURE_PROXY_SSL_HEADER believes anyone who sends the header).
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        # The request id is always ours (logs, problems, the audit log); what the client
+        # sent as X-Request-ID is kept apart, as its word, to correlate with its logs.
         incoming = request.headers.get("X-Request-ID", "")
         ctx = context.RequestContext(
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:300],
             channel="api" if request.path.startswith("/api/") else "web",
+            client_request_id=incoming if _printable_id(incoming) else "",
         )
-        if incoming.isalnum() and len(incoming) <= 64:
-            ctx = context.RequestContext(
-                request_id=incoming, ip=ctx.ip, user_agent=ctx.user_agent, channel=ctx.channel
-            )
         request.request_id = ctx.request_id
         with context.use(ctx):
             response = self.get_response(request)
