@@ -220,6 +220,13 @@ RESULT_SIGNER = os.environ.get("RESULT_SIGNER", "tinhso.signing.services.PadesRe
 # Extra trust roots for verification (national CAs), PEM files in this directory.
 SIGNING_TRUST_ROOTS_DIR = os.environ.get("SIGNING_TRUST_ROOTS_DIR", "")
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+# The public verifier: each check in a process of its own with this much CPU time
+# (signing/sandbox.py), so many at once per server process, and so many signatures
+# and form-field entries read at most (signing/limits.py); past them, a refusal.
+VERIFY_CPU_SECONDS = int(os.environ.get("VERIFY_CPU_SECONDS", "5"))
+VERIFY_CONCURRENCY = int(os.environ.get("VERIFY_CONCURRENCY", "2"))
+VERIFY_MAX_SIGNATURES = int(os.environ.get("VERIFY_MAX_SIGNATURES", "20"))
+VERIFY_MAX_FIELDS = int(os.environ.get("VERIFY_MAX_FIELDS", "2000"))
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
 
 # The shared cache: rate limits (core/throttle.py) and the catalogue's searches must be

@@ -54,6 +54,8 @@ from pyhanko.stamp import QRStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from tinhso.signing import limits
+
 __all__ = [
     "Pki",
     "SignatureCheck",
@@ -807,7 +809,9 @@ def _verify(pdf, trust_roots_pem, crls_der, max_bytes) -> Verification:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         encrypted = reader.encrypted
-        signatures = [] if encrypted else list(reader.embedded_regular_signatures)
+        signatures = [] if encrypted else limits.regular_signatures(reader)
+    except limits.TooComplex as exc:  # each signature once, and only so many
+        return _rejected(str(exc))
     except Exception as exc:  # noqa: BLE001 - a broken PDF is an answer, not an error
         return _damaged(pdf, exc)
     if encrypted:
