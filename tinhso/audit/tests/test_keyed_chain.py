@@ -144,3 +144,19 @@ def test_the_upgrade_keeps_the_database_guard():
     event = _events(1)[0]
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(client_request_id="x")
+
+
+def test_a_restored_archive_from_before_the_key_is_keyed_from_its_end():
+    from tinhso.core import backup
+    from tinhso.core.signals import restored
+
+    _raw("DELETE FROM audit_auditevent")
+    AuditHead.objects.all().delete()
+    prev = GENESIS_HASH
+    for seq in (1, 2, 3):
+        prev = _plain_event(seq, prev)
+    AuditHead.objects.create(pk=1, seq=3, hash=prev)  # the archive's rows, as loaded
+    restored.send(sender=backup.restore_backup, manifest={})
+    assert AuditHead.objects.get(pk=1).keyed_from == 4
+    _events(1)
+    assert verify_chain().ok
