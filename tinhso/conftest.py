@@ -6,6 +6,7 @@ a dossier at each step of its life) are the plugin tinhso.testing.fixtures."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache, caches
 
 from tinhso.accounts import services as accounts
 from tinhso.core.services import load_calendar_overrides
@@ -30,6 +31,7 @@ def _load_reference_data() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _load_reference_data()
+        cache.clear()  # the shared cache is a table of the test database
 
 
 @pytest.fixture(autouse=True)
@@ -43,12 +45,13 @@ def _reference_data_after_a_flush(request, django_db_blocker):
 
         with django_db_blocker.unblock():
             _load_reference_data()
+            cache.clear()  # a flush empties the models' tables, not the cache's
         workdays.forget_calendar()
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Each test starts with no attempts counted (the limits live in the cache)."""
-    from django.core.cache import cache
-
-    cache.clear()
+def _fresh_caches():
+    """Each test starts with no attempts counted and nothing cached. The shared cache
+    (the limits) is a table of the test database: what a test counts there goes with
+    its transaction, or with the flush above. The process's own cache is emptied here."""
+    caches["local"].clear()

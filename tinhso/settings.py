@@ -8,6 +8,7 @@ key is generated once into the var directory, as for the demo).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -57,6 +58,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The audit chain's HMAC key, kept outside the database (tinhso/audit/keys.py); unset,
+# one is generated into the var directory (keys/audit_key) on first use.
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
@@ -154,7 +158,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Every password check (the pages, the Django admin) counts failures and honours the
+# lockout: one backend, no other.
+AUTHENTICATION_BACKENDS = ["tinhso.accounts.backends.LockoutBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -216,7 +222,38 @@ RESULT_SIGNER = os.environ.get("RESULT_SIGNER", "tinhso.signing.services.PadesRe
 # Extra trust roots for verification (national CAs), PEM files in this directory.
 SIGNING_TRUST_ROOTS_DIR = os.environ.get("SIGNING_TRUST_ROOTS_DIR", "")
 VERIFY_MAX_BYTES = int(os.environ.get("VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
+# The public verifier: each check in a process of its own with this much CPU time
+# (signing/sandbox.py), so many at once per server process, and so many signatures
+# and form-field entries read at most (signing/limits.py); past them, a refusal.
+VERIFY_CPU_SECONDS = int(os.environ.get("VERIFY_CPU_SECONDS", "5"))
+VERIFY_CONCURRENCY = int(os.environ.get("VERIFY_CONCURRENCY", "2"))
+VERIFY_MAX_SIGNATURES = int(os.environ.get("VERIFY_MAX_SIGNATURES", "20"))
+VERIFY_MAX_FIELDS = int(os.environ.get("VERIFY_MAX_FIELDS", "2000"))
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
+
+# The shared cache: rate limits (core/throttle.py) and the catalogue's searches must be
+# the same for every server process, or each of N workers counts its own attempts.
+# Redis when REDIS_URL is set; otherwise a table of the database (created by the core
+# app's migrations: nothing to install). "local" is this process's own memory, for
+# reference data read on every page (the home province) where a stale copy is harmless.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tinhso",
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tinhso_cache",
+        # Culling forgets counts: keep room for every address and code being counted.
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+CACHES = {
+    "default": _shared_cache,
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
 
 # Background jobs and after-commit side effects: on Celery when a broker is configured
 # (redis://… or amqp://…; `tinhso worker`), in-process otherwise (see core/jobs.py).
@@ -252,7 +289,19 @@ SECURE_HSTS_SECONDS = int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-if env_bool("BEHIND_PROXY", False):
+# Behind a reverse proxy: X-Forwarded-Proto and X-Forwarded-For are believed only on
+# connections from TRUSTED_PROXIES (addresses or networks; default: this machine).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1") if BEHIND_PROXY else []
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network "
+            "(Địa chỉ proxy tin cậy không hợp lệ)."
+        ) from None
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -23,3 +23,15 @@ JOBS_EAGER = True
 
 # Each test rolls back what it changed: cached catalogue searches ask every time.
 CATALOGUE_CACHE_SECONDS = 0
+
+# The shared cache is the test database's table whatever REDIS_URL says: each run, and
+# each test's transaction, keeps its own counts (a Redis would be shared by parallel
+# runs, and emptying it between tests would empty it for everyone).
+CACHES = {
+    **CACHES,  # noqa: F405
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tinhso_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    },
+}

@@ -41,7 +41,7 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 application = get_wsgi_application()
 
 if __name__ == "__main__":
-    from tinhso.core.management.commands.serve import run_gunicorn
+    from tinhso.root.management.commands.serve import run_gunicorn
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")

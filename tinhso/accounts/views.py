@@ -19,10 +19,10 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tinhso.core import throttle
 from tinhso.core.errors import DomainError, apply_domain_error
 
 from . import authz, enrolment, identity, services
+from .backends import SIGN_IN_WINDOW_MINUTES, count_failed_sign_in, too_many_sign_ins
 from .forms import (
     AgencySettingsForm,
     CitizenRegistrationForm,
@@ -35,27 +35,9 @@ from .models import Agency, Role, User
 
 PENDING_KEY = "tinhso_pending_otp_user"
 
-# Failed sign-ins (password or second factor) from one address within the window;
-# on top of the per-account lockout, so that one address cannot try many accounts.
-SIGN_IN_WINDOW_MINUTES = 15
-
-
-def _sign_in_key(request) -> str:
-    return throttle.address_key(request, "sign-in")
-
-
-def _sign_in_limit() -> int:
-    return throttle.limit_setting("SIGN_IN_FAILURES_PER_ADDRESS", 20)
-
-
-def _count_failed_sign_in(request) -> None:
-    throttle.allow(
-        _sign_in_key(request), limit=_sign_in_limit(), window_seconds=SIGN_IN_WINDOW_MINUTES * 60
-    )
-
 
 def _too_many_sign_ins(request, form, template: str):
-    if not throttle.exceeded(_sign_in_key(request), limit=_sign_in_limit()):
+    if not too_many_sign_ins(request):
         return None
     form.add_error(
         None,
@@ -104,10 +86,7 @@ def sign_in(request):
                 username=known.username if known else username,
                 password=form.cleaned_data["password"],
             )
-            if user is None:
-                _count_failed_sign_in(request)
-                if known is not None:
-                    services.register_failed_login(user=known)
+            if user is None:  # counted by the backend (LockoutBackend)
                 form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
             elif user_has_device(user, confirmed=True):
                 request.session.cycle_key()
@@ -150,7 +129,7 @@ def otp_verify(request):
         else:
             device = match_token(user, form.cleaned_data["otp_token"].strip())
             if device is None:
-                _count_failed_sign_in(request)
+                count_failed_sign_in(request)
                 services.register_failed_login(user=user)
                 form.add_error("otp_token", _("Mã xác thực không đúng hoặc đã hết hạn."))
             else:
@@ -236,7 +215,7 @@ def register(request):
         except DomainError as exc:
             apply_domain_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="tinhso.accounts.backends.LockoutBackend")
             messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn!"))
             messages.info(
                 request,

@@ -7,9 +7,10 @@ class AuditConfig(AppConfig):
     verbose_name = "Nhật ký hệ thống"
 
     def ready(self):
-        from tinhso.core.signals import audited_change
+        from tinhso.core.signals import audited_change, restored
 
         audited_change.connect(_record, dispatch_uid="tinhso.audit.kernel_changes")
+        restored.connect(_seal, dispatch_uid="tinhso.audit.restored")
 
 
 def _record(sender, **event):
@@ -18,3 +19,11 @@ def _record(sender, **event):
 
     event.pop("signal", None)
     record_event(**event)
+
+
+def _seal(sender, **kwargs):
+    """An archive made before the chain was keyed: key it from here on (as the
+    upgrade's migration does)."""
+    from .services import seal_head
+
+    seal_head()

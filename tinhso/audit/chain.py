@@ -1,9 +1,15 @@
-"""The hash of an audit event: pure functions, shared by writing and verifying."""
+"""The hash of an audit event: pure functions, shared by writing and verifying.
+
+Events are chained with HMAC-SHA256 under the audit key (`keys.py`); those written
+before the chain was keyed keep their plain SHA-256 (and no `client_request_id`):
+the head records from which event on the chain is keyed (`keyed_from`), under a seal
+(an HMAC of the head) that nobody without the key can move."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -58,27 +64,44 @@ def event_fields(
     }
 
 
-def event_hash(fields: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical(fields)).hexdigest()
+def event_hash(fields: dict[str, Any], key: bytes | None = None) -> str:
+    """HMAC-SHA256 of the canonical fields under `key`; plain SHA-256 without one
+    (the events from before the chain was keyed)."""
+    if key is None:
+        return hashlib.sha256(canonical(fields)).hexdigest()
+    return hmac.new(key, canonical(fields), hashlib.sha256).hexdigest()
 
 
-def hash_of(event) -> str:
-    """Recompute a stored event's hash from its columns."""
-    return event_hash(
-        event_fields(
-            seq=event.seq,
-            at=event.at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            agency_code=event.agency_code,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            ip=event.ip,
-            request_id=event.request_id,
-            channel=event.channel,
-            before=event.before,
-            after=event.after,
-            prev_hash=event.prev_hash,
-        )
+def stored_fields(event, *, keyed: bool) -> dict[str, Any]:
+    fields = event_fields(
+        seq=event.seq,
+        at=event.at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        agency_code=event.agency_code,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        ip=event.ip,
+        request_id=event.request_id,
+        channel=event.channel,
+        before=event.before,
+        after=event.after,
+        prev_hash=event.prev_hash,
     )
+    if keyed:  # the keyed chain also covers what the client said its request was
+        fields["client_request_id"] = event.client_request_id
+    return fields
+
+
+def hash_of(event, key: bytes | None) -> str:
+    """Recompute a stored event's hash from its columns (keyed when `key` is given)."""
+    return event_hash(stored_fields(event, keyed=key is not None), key)
+
+
+def head_seal(key: bytes, *, seq: int, hash: str, keyed_from: int | None) -> str:
+    return event_hash({"head": seq, "hash": hash, "keyed_from": keyed_from}, key)
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())

@@ -9,9 +9,11 @@ GENESIS_HASH = "0" * 64
 class AuditEvent(models.Model):
     """Nhật ký hệ thống: one event of an append-only, hash-chained log.
 
-    `hash` = SHA-256 of the event's canonical JSON, which includes `prev_hash`, the
-    hash of the event before it. Rows are never updated or deleted (database
-    triggers refuse it); `tinhso audit_verify` recomputes the chain.
+    `hash` = HMAC-SHA256, under the audit key kept outside the database, of the
+    event's canonical JSON, which includes `prev_hash`, the hash of the event before
+    it (plain SHA-256 for the events written before the chain was keyed: see
+    AuditHead.keyed_from). Rows are never updated or deleted (database triggers refuse
+    it); `tinhso audit_verify` recomputes the chain.
     """
 
     seq = models.BigIntegerField(unique=True)
@@ -23,7 +25,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=80)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)  # ours
+    # What the client sent as X-Request-ID: its own word, for correlating its logs.
+    client_request_id = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=10, blank=True)
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
@@ -48,10 +52,17 @@ class AuditEvent(models.Model):
 
 class AuditHead(models.Model):
     """The newest event of the chain (one row): taken under a lock to append, and
-    compared by audit_verify so that removing the last events is detected too."""
+    compared by audit_verify so that removing the last events is detected too.
+
+    `keyed_from`: the first event hashed with the audit key (the ones before it, from
+    before the upgrade, keep plain SHA-256). `seal`: HMAC of (seq, hash, keyed_from)
+    under the key, so that neither the end of the chain nor the switch point can be
+    moved without it."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    keyed_from = models.BigIntegerField(null=True, blank=True)
+    seal = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"head #{self.seq}"

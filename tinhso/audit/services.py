@@ -13,6 +13,7 @@ from django.utils import timezone
 from tinhso.core import context
 
 from . import chain
+from .keys import audit_key
 from .models import GENESIS_HASH, AuditEvent, AuditHead
 
 
@@ -27,10 +28,13 @@ def record_event(
     agency_code: str = "",
 ) -> AuditEvent:
     ctx = context.current()
+    key = audit_key()
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH, keyed_from=1)
+        # (A head without `keyed_from` was not sealed by the upgrade: never sealed here,
+        # where it could cover a rewrite; audit_verify reports it.)
         now = timezone.now()
         is_person = actor is not None and getattr(actor, "is_authenticated", False)
         fields = chain.event_fields(
@@ -49,27 +53,29 @@ def record_event(
             after=chain.normalize(after),
             prev_hash=head.hash,
         )
-        digest = chain.event_hash(fields)
-        event = AuditEvent.objects.create(
-            seq=fields["seq"],
-            at=now,
-            actor_id=fields["actor_id"],
-            actor_label=fields["actor_label"],
-            agency_code=agency_code,
-            action=action,
-            object_type=object_type,
-            object_id=fields["object_id"],
-            ip=fields["ip"],
-            request_id=fields["request_id"],
-            channel=fields["channel"],
-            before=fields["before"],
-            after=fields["after"],
-            prev_hash=fields["prev_hash"],
-            hash=digest,
-        )
+        fields["client_request_id"] = ctx.client_request_id
+        digest = chain.event_hash(fields, key)
+        event = AuditEvent.objects.create(**fields, hash=digest)
         head.seq, head.hash = event.seq, digest
-        head.save(update_fields=["seq", "hash"])
+        head.seal = chain.head_seal(key, seq=head.seq, hash=digest, keyed_from=head.keyed_from)
+        head.save(update_fields=["seq", "hash", "seal"])
     return event
+
+
+@transaction.atomic
+def seal_head() -> AuditHead | None:
+    """Key the chain from the next event on, and seal the head: the upgrade's
+    migration, and a restore of an archive made before the upgrade. The events up to
+    here keep their plain SHA-256; the first keyed event covers them (its prev_hash)."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None or head.keyed_from is not None:
+        return head
+    head.keyed_from = head.seq + 1
+    head.seal = chain.head_seal(
+        audit_key(), seq=head.seq, hash=head.hash, keyed_from=head.keyed_from
+    )
+    head.save(update_fields=["keyed_from", "seal"])
+    return head
 
 
 @dataclass
@@ -79,13 +85,29 @@ class ChainReport:
     head_seq: int
     head_hash: str
     problems: list[str]
+    keyed_from: int | None = None
 
 
-def verify_chain(*, progress=None, batch: int = 2000) -> ChainReport:
-    """Walk the whole chain in order; report every event altered, removed or inserted."""
+def verify_chain(*, progress=None, batch: int = 2000, key: bytes | None = None) -> ChainReport:
+    """Walk the whole chain in order; report every event altered, removed or inserted,
+    and a head whose seal does not hold (altered, or checked with another AUDIT_KEY)."""
+    key = audit_key() if key is None else key
     problems: list[str] = []
     head = AuditHead.objects.filter(pk=1).first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    keyed_from = head.keyed_from if head else 1
+    if head is not None:
+        if head.keyed_from is None:
+            problems.append("the head is not sealed: the chain's switch to HMAC was removed")
+        elif not chain.same(
+            head.seal,
+            chain.head_seal(key, seq=head.seq, hash=head.hash, keyed_from=head.keyed_from),
+        ):
+            problems.append(
+                "the head's seal does not match: the head was altered, or this is not "
+                "the AUDIT_KEY the chain was written with"
+            )
+    switch = keyed_from if keyed_from is not None else 1
     expected_seq, prev = 1, GENESIS_HASH
     checked = 0
     last_seq = 0
@@ -98,7 +120,8 @@ def verify_chain(*, progress=None, batch: int = 2000) -> ChainReport:
                 problems.append(f"events #{expected_seq}..#{event.seq - 1} are missing")
             if event.prev_hash != prev:
                 problems.append(f"event #{event.seq} does not follow the event before it")
-            if chain.hash_of(event) != event.hash:
+            computed = chain.hash_of(event, key if event.seq >= switch else None)
+            if not chain.same(computed, event.hash):
                 problems.append(f"event #{event.seq} was altered")
             prev, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
             checked += 1
@@ -109,4 +132,4 @@ def verify_chain(*, progress=None, batch: int = 2000) -> ChainReport:
             f"the chain ends at #{last_seq} but the head records #{head_seq}: "
             "events were removed from the end"
         )
-    return ChainReport(not problems, checked, head_seq, head_hash, problems)
+    return ChainReport(not problems, checked, head_seq, head_hash, problems, keyed_from)

@@ -57,15 +57,23 @@ class StrictJSONParser(Parser):
     """JSON bodies only as objects, UTF-8, and nested no deeper than MAX_JSON_DEPTH."""
 
     def parse_body(self, request: HttpRequest):
-        try:
-            data = json.loads(request.body)
-        except RecursionError as exc:
-            raise MalformedBody("too deep") from exc
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise MalformedBody(str(exc)) from exc
-        if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-            raise MalformedBody("too deep")
-        return data
+        return loads_strictly(request.body)
+
+
+def loads_strictly(raw: bytes | str) -> Any:
+    """JSON a stranger sent: MalformedBody when it is not JSON (UTF-8), nests deeper
+    than MAX_JSON_DEPTH (far deeper, `json` itself gives up with a RecursionError) or
+    holds a NUL character. For every JSON we parse from a request, not only the API's
+    bodies (the CKAN endpoint's bodies and parameters too)."""
+    try:
+        data = json.loads(raw)
+    except RecursionError as exc:
+        raise MalformedBody("too deep") from exc
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedBody(str(exc)) from exc
+    if _depth(data, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise MalformedBody("too deep")
+    return data
 
 
 # pydantic error types → a message a person can act on

@@ -1,6 +1,6 @@
 """Backup and restore of the whole platform: every table and the files of the var
-directory (uploaded papers, issued results, the province's PKI), in one portable
-archive.
+directory (uploaded papers, issued results, the province's PKI, the audit chain's
+key when it was generated there), in one portable archive.
 
 The archive is a tar.gz: `db/NNNN-<app.model>.ndjson` (one JSON object a row, tables
 in dependency order), `files/…` and `pki/…` as they are under TINHSO_VAR_DIR, and
@@ -41,9 +41,11 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from .signals import restored
+
 FORMAT = "tinhso-backup"
 VERSION = 1
-FILE_DIRS = ("files", "pki")  # under TINHSO_VAR_DIR
+FILE_DIRS = ("files", "pki", "keys")  # under TINHSO_VAR_DIR (keys: the audit chain's)
 SKIPPED_MODELS = {"sessions.session"}  # sign-ins end with a restore
 # A database holds data once anyone or `bootstrap` wrote to it; rows that `migrate`
 # alone writes (content types, permissions, the audit head, seeded settings) are
@@ -437,4 +439,5 @@ def restore_backup(
                         cursor.execute(statement)
         _place_files(staging, manifest)
         progress(f"files: {len(manifest['files'])}")
+        restored.send(sender=restore_backup, manifest=manifest)
     return manifest

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RequestContext:
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])  # always ours
     ip: str | None = None
     user_agent: str = ""
     channel: str = "cli"  # web, api, cli, job
+    client_request_id: str = ""  # the client's X-Request-ID: its word, kept apart
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(

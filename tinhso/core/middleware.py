@@ -1,43 +1,84 @@
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from django.conf import settings
 
 from . import context
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-def client_ip(request) -> str | None:
-    """The client's address; X-Forwarded-For only when we are told a proxy sets it,
-    and then the entry our proxy appended (the last), never one the client wrote."""
-    candidate = request.META.get("REMOTE_ADDR")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidate = forwarded.split(",")[-1].strip()
+
+def _address(text: str | None) -> Address | None:
     try:
-        return str(ipaddress.ip_address(candidate)) if candidate else None
+        return ipaddress.ip_address(text.strip()) if text else None
     except ValueError:
         return None
 
 
+@functools.lru_cache(maxsize=8)
+def _networks(
+    entries: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(e, strict=False) for e in entries)
+
+
+def _trusted(address: Address | None) -> bool:
+    """Is this a proxy of ours (TRUSTED_PROXIES: addresses and networks)?"""
+    if address is None:
+        return False
+    proxies = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    return any(address in network for network in proxies)
+
+
+def from_trusted_proxy(request) -> bool:
+    return _trusted(_address(request.META.get("REMOTE_ADDR")))
+
+
+def client_ip(request) -> str | None:
+    """The client's address. X-Forwarded-For counts only when the connection comes from
+    one of TRUSTED_PROXIES, and is read from the right: each proxy appends the address
+    that connected to it, so the first address that is not one of our proxies is the
+    client; whatever the client wrote itself stays to its left, unread."""
+    found = _address(request.META.get("REMOTE_ADDR"))
+    if not _trusted(found):
+        return str(found) if found else None
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = _address(entry)
+        if hop is None:  # not written by a proxy of ours: stop at who reported it
+            break
+        found = hop
+        if not _trusted(hop):
+            break
+    return str(found)
+
+
+def _printable_id(value: str) -> bool:
+    return 0 < len(value) <= 64 and all(c.isascii() and (c.isalnum() or c in "-_.:") for c in value)
+
+
 class RequestContextMiddleware:
-    """Gives every request an id (echoed as X-Request-ID) and records where it came from."""
+    """Gives every request an id of ours (sent back as X-Request-ID) and records where
+    it came from."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if not from_trusted_proxy(request):
+            # Only our proxy says whether the client came over https (Django's
+            # SECURE_PROXY_SSL_HEADER believes anyone who sends the header).
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        # The request id is always ours (logs, problems, the audit log); what the client
+        # sent as X-Request-ID is kept apart, as its word, to correlate with its logs.
         incoming = request.headers.get("X-Request-ID", "")
         ctx = context.RequestContext(
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", "")[:300],
             channel="api" if request.path.startswith("/api/") else "web",
+            client_request_id=incoming if _printable_id(incoming) else "",
         )
-        if incoming.isalnum() and len(incoming) <= 64:
-            ctx = context.RequestContext(
-                request_id=incoming, ip=ctx.ip, user_agent=ctx.user_agent, channel=ctx.channel
-            )
         request.request_id = ctx.request_id
         with context.use(ctx):
             response = self.get_response(request)

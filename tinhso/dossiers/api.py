@@ -101,10 +101,7 @@ class DossierDetailOut(DossierOut):
 def _visible(request, code: str, *, with_history: bool = True) -> Dossier:
     dossier = selectors.dossier_for(request.user, code, with_history=with_history)
     if dossier is None:
-        raise NotFound(
-            _("Không có hồ sơ mã %(code)s, hoặc bạn không được xem hồ sơ này.") % {"code": code},
-            code=DossiersErrorCode.UNKNOWN_DOSSIER,
-        )
+        raise selectors.unknown_dossier(code)
     return dossier
 
 

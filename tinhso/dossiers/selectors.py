@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.accounts.models import DOSSIER_ROLES as STAFF_ROLES  # no registry keepers
+from tinhso.core.errors import NotFound
 
+from .error_codes import DossiersErrorCode
 from .models import (
     AT_AGENCY,
     AT_DESK,
@@ -63,6 +66,15 @@ def dossier_for(user, code: str, *, with_history: bool = True) -> Dossier | None
     if dossier is None or not can_see(user, dossier):
         return None
     return dossier
+
+
+def unknown_dossier(code: str) -> NotFound:
+    """The one answer for a code that does not exist and for someone else's dossier,
+    to a read or to an action (404): trying codes tells nobody which exist."""
+    return NotFound(
+        _("Không có hồ sơ mã %(code)s, hoặc bạn không được xem hồ sơ này.") % {"code": code},
+        code=DossiersErrorCode.UNKNOWN_DOSSIER,
+    )
 
 
 def _last4_matches(dossier: Dossier, last4: str) -> bool:

@@ -10,12 +10,14 @@ from tinhso.core.errors import DomainError
 def sign_many(job) -> None:
     """A leader signs many approved results at once. Idempotent per dossier: one
     already signed counts as done, so the job can be run again after a restart."""
-    from . import services
-    from .models import Dossier
+    from . import selectors, services
 
     leader = job.created_by
     for code in job.params.get("codes", []):
-        if Dossier.objects.filter(code=code).resolved().exists():
+        # Done already, for a dossier in this leader's sight; any other is answered by
+        # take_action as one that does not exist.
+        current = selectors.dossier_for(leader, code, with_history=False)
+        if current is not None and current.is_resolved:
             jobs.step(job, ok=True)
             continue
         try:

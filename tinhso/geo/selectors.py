@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Q, QuerySet
 
 from tinhso.core.text import fold
@@ -44,6 +44,7 @@ def home_province() -> AdministrativeUnit | None:
     """The province this deployment serves (TINHSO_PROVINCE); cached, reset on load."""
     from .services import HOME_PROVINCE_CACHE_KEY
 
+    cache = caches["local"]  # read on every page: this process's memory, not the shared cache
     found = cache.get(HOME_PROVINCE_CACHE_KEY)
     if found is None:
         found = AdministrativeUnit.objects.filter(

@@ -6,7 +6,7 @@ import csv
 import datetime
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from vietnam_provinces import Province, Ward
 
@@ -81,7 +81,7 @@ def load_units(*, actor=None) -> dict[str, int]:
     for path in sorted(DATA_DIR.glob("legacy_units_*.csv")):
         legacy += _load_legacy(path)
     after = AdministrativeUnit.objects.count()
-    cache.delete(HOME_PROVINCE_CACHE_KEY)
+    caches["local"].delete(HOME_PROVINCE_CACHE_KEY)
     counts = {
         "provinces": len(provinces),
         "wards": len(wards),

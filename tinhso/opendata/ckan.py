@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from tinhso.accounts.models import Agency
+from tinhso.core.api import MAX_JSON_DEPTH, MalformedBody, loads_strictly
 from tinhso.core.errors import DomainError, NotFound, ValidationFailed
-from tinhso.core.throttle import allow
+from tinhso.core.throttle import address_key, allow
 
 from . import selectors
 
@@ -56,11 +57,12 @@ def _json_param(params: dict, name: str):
     value = params.get(name)
     if isinstance(value, str) and value.strip():
         try:
-            return json.loads(value)
-        except ValueError:
+            return loads_strictly(value)
+        except MalformedBody:
             raise CkanError(
                 "Validation Error",
-                _("%(name)s không phải JSON hợp lệ.") % {"name": name},
+                _("%(name)s không phải JSON hợp lệ (lồng không quá %(depth)s cấp).")
+                % {"name": name, "depth": MAX_JSON_DEPTH},
                 409,
                 {name: [_("JSON không hợp lệ.")]},
             ) from None
@@ -198,10 +200,16 @@ def _params(request) -> dict:
             raise CkanError("Validation Error", _("Yêu cầu quá lớn."), 413)
         if request.content_type == "application/json" and request.body.strip():
             try:
-                body = json.loads(request.body)
-            except ValueError:
+                body = loads_strictly(request.body)
+            except MalformedBody:
                 raise CkanError(
-                    "Validation Error", _("Nội dung không phải JSON hợp lệ."), 400
+                    "Validation Error",
+                    _(
+                        "Nội dung không phải JSON hợp lệ (UTF-8, lồng không quá %(depth)s cấp, "
+                        "không có ký tự NUL)."
+                    )
+                    % {"depth": MAX_JSON_DEPTH},
+                    400,
                 ) from None
             if not isinstance(body, dict):
                 raise CkanError("Validation Error", _("Nội dung phải là một đối tượng JSON."), 400)
@@ -237,8 +245,7 @@ def action(request, name: str):
     if handler is None:
         return _answer(request, name, success=False, status=400, error={
             "__type": "Bad Request", "message": _("Không có thao tác %(name)s.") % {"name": name}})  # fmt: skip
-    ip = request.META.get("REMOTE_ADDR", "")
-    if not allow(f"ckan:{ip}", limit=600, window_seconds=60):
+    if not allow(address_key(request, "ckan"), limit=600, window_seconds=60):
         return _answer(request, name, success=False, status=429, error={
             "__type": "Rate Limit", "message": _("Quá nhiều yêu cầu; thử lại sau một phút.")})  # fmt: skip
     try:

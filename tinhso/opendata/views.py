@@ -11,6 +11,7 @@ from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from tinhso.core.cells import plain_row
 from tinhso.core.errors import DomainError
 
 from . import selectors
@@ -74,9 +75,9 @@ def download(request, name: str, resource_id: str, fmt: str):
         writer = csv.writer(_Echo())
 
         def lines():
-            yield "\ufeff" + writer.writerow(ids)  # BOM: Excel opens UTF-8 Vietnamese right
+            yield "\ufeff" + writer.writerow(plain_row(ids))  # BOM: Excel reads UTF-8 right
             for data in rows.iterator(chunk_size=2000):
-                yield writer.writerow([data.get(i) for i in ids])
+                yield writer.writerow(plain_row(data.get(i) for i in ids))  # never a formula
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     else:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.audit.services import record_event
 from tinhso.core import jobs
+from tinhso.core.cells import plain_row
 from tinhso.core.errors import ValidationFailed
 from tinhso.core.text import fold
 from tinhso.geo.models import AdministrativeUnit, UnitLevel
@@ -296,7 +297,7 @@ def _commit_chunk(batch, good, bad, errors, out, *, offset: int, line_no: int) -
         else:
             records.append(g)
     for line, record_id, reason in sorted(bad):
-        errors.writerow([line, record_id, reason])
+        errors.writerow(plain_row([line, record_id, reason]))  # opened in a spreadsheet
     out.flush()
     os.fsync(out.fileno())
     with transaction.atomic():

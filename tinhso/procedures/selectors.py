@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from difflib import get_close_matches
 
 from cachetools import LRUCache, TLRUCache, cached
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 
 from tinhso.core.text import fold
@@ -29,12 +31,22 @@ def procedures(
     folded = fold(q or "")
     if not _tokens(folded):
         return qs.order_by("code")
-    # The catalogue is reference data: a search's answer is kept (in this process)
-    # until the catalogue changes; see _catalogue_stamp.
-    return list(_search(_catalogue_stamp(), folded, sector, agency, level, online_level))
+    # The catalogue is reference data: a search's answer (the procedures' ids, best
+    # first) is kept in the shared cache until the catalogue changes, for every server
+    # process at once; see _catalogue_stamp.
+    stamp = _catalogue_stamp()
+    key = _search_key(stamp, folded, sector, agency, level, online_level)
+    found_ids = cache.get(key)
+    if found_ids is not None:
+        rows = qs.in_bulk(found_ids)
+        return [rows[pk] for pk in found_ids if pk in rows]
+    found = _search(qs, stamp, folded)
+    cache.set(key, [p.pk for p in found], SEARCH_SECONDS)
+    return found
 
 
-RESULTS_KEPT = 1000  # searches remembered per process (each a few dozen rows at most)
+SEARCH_SECONDS = 24 * 3600  # a search's answer, at most (a catalogue change ends it at once)
+STAMP_KEY = "catalogue:stamp"
 DEFINITIONS_KEPT = 5000  # a province's catalogue (≈2,000 procedures) with some history
 # Held only to read or store an entry (cachetools' caches are not thread-safe), never
 # while an answer is computed.
@@ -63,38 +75,36 @@ def _tokens(folded: str) -> list[str]:
     return [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
 
 
-@cached(LRUCache(maxsize=RESULTS_KEPT), lock=_lock)
-def _search(
-    stamp: tuple,
-    folded: str,
-    sector: str | None,
-    agency: str | None,
-    level: str | None,
-    online_level: str | None,
-) -> tuple[Procedure, ...]:
+def _search_key(*parts) -> str:
+    return "catalogue:search:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def _search(qs: QuerySet[Procedure], stamp: tuple, folded: str) -> list[Procedure]:
     """Every word, or a catalogue word close to it (a typo), must be there; best match
-    first. On PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index.
-    Keyed by the catalogue's stamp: a changed catalogue is searched afresh."""
+    first. On PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index."""
     vocabulary = _vocabulary(stamp)
     alternatives = [_spellings(t, vocabulary) for t in _tokens(folded)]
-    matching = _filtered(sector=sector, agency=agency, level=level, online_level=online_level)
+    matching = qs
     for options in alternatives:
         condition = Q()
         for option in options:
             condition |= Q(search_text__contains=option)
         matching = matching.filter(condition)
-    return tuple(
-        sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
-    )
+    return sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
 
 
-@cached(TLRUCache(maxsize=1, ttu=_fresh_for_a_while), lock=_lock)
 def _catalogue_stamp() -> tuple:
     """How many procedures and when the last one changed: what the cached searches
-    and vocabulary depend on. Asked of the database at most every
-    CATALOGUE_CACHE_SECONDS, so an edit made through another server process shows in
-    this one's searches within that time (at once in the process that made it)."""
-    return tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
+    and vocabulary depend on. Kept in the shared cache for CATALOGUE_CACHE_SECONDS and
+    forgotten there by an edit (so every server process sees an edit at once; a change
+    made around the services, in the database itself, within that time)."""
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
+        stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
+        seconds = getattr(settings, "CATALOGUE_CACHE_SECONDS", 10)
+        if seconds > 0:
+            cache.set(STAMP_KEY, stamp, seconds)
+    return tuple(stamp)
 
 
 @cached(TLRUCache(maxsize=1, ttu=_fresh_for_a_while), lock=_lock)
@@ -120,8 +130,10 @@ def _vocabulary(stamp: tuple) -> frozenset[str]:
 
 
 def forget_catalogue() -> None:
-    """After a change to the catalogue: this process asks the database again."""
-    for kept in (_catalogue_stamp, _vocabulary, filter_choices, _search):
+    """After a change to the catalogue: every process asks the database again (the
+    stamp is shared); this process also drops what it keeps of its own."""
+    cache.delete(STAMP_KEY)
+    for kept in (_vocabulary, filter_choices):
         kept.cache_clear()
 
 

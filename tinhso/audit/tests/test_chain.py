@@ -91,6 +91,6 @@ def test_events_record_the_request_context(client, citizen):
         HTTP_X_REQUEST_ID="abc123",
     )
     event = AuditEvent.objects.filter(action="accounts.profile_updated").get()
-    assert (event.ip, event.request_id, event.channel) == ("203.0.113.7", "abc123", "web")
+    assert (event.ip, event.client_request_id, event.channel) == ("203.0.113.7", "abc123", "web")
     assert event.actor_label == citizen.username
     assert event.before["email"] == "" and event.after["email"] == "moi@example.vn"

@@ -12,7 +12,7 @@ from tinhso.accounts import authz
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied
 from tinhso.notifications.services import notify
 
-from .. import workflow
+from .. import selectors, workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, Status
 from ..signals import dossier_changed, dossier_changing
@@ -80,6 +80,8 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
         )
     dossier = _locked(code)
     if not may(actor, rule, dossier):
+        if not selectors.can_see(actor, dossier):  # someone else's: as if there were none
+            raise selectors.unknown_dossier(code)
         raise PermissionDenied(
             _("Bạn không được thực hiện thao tác này với hồ sơ %(code)s.") % {"code": code},
             code=DossiersErrorCode.NOT_YOURS,

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Agency, AgencyKind
 from tinhso.audit.services import record_event
-from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tinhso.core.errors import Conflict, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
 from tinhso.geo.models import AdministrativeUnit, UnitLevel
 from tinhso.procedures import selectors as procedure_selectors
 from tinhso.procedures.models import Procedure
 from tinhso.procedures.schema import FieldDef, ProcedureDefinition, clean_form_data
 
+from .. import selectors
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierDocument, DossierEvent, DossierSequence
 
@@ -178,10 +179,7 @@ def _locked(dossier_or_code) -> Dossier:
         .first()
     )
     if found is None:
-        raise NotFound(
-            _("Không có hồ sơ mã %(code)s.") % {"code": code},
-            code=DossiersErrorCode.UNKNOWN_DOSSIER,
-        )
+        raise selectors.unknown_dossier(code)
     return found
 
 

@@ -107,7 +107,7 @@ def test_other_people_get_a_404(api, api_as, make_citizen):
     code = _create(api, BODY).json()["code"]
     stranger = api_as(make_citizen())
     assert stranger.get(f"/api/v1/dossiers/{code}").status_code == 404
-    assert _act(stranger, code, "withdraw").status_code == 403
+    assert _act(stranger, code, "withdraw").status_code == 404  # as for a code that is not there
     assert _upload(stranger, code, "giay-phep-cu").status_code == 404
 
 

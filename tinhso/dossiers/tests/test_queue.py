@@ -100,10 +100,14 @@ def test_slips_and_the_control_slip_are_pdfs(api_as, applicant, officer, receive
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Trước hạn" in control
 
 
-def test_actions_through_the_api_give_403_then_409(api_as, submitted, officer, make_citizen):
+def test_actions_through_the_api_give_403_then_409(
+    api_as, submitted, officer, specialist, make_citizen
+):
     stranger = api_as(make_citizen())
     url = f"/api/v1/dossiers/{submitted.code}/actions/receive"
-    assert stranger.post(url, "{}", content_type="application/json").status_code == 403
+    assert stranger.post(url, "{}", content_type="application/json").status_code == 404
+    not_theirs_to_take = api_as(specialist).post(url, "{}", content_type="application/json")
+    assert not_theirs_to_take.status_code == 403  # in their sight, not their step
     api = api_as(officer)
     assert api.post(url, "{}", content_type="application/json").status_code == 200
     again = api.post(url, "{}", content_type="application/json")

@@ -82,14 +82,14 @@ def test_a_submitted_dossier_cannot_be_edited_or_submitted_again(submitted, appl
 
 def test_only_the_applicant_acts_on_the_dossier(draft, make_citizen, make_staff):
     stranger = make_citizen()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):  # as for a code that is not there
         services.take_action(actor=stranger, code=draft.code, action="withdraw")
     with pytest.raises(PermissionDenied):
         services.attach_document(
             actor=stranger, dossier=draft, kind="giay-phep-cu", upload=pdf_file()
         )
     officer = make_staff(Role.ONE_STOP_OFFICER, "TTPVHCC")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound):
         services.take_action(actor=officer, code=draft.code, action="submit")
     assert selectors.dossier_for(stranger, draft.code) is None
     assert selectors.dossier_for(officer, draft.code) is None  # a draft is the applicant's alone

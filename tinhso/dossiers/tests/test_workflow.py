@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import Role
 from tinhso.audit.models import AuditEvent
-from tinhso.core.errors import Conflict, PermissionDenied, ValidationFailed
+from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.dossiers import services, workflow
 from tinhso.dossiers.models import Dossier, DossierStep, SlipKind, Status
 from tinhso.testing import act, pdf_file
@@ -103,27 +103,35 @@ def test_every_action_from_every_state(people, action, state):
 
 
 @pytest.mark.parametrize("action", list(workflow.TRANSITIONS))
-def test_the_wrong_people_get_a_403_and_change_nothing(
+def test_the_wrong_people_get_a_403_or_404_and_change_nothing(
     people, make_citizen, make_staff, ward_codes, action
 ):
+    """The dossier's own people who may not take this step get a 403; strangers, for
+    whom the dossier is not in sight, the 404 of a code that does not exist."""
     rule = workflow.TRANSITIONS[action]
     state = next(iter(s for s in PATHS if s in rule.sources))
     dossier = _bring(people[workflow.APPLICANT], people, state)
-    outsiders = [
+    strangers = [
         make_citizen(),
         make_staff(Role.ONE_STOP_OFFICER, ward_codes[0]),
         make_staff(Role.SPECIALIST, "STP"),
         make_staff(Role.LEADER, ward_codes[1]),
     ]
+    insiders = []
     roles = rule.roles
     if workflow.APPLICANT not in roles:
-        outsiders.append(people[workflow.APPLICANT])
+        insiders.append(people[workflow.APPLICANT])
     for role in (workflow.OFFICER, workflow.SPECIALIST, workflow.LEADER):
         if role not in roles:
-            outsiders.append(people[role])
-    for outsider in outsiders:
-        with pytest.raises(PermissionDenied):
-            act(outsider, dossier, action, **PAYLOADS.get(action, {}))
+            insiders.append(people[role])
+    for stranger in strangers:
+        with pytest.raises(NotFound):
+            act(stranger, dossier, action, **PAYLOADS.get(action, {}))
+    for insider in insiders:
+        # (a draft is the applicant's alone: not in the officers' sight yet)
+        refusal = NotFound if dossier.status == Status.DRAFT else PermissionDenied
+        with pytest.raises(refusal):
+            act(insider, dossier, action, **PAYLOADS.get(action, {}))
     assert Dossier.objects.get(pk=dossier.pk).status == state
 
 

@@ -5,6 +5,8 @@ ckanapi speaks HTTP through a `requests` session; the session's transport here h
 each request to Django's test client instead of a socket, so the client's own
 request building and answer parsing run unchanged inside the test's transaction."""
 
+import csv
+import io
 import json
 
 import ckanapi
@@ -194,3 +196,44 @@ def test_catalogue_pages(client, published):
     detail = client.get("/du-lieu-mo/don-vi-hanh-chinh/").content.decode()
     assert "CC BY" in detail or "Creative Commons" in detail
     assert client.get("/du-lieu-mo/khong-co/").status_code == 404
+
+
+DEEP = 30_000  # deeper than Python's recursion limit (json.loads gives up), under 64 KB
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [40, DEEP])
+def test_a_deeply_nested_body_is_a_plain_400(client, published, depth):
+    body = '{"id": ' + "[" * depth + "]" * depth + "}"
+    response = client.post("/api/3/action/package_show", data=body, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert response.json()["success"] is False and error["__type"] == "Validation Error"
+    assert "32" in error["message"]  # says how deep a body may nest
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [40, DEEP])
+def test_deeply_nested_filters_are_a_validation_error(client, published, depth):
+    resource = str(published["don-vi-hanh-chinh"].resources.get(format="CSV").id)
+    filters = '{"ma": ' + "[" * depth + "]" * depth + "}"
+    response = client.get(
+        "/api/3/action/datastore_search", {"resource_id": resource, "filters": filters}
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["__type"] == "Validation Error"
+
+
+@pytest.mark.django_db
+def test_a_downloaded_csv_runs_no_formula(client):
+    from tinhso.procedures.models import Procedure
+
+    Procedure.objects.filter(code="9.000001").update(name='=HYPERLINK("http://x.example","Mở")')
+    load_goals()
+    dataset = {d.name: d for d in refresh_datasets()}["danh-muc-thu-tuc-hanh-chinh"]
+    csv_res = dataset.resources.get(format="CSV")
+    response = client.get(f"/du-lieu-mo/{dataset.name}/{csv_res.id}.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+    assert '\'=HYPERLINK("http://x.example","Mở")' in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)

@@ -145,5 +145,5 @@ def test_a_nul_character_in_a_json_body_is_a_400_not_a_database_error(client, ap
     response = client.post(
         "/api/3/action/package_show", data='{"id": "a\\u0000b"}', content_type="application/json"
     )
-    assert response.status_code == 409 and response.json()["success"] is False
+    assert response.status_code == 400 and response.json()["success"] is False  # the body
     assert client.get("/api/3/action/package_show", {"id": "a\x00b"}).status_code == 409

@@ -21,6 +21,8 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from tinhso.signing import limits
+
 from .byterange import _damaged, _raw_digest_matches
 from .certs import _UTC, _asn1_cert, _common_name
 from .results import SignatureCheck, Verification, _describe, _rejected, _safe
@@ -76,7 +78,9 @@ def _verify(pdf, trust_roots_pem, crls_der, max_bytes) -> Verification:
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         encrypted = reader.encrypted
-        signatures = [] if encrypted else list(reader.embedded_regular_signatures)
+        signatures = [] if encrypted else limits.regular_signatures(reader)
+    except limits.TooComplex as exc:  # each signature once, and only so many
+        return _rejected(str(exc))
     except Exception as exc:  # noqa: BLE001 - a broken PDF is an answer, not an error
         return _damaged(pdf, exc)
     if encrypted:

@@ -23,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args, demo=False, **options):
         verbosity = options.get("verbosity", 1)
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        # The shared cache's table (also made by a migration; again here in case the
+        # deployment moved from Redis to the database cache since).
+        call_command("createcachetable", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         units = load_units()
         self.stdout.write(

@@ -1,6 +1,14 @@
 import os
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+# Caches that each process keeps to itself: with several workers, every limit they
+# count (sign-in, tracking guesses, the verifier) would be WORKERS times too loose.
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
 
 
 class Command(BaseCommand):
@@ -15,6 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, workers, **options):
         from tinhso.wsgi import application
+
+        backend = settings.CACHES["default"]["BACKEND"]
+        if workers > 1 and backend in PROCESS_LOCAL_CACHES:
+            raise CommandError(
+                f"{workers} workers with a process-local cache ({backend}) would each keep "
+                "their own rate limits: use the database cache (the default) or set REDIS_URL, "
+                "or run with WORKERS=1. / Nhiều tiến trình cần bộ nhớ đệm dùng chung."
+            )
 
         self.stdout.write(f"tinhso serving http://{host}:{port} with {workers} workers")
         run_gunicorn(application, host=host, port=port, workers=workers)
@@ -38,6 +54,7 @@ def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     options = gunicorn_settings(host=host, port=port, workers=workers)
+    _without_server_banner()
 
     class Server(BaseApplication):
         def load_config(self):
@@ -48,6 +65,24 @@ def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
             return application
 
     Server().run()
+
+
+def _without_server_banner() -> None:
+    """gunicorn writes `Server: gunicorn` on every answer and has no setting to stop
+    it; what runs the platform is nobody else's business. Its WSGI response builds the
+    status line and its own headers in `default_headers`: drop that one line there
+    (workers are forked from this process, so they inherit the change)."""
+    from gunicorn.http import wsgi
+
+    if getattr(wsgi.Response.default_headers, "tinhso_without_banner", False):
+        return
+    original = wsgi.Response.default_headers
+
+    def default_headers(self):
+        return [h for h in original(self) if not h.lower().startswith("server:")]
+
+    default_headers.tinhso_without_banner = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers
 
 
 def _default_workers() -> int:

@@ -1,0 +1,101 @@
+"""`tinhso serve`: what the production server tells strangers, and the settings it
+refuses to run with."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tinhso.root.management.commands import serve
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _first_answer(url: str, deadline: float):
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 - loopback
+                return answer.headers
+        except urllib.error.HTTPError as exc:  # an error page still has headers
+            return exc.headers
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("tinhso serve did not answer")
+
+
+def test_the_server_does_not_announce_itself(tmp_path):
+    port = _free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "TINHSO_TESTING", "DATABASE_URL"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "tinhso.settings",
+            "TINHSO_VAR_DIR": str(tmp_path),
+            "DEBUG": "1",
+            "WORKERS": "1",
+            "PORT": str(port),
+        }
+    )
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "tinhso.cli", "serve"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        headers = _first_answer(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert headers["X-Request-ID"]  # it is our answer
+    assert "Server" not in headers, headers["Server"]
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    ],
+)
+def test_several_workers_with_a_cache_of_their_own_are_refused(settings, monkeypatch, backend):
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": backend}}
+    monkeypatch.setattr(serve, "run_gunicorn", lambda *a, **k: pytest.fail("served anyway"))
+    with pytest.raises(CommandError, match="REDIS_URL"):
+        call_command("serve", workers=2)
+
+
+def test_one_worker_may_keep_its_cache_in_memory(settings, monkeypatch):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    served = []
+    monkeypatch.setattr(serve, "run_gunicorn", lambda *a, **k: served.append(k))
+    call_command("serve", workers=1)
+    assert served and served[0]["workers"] == 1
+
+
+def test_several_workers_with_the_shared_cache_are_served(settings, monkeypatch):
+    served = []
+    monkeypatch.setattr(serve, "run_gunicorn", lambda *a, **k: served.append(k))
+    call_command("serve", workers=3)
+    assert served[0]["workers"] == 3
