@@ -1,5 +1,5 @@
 """Backup and restore of the whole platform: every table and the files of the var
-directory (uploaded papers, issued results, the province's PKI), in one portable
+directory (uploaded papers, issued results, the province's PKI, the OpenID Connect signing key), in one portable
 archive.
 
 The archive is a tar.gz: `db/NNNN-<app.model>.ndjson` (one JSON object a row, tables
@@ -43,7 +43,7 @@ from django.utils import timezone
 
 FORMAT = "tinhso-backup"
 VERSION = 1
-FILE_DIRS = ("files", "pki")  # under TINHSO_VAR_DIR
+FILE_DIRS = ("files", "pki", "oidc")  # under TINHSO_VAR_DIR (oidc: the ID-token signing key)
 SKIPPED_MODELS = {"sessions.session"}  # sign-ins end with a restore
 # A database holds data once anyone or `bootstrap` wrote to it; rows that `migrate`
 # alone writes (content types, permissions, the audit head, seeded settings) are
