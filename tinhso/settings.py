@@ -297,6 +297,13 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG or TESTING else ["https"],
 }
 
+# Sign-in with the national identity (VNeID) as a relying party: on when all three are set.
+VNEID_ISSUER = os.environ.get("VNEID_ISSUER", "").rstrip("/")
+VNEID_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "")
+VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
+VNEID_SCOPES = os.environ.get("VNEID_SCOPES", "openid profile personal_id")
+VNEID_PERSONAL_ID_CLAIM = os.environ.get("VNEID_PERSONAL_ID_CLAIM", "personal_id")
+
 # Security headers and cookies.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS

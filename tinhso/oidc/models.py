@@ -57,3 +57,24 @@ class Authorization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.client_id} ({self.acr})"
+
+
+class NationalIdentity(models.Model):
+    """Định danh quốc gia (VNeID) gắn với một tài khoản: the national provider's
+    subject, linked once by the personal ID its verified ID token carried."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_identity"
+    )
+    issuer = models.CharField(max_length=200)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="national_identity_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ← {self.issuer}#{self.subject}"

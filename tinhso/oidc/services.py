@@ -1,21 +1,28 @@
-"""Writes of the OpenID Connect provider: registering a client system, and a person's
-answer on the consent page. Tokens themselves are written by django-oauth-toolkit."""
+"""Writes of the OpenID Connect side of tinhso: registering a client system, a person's
+answer on the consent page (tokens themselves are written by django-oauth-toolkit),
+and linking an account to the national identity that signed in."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.settings import oauth2_settings
 
 from tinhso.accounts import authz
-from tinhso.accounts.models import Agency, AgencyKind, Role
+from tinhso.accounts.models import Agency, AgencyKind, Role, User
 from tinhso.audit.services import record_event
-from tinhso.core.errors import ValidationFailed
+from tinhso.core.errors import DomainError, ValidationFailed
+from tinhso.core.identity import InvalidIdentifier, mask_id, parse_personal_id
 
 from .error_codes import OidcErrorCode
-from .models import DEFAULT_CLIENT_SCOPES, PERSONAL_ID_SCOPE, Client
+from .models import DEFAULT_CLIENT_SCOPES, PERSONAL_ID_SCOPE, Client, NationalIdentity
 
 
 @transaction.atomic
@@ -85,3 +92,83 @@ def record_consent(*, user, client: Client, scopes: list[str], allowed: bool) ->
         object_id=client.client_id,
         after={"scopes": scopes},
     )
+
+
+class NationalSignInFailed(DomainError):
+    status = 400
+    code = OidcErrorCode.NATIONAL_SIGN_IN_FAILED
+
+
+class NoAccountForPersonalId(DomainError):
+    status = 404
+    code = OidcErrorCode.NO_ACCOUNT_FOR_PERSONAL_ID
+
+
+class IdentityMismatch(DomainError):
+    status = 409
+    code = OidcErrorCode.IDENTITY_MISMATCH
+
+
+def mark_identity_verified(*, user: User, via: str) -> None:
+    """The one place the national sign-in vouches for an account's identity (level 2).
+
+    TODO(issue 20 item 8 / issue 15 finding 14): accounts gets an identity-verified
+    marker (verified at a desk, or here by VNeID). Call it from here, e.g.
+    `accounts.services.mark_identity_verified(actor=None, user=user, via="vneid")`,
+    once that branch is merged; until then the link itself (NationalIdentity) and its
+    audit event are the only record."""
+
+
+@transaction.atomic
+def link_national_identity(*, issuer: str, claims: Mapping[str, Any]) -> User:
+    """The account of the person the national provider vouched for (claims from an ID
+    token already verified): found by the (issuer, subject) linked before, or linked now
+    to the active account holding the personal ID in the claims."""
+    subject = str(claims.get("sub") or "")
+    try:
+        personal_id = parse_personal_id(
+            str(claims.get(settings.VNEID_PERSONAL_ID_CLAIM) or "")
+        ).number
+    except InvalidIdentifier as exc:
+        raise NationalSignInFailed(
+            _("Định danh quốc gia không gửi số định danh cá nhân hợp lệ.")
+        ) from exc
+    if not subject or claims.get("iss") != issuer:
+        raise NationalSignInFailed(_("Định danh quốc gia không gửi mã người dùng hợp lệ."))
+    known = (
+        NationalIdentity.objects.select_for_update()
+        .select_related("user")
+        .filter(issuer=issuer, subject=subject)
+        .first()
+    )
+    if known is not None:
+        if known.user.personal_id != personal_id or not known.user.is_active:
+            raise IdentityMismatch(
+                _("Số định danh từ định danh quốc gia không khớp với tài khoản đã liên kết.")
+            )
+        known.last_sign_in_at = timezone.now()
+        known.save(update_fields=["last_sign_in_at"])
+        mark_identity_verified(user=known.user, via="vneid")
+        return known.user
+    user = User.objects.filter(personal_id=personal_id, is_active=True).first()
+    if user is None:
+        raise NoAccountForPersonalId(
+            _(
+                "Chưa có tài khoản nào mang số định danh cá nhân này. Vui lòng tạo tài "
+                "khoản công dân trước, rồi đăng nhập bằng định danh quốc gia để liên kết."
+            )
+        )
+    if NationalIdentity.objects.filter(user=user).exists():
+        raise IdentityMismatch(_("Tài khoản này đã liên kết với một định danh quốc gia khác."))
+    NationalIdentity.objects.create(
+        user=user, issuer=issuer, subject=subject, last_sign_in_at=timezone.now()
+    )
+    record_event(
+        actor=user,
+        action="oidc.national_identity_linked",
+        object_type="accounts.User",
+        object_id=user.pk,
+        after={"issuer": issuer, "personal_id": mask_id(personal_id)},
+    )
+    mark_identity_verified(user=user, via="vneid")
+    return user

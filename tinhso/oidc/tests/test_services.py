@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.management import CommandError, call_command
 from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import PermissionDenied, ValidationFailed
 from tinhso.oidc import services
-from tinhso.oidc.models import Client
+from tinhso.oidc.models import Client, NationalIdentity
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,42 @@ def test_only_the_province_administrators_register_clients(citizen, make_staff, 
         actor=province_admin, name="Y", redirect_uris=["https://y.example/cb"]
     )
     assert client.pk
+
+
+ISSUER = "https://vneid.example.gov.vn"
+
+
+def _claims(person, sub="vneid-sub-1", **extra):
+    return {"iss": ISSUER, "sub": sub, "personal_id": person.personal_id, **extra}
+
+
+def test_the_national_identity_links_the_account_holding_its_personal_id(citizen, settings):
+    user = services.link_national_identity(issuer=ISSUER, claims=_claims(citizen))
+    assert user == citizen
+    link = NationalIdentity.objects.get()
+    assert (link.user, link.subject) == (citizen, "vneid-sub-1")
+    event = AuditEvent.objects.get(action="oidc.national_identity_linked")
+    assert citizen.personal_id not in str(event.after)  # masked
+    # Next time the (issuer, subject) finds it again.
+    assert services.link_national_identity(issuer=ISSUER, claims=_claims(citizen)) == citizen
+    assert NationalIdentity.objects.count() == 1
+
+
+def test_national_claims_that_do_not_fit_are_refused(citizen, make_citizen):
+    with pytest.raises(services.NoAccountForPersonalId):
+        services.link_national_identity(
+            issuer=ISSUER, claims={"iss": ISSUER, "sub": "x", "personal_id": "022190000017"}
+        )
+    with pytest.raises(services.NationalSignInFailed):
+        services.link_national_identity(issuer=ISSUER, claims=_claims(citizen, personal_id="1"))
+    with pytest.raises(services.NationalSignInFailed):
+        services.link_national_identity(issuer=ISSUER, claims=_claims(citizen, iss="https://x"))
+    services.link_national_identity(issuer=ISSUER, claims=_claims(citizen))
+    other = make_citizen(birth=datetime.date(1985, 1, 2), sex="male")
+    # The same national subject now claiming another person's number,
+    with pytest.raises(services.IdentityMismatch):
+        services.link_national_identity(issuer=ISSUER, claims=_claims(other))
+    # and another national subject claiming an account already linked.
+    with pytest.raises(services.IdentityMismatch):
+        services.link_national_identity(issuer=ISSUER, claims=_claims(citizen, sub="vneid-2"))
+    assert NationalIdentity.objects.count() == 1
