@@ -65,6 +65,7 @@ def test_code_flow_with_pkce_gives_a_verified_id_token_and_userinfo(rp, client, 
     callback = flow.consent()
     assert callback.startswith(CALLBACK + "?")
     assert query(callback)["state"] == flow.state
+    assert query(callback)["iss"] == settings.PUBLIC_BASE_URL  # RFC 9207
 
     token = flow.token(callback)
     claims = verified_id_token(flow, token["id_token"])
