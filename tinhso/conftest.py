@@ -5,8 +5,12 @@ a dossier at each step of its life) are the plugin tinhso.testing.fixtures."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.cache import cache, caches
+from django.db import connection
+from pytest_django.plugin import blocking_manager_key
 
 from tinhso.accounts import services as accounts
 from tinhso.core.services import load_calendar_overrides
@@ -34,19 +38,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
         cache.clear()  # the shared cache is a table of the test database
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_a_flush(request, django_db_blocker):
-    """A transactional test ends by emptying every table: load the reference data
-    again for the tests after it (autouse: torn down after the flush)."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and marker.kwargs.get("transaction"):
-        from tinhso.core import workdays
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "live_server" in getattr(item, "fixturenames", ())
+        or "transactional_db" in getattr(item, "fixturenames", ())
+    )
 
-        with django_db_blocker.unblock():
-            _load_reference_data()
-            cache.clear()  # a flush empties the models' tables, not the cache's
-        workdays.forget_calendar()
+
+def _empty_audit_log() -> None:
+    """Around the guard triggers: a flush cannot delete audit events otherwise."""
+    statements = importlib.import_module("tinhso.audit.migrations.0002_append_only").SQL.get(
+        connection.vendor
+    )
+    with connection.cursor() as cursor:
+        for statement in statements[1] if statements else ():
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM audit_auditevent")
+        for statement in statements[0] if statements else ():
+            cursor.execute(statement)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (live_server among them) ends by emptying every table:
+    empty the append-only audit log first (its triggers refuse the flush), and load
+    the reference data again after the flush, for the tests after it."""
+    transactional = _is_transactional(item)
+    blocker = item.config.stash[blocking_manager_key] if transactional else None
+    if blocker is not None:
+        with blocker.unblock():
+            _empty_audit_log()
+    try:
+        return (yield)
+    finally:
+        if blocker is not None:
+            from tinhso.core import workdays
+
+            with blocker.unblock():
+                _load_reference_data()
+                cache.clear()  # a flush empties the models' tables, not the cache's
+            workdays.forget_calendar()
 
 
 @pytest.fixture(autouse=True)

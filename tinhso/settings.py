@@ -14,6 +14,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +94,8 @@ INSTALLED_APPS = [
     "tinhso.monitoring",
     "tinhso.opendata",
     "tinhso.population",
+    "oauth2_provider",
+    "tinhso.oidc",  # the OpenID Connect provider (and the national sign-in)
     "tinhso.demo",  # demo and synthetic data, above the domain apps
     "tinhso.root",  # the composition root: URLs, API, cross-app commands
 ]
@@ -270,6 +274,77 @@ PERIODIC_COMMANDS = {
     "recompute_index": "0 5 * * *",
     "refresh_opendata": "30 5 * * *",
 }
+
+# OpenID Connect provider (tinhso/oidc): the province's other systems sign people in here.
+# Its RSA signing key is generated once into the var directory (mode 0600), never kept in
+# the repository; the issuer is the public address.
+
+
+def _oidc_signing_key() -> str:
+    path = VAR_DIR / "oidc" / "signing_key.pem"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        tmp = path.with_suffix(f".{os.getpid()}.part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+        try:
+            os.link(tmp, path)  # the first process to get here wins; the others read its key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text()
+
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oidc.Client"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": PUBLIC_BASE_URL,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_signing_key(),
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_VALIDATOR_CLASS": "tinhso.oidc.validators.TinhsoValidator",
+    "SCOPES_BACKEND_CLASS": "tinhso.oidc.scopes.ClientScopes",
+    "SCOPES": {
+        "openid": _("Đăng nhập bằng tài khoản tinhso"),
+        "profile": _("Họ tên, ngày sinh, giới tính"),
+        "email": _("Địa chỉ thư điện tử"),
+        "phone": _("Số điện thoại"),
+        "personal_id": _("Số định danh cá nhân"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    # Authorization code with PKCE (S256) only; no implicit or password grant.
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # Tokens only in the Authorization header, stored hashed; `iss` in the redirect.
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Consent is asked once per client and set of scopes, then remembered.
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG or TESTING else ["https"],
+}
+
+# Sign-in with the national identity (VNeID) as a relying party: on when all three are set.
+VNEID_ISSUER = os.environ.get("VNEID_ISSUER", "").rstrip("/")
+VNEID_CLIENT_ID = os.environ.get("VNEID_CLIENT_ID", "")
+VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
+VNEID_SCOPES = os.environ.get("VNEID_SCOPES", "openid profile personal_id")
+VNEID_PERSONAL_ID_CLAIM = os.environ.get("VNEID_PERSONAL_ID_CLAIM", "personal_id")
 
 # Security headers and cookies.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)

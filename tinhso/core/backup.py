@@ -1,6 +1,7 @@
 """Backup and restore of the whole platform: every table and the files of the var
 directory (uploaded papers, issued results, the province's PKI, the audit chain's
-key when it was generated there), in one portable archive.
+key when it was generated there, the OpenID Connect signing key), in one portable
+archive.
 
 The archive is a tar.gz: `db/NNNN-<app.model>.ndjson` (one JSON object a row, tables
 in dependency order), `files/…` and `pki/…` as they are under TINHSO_VAR_DIR, and
@@ -45,7 +46,12 @@ from .signals import restored
 
 FORMAT = "tinhso-backup"
 VERSION = 1
-FILE_DIRS = ("files", "pki", "keys")  # under TINHSO_VAR_DIR (keys: the audit chain's)
+FILE_DIRS = (
+    "files",
+    "pki",
+    "keys",
+    "oidc",
+)  # under TINHSO_VAR_DIR (keys: the audit chain's; oidc: the ID-token signing key)
 SKIPPED_MODELS = {"sessions.session"}  # sign-ins end with a restore
 # A database holds data once anyone or `bootstrap` wrote to it; rows that `migrate`
 # alone writes (content types, permissions, the audit head, seeded settings) are

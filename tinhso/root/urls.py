@@ -28,6 +28,7 @@ urlpatterns = [
     path("chi-so/", include("tinhso.monitoring.urls")),
     path("lam-viec/dieu-hanh/", include((monitoring_office, "steering"))),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("tai-khoan/dinh-danh-quoc-gia/", include("tinhso.oidc.national_urls")),
     path("tai-khoan/", include("tinhso.accounts.urls")),
     path("nhat-ky/", include("tinhso.accounts.audit_urls")),
     path("thu-tuc/", include("tinhso.procedures.urls")),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("kho-giay-to/", include("tinhso.documents.urls")),
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
+    path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
 ]
