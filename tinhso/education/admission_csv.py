@@ -99,7 +99,9 @@ def read_schools(path: str | Path) -> list[School]:
     for line, row in _rows(path, SCHOOL_COLUMNS):
         code = row["school_code"]
         if not code:
-            raise AdmissionFileError(_("%(where)s: thiếu mã trường.") % {"where": _where(path, line)})
+            raise AdmissionFileError(
+                _("%(where)s: thiếu mã trường.") % {"where": _where(path, line)}
+            )
         if code in seen:
             raise AdmissionFileError(
                 _("%(where)s: mã trường %(code)s bị lặp.")
@@ -146,7 +148,9 @@ def _applicant(path, line, row, codes, seen, rules) -> Applicant:
     while raw and not raw[-1]:
         raw.pop()
     if not raw:
-        raise AdmissionFileError(_("%(where)s: chưa có nguyện vọng 1.") % {"where": _where(path, line)})
+        raise AdmissionFileError(
+            _("%(where)s: chưa có nguyện vọng 1.") % {"where": _where(path, line)}
+        )
     for rank, code in enumerate(raw, start=1):
         if not code:
             raise AdmissionFileError(

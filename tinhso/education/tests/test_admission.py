@@ -34,17 +34,25 @@ def test_the_score_is_the_three_subjects_with_priority_and_incentive():
 def test_ties_are_broken_by_maths_then_literature_then_english():
     schools = [School("X", "X", 1)]
     # same total 21: the higher Maths wins; with equal Maths, the higher Literature
-    result = match(schools, [A("1", "7", "8", "6", "X"), A("2", "8", "7", "6", "X")], AdmissionRules())
+    result = match(
+        schools, [A("1", "7", "8", "6", "X"), A("2", "8", "7", "6", "X")], AdmissionRules()
+    )
     assert result.placements["2"].school_code == "X"
     assert result.placements["1"].school_code is None
     assert result.placements["1"].wishes[0].outcome == WishOutcome.LOST_TIEBREAK
-    result = match(schools, [A("1", "8", "6", "7", "X"), A("2", "8", "7", "6", "X")], AdmissionRules())
+    result = match(
+        schools, [A("1", "8", "6", "7", "X"), A("2", "8", "7", "6", "X")], AdmissionRules()
+    )
     assert result.assignment() == {"1": (None, None), "2": ("X", 1)}
 
 
 def test_applicants_still_tied_for_the_last_place_are_all_admitted_and_reported():
     schools = [School("X", "X", 2)]
-    applicants = [A("1", "9", "9", "9", "X"), A("2", "8", "7", "6", "X"), A("3", "8", "7", "6", "X")]
+    applicants = [
+        A("1", "9", "9", "9", "X"),
+        A("2", "8", "7", "6", "X"),
+        A("3", "8", "7", "6", "X"),
+    ]
     applicants.append(A("4", "8", "7", "5.75", "X"))
     result = match(schools, applicants, AdmissionRules())
     assert result.schools["X"].admitted == ("1", "2", "3")
@@ -55,7 +63,11 @@ def test_applicants_still_tied_for_the_last_place_are_all_admitted_and_reported(
 
 def test_an_applicant_moves_down_the_wishes_and_displaces_a_weaker_one():
     schools = [School("X", "X", 1), School("Y", "Y", 1)]
-    applicants = [A("1", "9", "9", "9", "X", "Y"), A("2", "8", "8", "8", "X", "Y"), A("3", "5", "5", "5", "Y")]
+    applicants = [
+        A("1", "9", "9", "9", "X", "Y"),
+        A("2", "8", "8", "8", "X", "Y"),
+        A("3", "5", "5", "5", "Y"),
+    ]
     result = match(schools, applicants, AdmissionRules())
     assert result.assignment() == {"1": ("X", 1), "2": ("Y", 2), "3": (None, None)}
     explained = result.placements["2"].wishes
@@ -67,7 +79,11 @@ def test_an_applicant_moves_down_the_wishes_and_displaces_a_weaker_one():
 def test_a_wish_penalty_lets_first_wishes_come_first():
     schools = [School("X", "X", 1), School("Y", "Y", 1)]
     # 2 is half a point better but lists X second; with a penalty of 1 on wish 2, 1 wins X
-    applicants = [A("1", "8", "8", "8", "X"), A("2", "8.5", "8", "8", "Y", "X"), A("3", "9", "9", "9", "Y")]
+    applicants = [
+        A("1", "8", "8", "8", "X"),
+        A("2", "8.5", "8", "8", "Y", "X"),
+        A("3", "9", "9", "9", "Y"),
+    ]
     plain = match(schools, applicants, AdmissionRules())
     assert plain.placements["2"].school_code == "X"
     penalised = match(schools, applicants, AdmissionRules(wish_penalties=(D(0), D(1))))

@@ -125,8 +125,7 @@ def test_quotas_hold_except_the_reported_ties_for_the_last_place(instance):
     for s in schools:
         out = result.schools[s.code]
         keys = [
-            rank_key(rules, by_id[aid], by_id[aid].wishes.index(s.code) + 1)
-            for aid in out.admitted
+            rank_key(rules, by_id[aid], by_id[aid].wishes.index(s.code) + 1) for aid in out.admitted
         ]
         assert out.overrun == max(0, len(keys) - s.quota)
         if out.overrun:
