@@ -113,11 +113,19 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Lãnh đạo")
     MONITORING = "monitoring", _("Giám sát, theo dõi")
     ADMINISTRATOR = "administrator", _("Quản trị")
+    TEACHER = "teacher", _("Giáo viên")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
 STAFF_ROLES = frozenset(
-    {Role.ONE_STOP_OFFICER, Role.SPECIALIST, Role.LEADER, Role.MONITORING, Role.ADMINISTRATOR}
+    {
+        Role.ONE_STOP_OFFICER,
+        Role.SPECIALIST,
+        Role.LEADER,
+        Role.MONITORING,
+        Role.ADMINISTRATOR,
+        Role.TEACHER,
+    }
 )
 
 
