@@ -75,6 +75,9 @@ class TermClosure(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["term", "school"], name="term_closure_uniq")]
 
+    def __str__(self) -> str:
+        return f"{self.term} · {self.school_id}"
+
 
 class Assessment(models.TextChoices):
     SCORE = "score", _("Đánh giá bằng điểm số")
@@ -139,6 +142,9 @@ class TeachingAssignment(models.Model):
             models.UniqueConstraint(fields=["school_class", "subject"], name="teaching_uniq")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.school_class_id} · {self.subject_id} · {self.teacher_id}"
+
 
 class Pupil(models.Model):
     """Học sinh: their personal ID is their identity code (mã định danh); linked to the
@@ -182,6 +188,9 @@ class Guardianship(models.Model):
             models.UniqueConstraint(fields=["pupil", "parent"], name="guardianship_uniq")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.parent_id} → {self.pupil_id}"
+
 
 class MarkKind(models.TextChoices):
     REGULAR = "regular", _("Thường xuyên")
@@ -211,3 +220,7 @@ class Mark(models.Model):
             )
         ]
         indexes = [models.Index(fields=["pupil", "term"])]
+
+    def __str__(self) -> str:
+        value = self.score if self.score is not None else self.comment
+        return f"{self.pupil_id} {self.kind}{self.index}: {value}"
