@@ -38,6 +38,7 @@ urlpatterns = [
     path("kho-giay-to/", include("tinhso.documents.urls")),
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
+    path("giao-duc/", include("tinhso.education.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
 ]
