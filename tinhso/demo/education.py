@@ -85,14 +85,15 @@ def create_demo_school() -> list[DemoAccount]:
 
 def _pupils_and_marks(principal, teacher, school, school_class, subjects, year) -> None:
     birth = datetime.date(year.start_year - 12, 9, 2)
-    child = None
-    for name, sex in [("Nguyễn Minh Khang", "male"), ("Phạm Ngọc Anh", "female"),
-                      ("Đặng Quốc Bảo", "male")]:  # fmt: skip
-        pupil = education.enrol_pupil(
+    pupils = [
+        education.enrol_pupil(
             actor=principal, school=school, full_name=name, date_of_birth=birth,
             personal_id=demo_personal_id(birth=birth, sex=sex), school_class=school_class,
-        )  # fmt: skip
-        child = child or pupil
+        )
+        for name, sex in [("Nguyễn Minh Khang", "male"), ("Phạm Ngọc Anh", "female"),
+                          ("Đặng Quốc Bảo", "male")]
+    ]  # fmt: skip
+    child = pupils[0]
     parent = User.objects.filter(username="congdan").first()
     if parent is not None:
         education.link_parent(actor=principal, pupil=child, parent=parent, relation="mẹ")

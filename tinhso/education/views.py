@@ -30,7 +30,9 @@ def home(request):
     schools = [
         a.agency.school
         for a in authz.assignments(request.user)
-        if a.role in services.PRINCIPAL_ROLES and a.agency_id and hasattr(a.agency, "school")
+        if a.role in services.PRINCIPAL_ROLES
+        and a.agency is not None
+        and hasattr(a.agency, "school")
     ]
     return render(
         request,
