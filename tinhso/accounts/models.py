@@ -130,6 +130,8 @@ class Role(models.TextChoices):
     # Cán bộ quản lý cơ sở dữ liệu dân cư: the police's registry officers and those the
     # province names; reads the registry within their scope's wards, decides merges.
     REGISTRY_KEEPER = "registry_keeper", _("Cán bộ quản lý dữ liệu dân cư")
+    # Giáo viên: teaches a class or a subject at the school (an agency) they hold it at.
+    TEACHER = "teacher", _("Giáo viên")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
@@ -141,12 +143,14 @@ STAFF_ROLES = frozenset(
         Role.MONITORING,
         Role.ADMINISTRATOR,
         Role.REGISTRY_KEEPER,
+        Role.TEACHER,
     }
 )
 
 # Roles that see and act on dossiers: a registry keeper keeps the population
 # registry and sees no dossier of their agency for it.
-DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER}
+# Who works on dossiers: not the registry keepers nor the teachers.
+DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER}
 
 
 class RoleAssignment(models.Model):

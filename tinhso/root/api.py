@@ -4,6 +4,7 @@ from tinhso.accounts.api import router as accounts_router
 from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
 from tinhso.core.api import build_api
 from tinhso.dossiers.api import router as dossiers_router
+from tinhso.education.api import router as education_router
 from tinhso.geo.api import router as geo_router
 from tinhso.monitoring.api import router as monitoring_router
 from tinhso.population.api import router as population_router
@@ -19,5 +20,6 @@ for router in (
     signing_router,
     monitoring_router,
     population_router,
+    education_router,
 ):
     api.add_router("", router)

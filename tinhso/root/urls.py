@@ -39,6 +39,7 @@ urlpatterns = [
     path("kho-giay-to/", include("tinhso.documents.urls")),
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
+    path("giao-duc/", include("tinhso.education.urls")),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),

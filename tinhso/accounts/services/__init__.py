@@ -7,7 +7,7 @@ The names are re-exported here: `from tinhso.accounts import services as account
 then `accounts.create_staff_user(...)`.
 """
 
-from .agencies import DATA_DIR, load_agencies, province_label, update_agency
+from .agencies import DATA_DIR, create_agency, load_agencies, province_label, update_agency
 from .roles import grant_role, revoke_role, set_position_title
 from .signin import (
     AccountLocked,
@@ -37,6 +37,7 @@ __all__ = [
     "create_staff_user",
     "grant_role",
     "issue_api_token",
+    "create_agency",
     "load_agencies",
     "province_label",
     "record_password_changed",

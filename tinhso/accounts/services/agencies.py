@@ -110,6 +110,29 @@ def _upsert_agency(
 
 
 @transaction.atomic
+def create_agency(
+    *, actor: User | None, code: str, name: str, kind: str, parent: Agency, unit=None
+) -> Agency:
+    """A new agency under `parent` (a school under its Department, say), by an
+    administrator of the parent; `actor=None` only from trusted code. Idempotent."""
+    if actor is not None:
+        authz.require_role(actor, Role.ADMINISTRATOR, agency=parent)
+    agency, created = _upsert_agency(
+        code=code, name=name, short_name="", kind=kind, parent=parent, unit=unit or parent.unit
+    )
+    if created:
+        record_event(
+            actor=actor,
+            action="accounts.agency_created",
+            object_type="accounts.Agency",
+            object_id=agency.code,
+            after={"name": name, "kind": kind, "parent": parent.code},
+            agency_code=parent.code,
+        )
+    return agency
+
+
+@transaction.atomic
 def update_agency(
     *,
     actor: User,

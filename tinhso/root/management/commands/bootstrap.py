@@ -58,8 +58,10 @@ class Command(BaseCommand):
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
         if demo:
             from tinhso.demo.accounts import create_demo_accounts
+            from tinhso.demo.education import create_demo_school
 
             accounts = create_demo_accounts()
+            accounts += create_demo_school()  # giaovien, hieutruong, tuyensinh
             if not accounts:
                 self.stdout.write("demo accounts: already there (passwords unchanged)")
             for account in accounts:

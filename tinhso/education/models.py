@@ -1,0 +1,226 @@
+"""Schools, school years and terms, classes, subjects, pupils, parents and marks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tinhso.core.identity import mask_id
+
+
+class SchoolLevel(models.TextChoices):
+    PRIMARY = "primary", _("Tiểu học")
+    LOWER = "lower", _("Trung học cơ sở")
+    UPPER = "upper", _("Trung học phổ thông")
+    COMBINED = "combined", _("Liên cấp")
+
+
+class School(models.Model):
+    """Trường học: an agency of the organisation tree (roles are scoped to it)."""
+
+    agency = models.OneToOneField(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="school"
+    )
+    level = models.CharField(max_length=10, choices=SchoolLevel.choices)
+
+    class Meta:
+        verbose_name = _("trường học")
+        verbose_name_plural = _("các trường học")
+
+    def __str__(self) -> str:
+        return self.agency.name
+
+    @property
+    def code(self) -> str:
+        return self.agency.code
+
+
+class SchoolYear(models.Model):
+    """Năm học, e.g. 2025–2026, with its two terms."""
+
+    start_year = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return f"{self.start_year}–{self.start_year + 1}"
+
+
+class Term(models.Model):
+    """Học kì I or II. Once closed its marks are locked; a change needs a reason."""
+
+    year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField(choices=[(1, _("Học kì I")), (2, _("Học kì II"))])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="term_uniq")]
+        ordering = ["year__start_year", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.get_number_display()} {self.year}"
+
+
+class TermClosure(models.Model):
+    """A term closed at one school (chốt điểm)."""
+
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="closures")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
+    closed_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["term", "school"], name="term_closure_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.term} · {self.school_id}"
+
+
+class Assessment(models.TextChoices):
+    SCORE = "score", _("Đánh giá bằng điểm số")
+    COMMENT = "comment", _("Đánh giá bằng nhận xét")
+
+
+class Subject(models.Model):
+    """Môn học of a grade, with its periods a year (which set the number of regular marks)."""
+
+    code = models.CharField(max_length=30)
+    name = models.CharField(max_length=100)
+    grade = models.PositiveSmallIntegerField()
+    assessment = models.CharField(max_length=10, choices=Assessment.choices)
+    periods_per_year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code", "grade"], name="subject_uniq")]
+        ordering = ["grade", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.grade}"
+
+
+class SchoolClass(models.Model):
+    """Lớp học of a school in a year, with its homeroom teacher (giáo viên chủ nhiệm)."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classes")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="classes")
+    grade = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=20)
+    homeroom_teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="homeroom_classes",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "name"], name="class_uniq")
+        ]
+        ordering = ["grade", "name"]
+
+    def __str__(self) -> str:
+        return _("Lớp %(name)s") % {"name": self.name}
+
+
+class TeachingAssignment(models.Model):
+    """A subject teacher (giáo viên bộ môn) of a class."""
+
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="assignments"
+    )
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="teaching"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school_class", "subject"], name="teaching_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_class_id} · {self.subject_id} · {self.teacher_id}"
+
+
+class Pupil(models.Model):
+    """Học sinh: their personal ID is their identity code (mã định danh); linked to the
+    registry's person when the registry knows them."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pupils")
+    personal_id = models.CharField(_("mã định danh"), max_length=12)
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    date_of_birth = models.DateField(_("ngày sinh"))
+    person = models.ForeignKey(
+        "population.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        SchoolClass, null=True, blank=True, on_delete=models.SET_NULL, related_name="pupils"
+    )
+    parents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Guardianship", related_name="children_at_school"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["school", "personal_id"], name="pupil_uniq")]
+        ordering = ["full_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_personal_id(self) -> str:
+        return mask_id(self.personal_id)
+
+
+class Guardianship(models.Model):
+    """A parent (cha, mẹ, người giám hộ) who follows a pupil."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE)
+    parent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    relation = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "parent"], name="guardianship_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id} → {self.pupil_id}"
+
+
+class MarkKind(models.TextChoices):
+    REGULAR = "regular", _("Thường xuyên")
+    MID = "mid", _("Giữa kì")
+    END = "end", _("Cuối kì")
+
+
+class Mark(models.Model):
+    """Điểm đánh giá: a score (0–10, one decimal) or a comment (Đạt / Chưa đạt)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="marks")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=MarkKind.choices)
+    index = models.PositiveSmallIntegerField(default=1)  # the n-th regular mark
+    score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    comment = models.CharField(max_length=10, blank=True)  # grading.Comment for comment subjects
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "subject", "term", "kind", "index"], name="mark_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["pupil", "term"])]
+
+    def __str__(self) -> str:
+        value = self.score if self.score is not None else self.comment
+        return f"{self.pupil_id} {self.kind}{self.index}: {value}"
