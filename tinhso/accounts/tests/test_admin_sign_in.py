@@ -8,7 +8,7 @@ from django_otp.oath import totp
 
 from tinhso.accounts import services
 from tinhso.accounts.models import Role, User
-from tinhso.conftest import TEST_PASSWORD
+from tinhso.testing import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 ADMIN_LOGIN = "/quan-tri/login/"
