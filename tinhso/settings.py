@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tinhso.monitoring",
     "tinhso.opendata",
     "tinhso.population",
+    "tinhso.payments",
     "tinhso.demo",  # demo and synthetic data, above the domain apps
     "tinhso.root",  # the composition root: URLs, API, cross-app commands
 ]

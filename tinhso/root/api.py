@@ -6,6 +6,7 @@ from tinhso.core.api import build_api
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.geo.api import router as geo_router
 from tinhso.monitoring.api import router as monitoring_router
+from tinhso.payments.api import router as payments_router
 from tinhso.population.api import router as population_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.signing.api import router as signing_router
@@ -19,5 +20,6 @@ for router in (
     signing_router,
     monitoring_router,
     population_router,
+    payments_router,
 ):
     api.add_router("", router)
