@@ -105,3 +105,11 @@ def test_a_specialist_cannot_record_a_desk_payment(submitted, make_staff):
             method="cash",
             receipt_number="X1",
         )
+
+
+def test_the_dossier_page_shows_the_qr_and_the_bank_details(submitted, applicant, client):
+    client.force_login(applicant)
+    page = client.get(f"/ho-so/{submitted.code}/").content.decode()
+    assert "<svg" in page and "Mã VietQR nộp phí hồ sơ" in page
+    assert "113000000001" in page and "minh hoạ (demo)" in page
+    assert selectors.describe(submitted)["vietqr"] in page
