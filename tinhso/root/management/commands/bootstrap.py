@@ -55,6 +55,10 @@ class Command(BaseCommand):
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
         if demo:
             from tinhso.demo.accounts import create_demo_accounts
+            from tinhso.payments.services import load_bank_accounts
+
+            n = load_bank_accounts()
+            self.stdout.write(f"demo bank accounts (marked demo): {n}")
 
             accounts = create_demo_accounts()
             if not accounts:
