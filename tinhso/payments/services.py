@@ -96,7 +96,10 @@ def _mark_paid(payment: Payment, *, method: str, reference: str, actor, now) -> 
     payment.paid_at = now
     payment.recorded_by = actor
     payment.save()
-    dossier_services.mark_fee_paid(code=payment.code)
+    if method == PaymentMethod.TRANSFER:
+        # `Dossier.fee_paid` is read by the index as "paid online" (Decision 766);
+        # a desk payment (cash, card) is recorded here only.
+        dossier_services.mark_fee_paid(code=payment.code)
     _audit(
         actor,
         "paid",
