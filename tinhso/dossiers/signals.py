@@ -8,3 +8,13 @@ from django.dispatch import Signal
 # transaction (the index's counts follow each change this way).
 dossier_changing = Signal()
 dossier_changed = Signal()
+
+# Checks an app above this one adds to an action (e.g. payments: no `return` while a
+# fee is unpaid): action → callables `check(dossier, *, now)` that raise a
+# `core.errors.DomainError` to refuse it. Registered in the app's `ready()`.
+action_preconditions: dict[str, list] = {}
+
+
+def add_precondition(action: str, check) -> None:
+    if check not in action_preconditions.setdefault(action, []):
+        action_preconditions[action].append(check)

@@ -7,6 +7,7 @@ from tinhso.dossiers.api import router as dossiers_router
 from tinhso.education.api import router as education_router
 from tinhso.geo.api import router as geo_router
 from tinhso.monitoring.api import router as monitoring_router
+from tinhso.payments.api import router as payments_router
 from tinhso.population.api import router as population_router
 from tinhso.procedures.api import router as procedures_router
 from tinhso.signing.api import router as signing_router
@@ -21,5 +22,6 @@ for router in (
     monitoring_router,
     population_router,
     education_router,
+    payments_router,
 ):
     api.add_router("", router)

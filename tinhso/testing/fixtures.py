@@ -15,6 +15,7 @@ import pytest
 from tinhso.accounts import services as accounts
 from tinhso.accounts.models import Agency, Role
 from tinhso.dossiers import services
+from tinhso.payments.services import record_desk_payment
 
 from . import TEST_PASSWORD, act, bearer_client, pdf_file
 from .factories import CitizenFactory, DossierFactory, StaffFactory
@@ -160,5 +161,15 @@ def result_ready(approved, leader):
 
 
 @pytest.fixture
-def returned(result_ready, officer):
-    return act(officer, result_ready, "return")
+def paid(result_ready, officer):
+    """The fee paid at the desk (the result is handed over only after it)."""
+    record_desk_payment(
+        actor=officer, code=result_ready.code, method="cash", receipt_number="BL-000001"
+    )
+    result_ready.refresh_from_db()
+    return result_ready
+
+
+@pytest.fixture
+def returned(paid, officer):
+    return act(officer, paid, "return")

@@ -14,6 +14,7 @@ from .common import (
     profile_values,
     tracking_link,
 )
+from .fees import mark_fee_paid
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
 from .steps import open_step
 
@@ -25,6 +26,7 @@ __all__ = [
     "current_documents",
     "definition_of",
     "mask_id",
+    "mark_fee_paid",
     "may",
     "missing_documents",
     "open_step",

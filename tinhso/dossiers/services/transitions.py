@@ -23,6 +23,7 @@ from tinhso.procedures.fees import fee_for
 from .. import inputs, rules, slips, workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
+from ..signals import action_preconditions
 from .common import _clean, current_documents, definition_of, missing_documents
 from .steps import close_step, local_day, open_step, resume_clock, start_step
 
@@ -38,6 +39,8 @@ def apply(rule: workflow.Transition, dossier: Dossier, *, actor, payload, now) -
     check = _PRECONDITIONS.get(rule.action)
     if check is not None:
         check(dossier, now=now)
+    for added in action_preconditions.get(rule.action, ()):
+        added(dossier, now=now)
     given = inputs.parse(rule.inputs, payload)
     details = _HANDLERS[rule.action](dossier, actor=actor, given=given, now=now) or {}
     mark = details.pop(TIMELINE_MARK, "")  # what the timeline line must say besides the note

@@ -58,6 +58,11 @@ class Command(BaseCommand):
             self.stdout.write("signing: created the province's test PKI (root, issuing CA, TSA)")
         if demo:
             from tinhso.demo.accounts import create_demo_accounts
+            from tinhso.payments.services import load_bank_accounts
+
+            n = load_bank_accounts()
+            self.stdout.write(f"demo bank accounts (marked demo): {n}")
+
             from tinhso.demo.education import create_demo_school
 
             accounts = create_demo_accounts()

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class PaymentsConfig(AppConfig):
+    name = "tinhso.payments"
+    label = "payments"
+    verbose_name = "Thanh toán phí, lệ phí"
+
+    def ready(self) -> None:
+        from tinhso.dossiers.signals import add_precondition, dossier_changed
+
+        from .services import fee_must_be_paid_before_return, on_dossier_changed
+
+        dossier_changed.connect(on_dossier_changed, dispatch_uid="payments.payment_due")
+        add_precondition("return", fee_must_be_paid_before_return)

@@ -1,0 +1,17 @@
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from tinhso.payments import selectors, vietqr
+
+register = template.Library()
+
+
+@register.inclusion_tag("payments/_dossier_payment.html")
+def dossier_payment(dossier):
+    """The fee panel of a dossier page: the VietQR image and the bank details."""
+    view = selectors.describe(dossier)
+    qr = ""
+    if view["vietqr"]:
+        qr = mark_safe(vietqr.svg(view["vietqr"], title=_("Mã VietQR nộp phí hồ sơ")))  # noqa: S308
+    return {"payment": view, "qr_svg": qr, "account": view["account"]}
