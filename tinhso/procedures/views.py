@@ -56,8 +56,10 @@ def catalogue(request):
     query = request.GET.copy()
     query.pop("page", None)
     template = "procedures/_results.html" if request.htmx else "procedures/catalogue.html"
+    # The catalogue's own data notes: for any administrator (catalogue metadata, no
+    # personal data; each edits only the procedures their scope covers).
     can_review_data = request.user.is_authenticated and authz.has_role(
-        request.user, {Role.ADMINISTRATOR}
+        request.user, {Role.ADMINISTRATOR}, anywhere=True
     )
     return render(
         request,
@@ -91,7 +93,7 @@ def detail(request, code: str):
 def unverified(request):
     """For administrators: the entries whose data is not verified, with the internal
     note saying what to check."""
-    if not authz.has_role(request.user, {Role.ADMINISTRATOR}):
+    if not authz.has_role(request.user, {Role.ADMINISTRATOR}, anywhere=True):
         return render(request, "403.html", status=403)
     page = Paginator(selectors.unverified_procedures(), 50).get_page(request.GET.get("page"))
     return render(request, "procedures/unverified.html", {"page": page})

@@ -45,7 +45,9 @@ def test_the_migration_splits_a_stored_note(old, public, internal):
 
 
 @pytest.mark.django_db
-def test_the_migration_moves_remarks_out_of_stored_versions_and_lists_them(client, make_staff):
+def test_the_migration_moves_remarks_out_of_stored_versions_and_lists_them(
+    client, make_staff, second_factor_client
+):
     from django.apps import apps
 
     procedure = Procedure.objects.get(code="9.000001")
@@ -66,8 +68,7 @@ def test_the_migration_moves_remarks_out_of_stored_versions_and_lists_them(clien
     from tinhso.accounts.models import Role
 
     admin = make_staff(Role.ADMINISTRATOR, "UBND")
-    client.force_login(admin)
-    listing = client.get("/thu-tuc/chua-xac-minh/")
+    listing = second_factor_client(admin).get("/thu-tuc/chua-xac-minh/")
     assert listing.status_code == 200
     assert "9.000001" in listing.content.decode() and "kiểm tra lại" in listing.content.decode()
     assert ProcedureVersion.objects.filter(data__data_verified=False).exists()
