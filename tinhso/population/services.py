@@ -12,6 +12,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -224,6 +225,12 @@ def start_dedup(*, actor) -> object:
     return job
 
 
+def last_model_path() -> Path:
+    """Where a full training keeps its model: the fallback of a training that cannot
+    learn everything from its data (`linkage.training`)."""
+    return settings.VAR_DIR / "population" / "last-model.json"
+
+
 def _export(path: Path) -> int:
     n = 0
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -254,7 +261,10 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         con = linkage.connect()
         linkage.load_csv(con, path)
         linkage.prepare(con)
-        result = linkage.link_duckdb(con, model=model, threshold=review_from, evidence=True)
+        fallback, _origin = linkage.training.fallback_model(last_model_path())
+        result = linkage.link_duckdb(
+            con, model=model, threshold=review_from, evidence=True, fallback=fallback
+        )
         holders = linkage.personal_ids(con, result.edges)
         con.close()
     say()
