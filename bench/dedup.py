@@ -37,16 +37,19 @@ PY = sys.executable
 CACHE = Path(tempfile.gettempdir()) / "tinhso-bench"
 
 
-def dataset(rows: int, seed: int, noise: float) -> Path:
+def dataset(rows: int, seed: int, noise: float, optional: bool = True) -> Path:
     from tinhso.demo import population as synthetic
 
     CACHE.mkdir(exist_ok=True)
     package = sorted(Path(synthetic.__file__).parent.glob("*.py"))
     version = hashlib.sha256(b"".join(p.read_bytes() for p in package)).hexdigest()[:8]
-    path = CACHE / f"pop-{rows}-s{seed}-n{noise}-{version}.csv"  # a new generator, new files
+    kind = "" if optional else "-required"
+    path = CACHE / f"pop-{rows}-s{seed}-n{noise}{kind}-{version}.csv"  # a new generator, new files
     if not path.exists():
         t = time.monotonic()
-        synthetic.write(path, rows=rows, seed=seed, rates=synthetic.Rates(noise=noise))
+        synthetic.write(
+            path, rows=rows, seed=seed, rates=synthetic.Rates(noise=noise), optional=optional
+        )
         print(f"  generated {rows} records in {time.monotonic() - t:.0f} s: {path}", flush=True)
     return path
 
@@ -229,10 +232,11 @@ def baseline_splink(src: Path, out: Path) -> None:
 # ------------------------------------------------------------------ main
 
 
-def bench(rows: int, seed: int, noise: float, methods: list[str]) -> None:
-    src = dataset(rows, seed, noise)
+def bench(rows: int, seed: int, noise: float, methods: list[str], optional: bool = True) -> None:
+    src = dataset(rows, seed, noise, optional)
     print(
-        f"\n== {rows:,} records, seed {seed}, noise ×{noise}  (load average {os.getloadavg()[0]:.1f})"
+        f"\n== {rows:,} records, seed {seed}, noise ×{noise}, "
+        f"{'with' if optional else 'without'} the optional columns  (load average {os.getloadavg()[0]:.1f})"
     )
     print(
         f"{'method':8} {'precision':>9} {'recall':>8} {'F1':>8} {'time s':>7} {'peak MB':>8}  pairs found/true"
@@ -279,6 +283,7 @@ def main() -> None:
     ap.add_argument("--method", choices=["exact", "splink"], help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--output", help=argparse.SUPPRESS)
+    ap.add_argument("--required-only", action="store_true", help="without the optional columns")
     ap.add_argument("--write-priors", action="store_true", help="rewrite linkage/priors.json")
     a = ap.parse_args()
     if a.write_priors:
@@ -292,7 +297,7 @@ def main() -> None:
     methods = a.only or ["exact", "splink", "ours"]
     print(f"cores: {os.cpu_count()}, DuckDB threads: 2")
     if not a.big_only:
-        bench(a.rows, a.seed, a.noise, methods)
+        bench(a.rows, a.seed, a.noise, methods, not a.required_only)
     if a.other:
         bench(a.rows, a.seed + 1000, a.noise * 1.5, methods)
     if a.big or a.big_only:

@@ -34,7 +34,7 @@ from .models import (
     SourcePriority,
     SourceRecord,
 )
-from .normalize import INPUT_COLUMNS, address_key
+from .normalize import INPUT_COLUMNS, OPTIONAL_COLUMNS, address_key
 from .permissions import require_registry_role
 
 # Pairs at or above AUTO_MERGE are one person; between REVIEW_FROM and AUTO_MERGE an
@@ -235,13 +235,16 @@ def _export(path: Path) -> int:
     n = 0
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(INPUT_COLUMNS)
+        w.writerow(INPUT_COLUMNS + OPTIONAL_COLUMNS)
         rows = SourceRecord.objects.values_list(
-            "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source"
-        )
-        for pk, name, raw, sex, pid, phone, address, ward, source in rows.iterator(chunk_size=5000):
+            "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source",
+            *OPTIONAL_COLUMNS,
+        )  # fmt: skip
+        for pk, name, raw, sex, pid, phone, address, ward, source, *optional in rows.iterator(
+            chunk_size=5000
+        ):
             dob = (raw or {}).get("date_of_birth", "")
-            w.writerow([pk, name, dob, sex, pid, phone, address, ward or "", source])
+            w.writerow([pk, name, dob, sex, pid, phone, address, ward or "", source, *optional])
             n += 1
     return n
 
