@@ -159,6 +159,12 @@ class SourceRecord(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
     )
+    # the optional columns (issue 19), as written
+    birth_place = models.CharField(_("nơi đăng ký khai sinh"), max_length=150, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=150, blank=True)
+    father_name = models.CharField(_("họ tên cha"), max_length=150, blank=True)
+    mother_name = models.CharField(_("họ tên mẹ"), max_length=150, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
