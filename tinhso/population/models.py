@@ -82,7 +82,12 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("công dân")
         verbose_name_plural = _("công dân")
-        indexes = [models.Index(fields=["name_folded", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["name_folded", "date_of_birth"]),
+            # the match service's blocking keys (a date with any name, a phone)
+            models.Index(fields=["date_of_birth"], name="population_person_dob"),
+            models.Index(fields=["phone"], name="population_person_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -169,6 +174,7 @@ class SourceRecord(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [models.Index(fields=["phone"], name="population_record_phone")]
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.full_name}"
