@@ -12,6 +12,7 @@ baselines run the same way on the same file:
     .venv/bin/python bench/dedup.py --big           # and 1.5 million
     .venv/bin/python bench/dedup.py --other         # and 100k of another seed, noise ×1.5
     .venv/bin/python bench/dedup.py --rows 50000 --seed 9 --noise 2 --only ours
+    .venv/bin/python bench/dedup.py --write-priors  # the fallback model, linkage/priors.json
 
 Each method runs in its own process under /usr/bin/time -v (peak RSS of that
 process; DuckDB: 2 threads). Generated files are cached in $TMPDIR/tinhso-bench.
@@ -36,29 +37,38 @@ PY = sys.executable
 CACHE = Path(tempfile.gettempdir()) / "tinhso-bench"
 
 
-def dataset(rows: int, seed: int, noise: float) -> Path:
+def dataset(rows: int, seed: int, noise: float, optional: bool = True) -> Path:
     from tinhso.demo import population as synthetic
 
     CACHE.mkdir(exist_ok=True)
     package = sorted(Path(synthetic.__file__).parent.glob("*.py"))
     version = hashlib.sha256(b"".join(p.read_bytes() for p in package)).hexdigest()[:8]
-    path = CACHE / f"pop-{rows}-s{seed}-n{noise}-{version}.csv"  # a new generator, new files
+    kind = "" if optional else "-required"
+    path = CACHE / f"pop-{rows}-s{seed}-n{noise}{kind}-{version}.csv"  # a new generator, new files
     if not path.exists():
         t = time.monotonic()
-        synthetic.write(path, rows=rows, seed=seed, rates=synthetic.Rates(noise=noise))
+        synthetic.write(
+            path, rows=rows, seed=seed, rates=synthetic.Rates(noise=noise), optional=optional
+        )
         print(f"  generated {rows} records in {time.monotonic() - t:.0f} s: {path}", flush=True)
     return path
 
 
 def run(method: str, src: Path, out: Path) -> dict:
     if method == "ours":
-        cmd = [str(ROOT / ".venv/bin/tinhso"), "dedup", "--input", str(src), "--output", str(out)]
+        cmd = [PY, "-m", "tinhso.cli", "dedup", "--input", str(src), "--output", str(out),
+               "--last-model", str(CACHE / "last-model.json")]  # fmt: skip
     else:
         cmd = [PY, __file__, "--method", method, "--input", str(src), "--output", str(out)]
     env = {**os.environ, "TINHSO_DEDUP_THREADS": "2"}
     t = time.monotonic()
     proc = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env, check=False
+        ["/usr/bin/time", "-v", *cmd],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=ROOT,
     )
     wall = time.monotonic() - t
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
@@ -222,10 +232,11 @@ def baseline_splink(src: Path, out: Path) -> None:
 # ------------------------------------------------------------------ main
 
 
-def bench(rows: int, seed: int, noise: float, methods: list[str]) -> None:
-    src = dataset(rows, seed, noise)
+def bench(rows: int, seed: int, noise: float, methods: list[str], optional: bool = True) -> None:
+    src = dataset(rows, seed, noise, optional)
     print(
-        f"\n== {rows:,} records, seed {seed}, noise ×{noise}  (load average {os.getloadavg()[0]:.1f})"
+        f"\n== {rows:,} records, seed {seed}, noise ×{noise}, "
+        f"{'with' if optional else 'without'} the optional columns  (load average {os.getloadavg()[0]:.1f})"
     )
     print(
         f"{'method':8} {'precision':>9} {'recall':>8} {'F1':>8} {'time s':>7} {'peak MB':>8}  pairs found/true"
@@ -248,6 +259,18 @@ def bench(rows: int, seed: int, noise: float, methods: list[str]) -> None:
     )
 
 
+def write_priors() -> None:
+    """The documented priors (`linkage/priors.json`): the model fully trained on 20,000
+    generated records, seed 7; the fallback of a training that cannot learn a part."""
+    from tinhso.population.linkage import dedup_file
+    from tinhso.population.linkage.training import PRIORS_PATH
+
+    src = dataset(20_000, 7, 1.0)
+    info = dedup_file(src, CACHE / "priors-out.csv", save_model=PRIORS_PATH)
+    assert not info["fallbacks"], info["fallbacks"]
+    print(f"wrote {PRIORS_PATH} ({info['records']} records, {info['pairs']} pairs)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=100_000)
@@ -260,7 +283,12 @@ def main() -> None:
     ap.add_argument("--method", choices=["exact", "splink"], help=argparse.SUPPRESS)
     ap.add_argument("--input", help=argparse.SUPPRESS)
     ap.add_argument("--output", help=argparse.SUPPRESS)
+    ap.add_argument("--required-only", action="store_true", help="without the optional columns")
+    ap.add_argument("--write-priors", action="store_true", help="rewrite linkage/priors.json")
     a = ap.parse_args()
+    if a.write_priors:
+        write_priors()
+        return
     if a.method:  # child process of one baseline
         {"exact": baseline_exact, "splink": baseline_splink}[a.method](
             Path(a.input), Path(a.output)
@@ -269,7 +297,7 @@ def main() -> None:
     methods = a.only or ["exact", "splink", "ours"]
     print(f"cores: {os.cpu_count()}, DuckDB threads: 2")
     if not a.big_only:
-        bench(a.rows, a.seed, a.noise, methods)
+        bench(a.rows, a.seed, a.noise, methods, not a.required_only)
     if a.other:
         bench(a.rows, a.seed + 1000, a.noise * 1.5, methods)
     if a.big or a.big_only:

@@ -51,6 +51,48 @@ class DecisionIn(Schema):
     note: str = Field("", max_length=500)
 
 
+class MatchIn(Schema):
+    """Any subset; at least one must be given."""
+
+    full_name: str = Field("", max_length=150)
+    date_of_birth: str = Field(
+        "", max_length=20, description="DD/MM/YYYY, YYYY-MM-DD, MM/YYYY or YYYY"
+    )
+    sex: str = Field("", max_length=10)
+    personal_id: str = Field("", max_length=20)
+    phone: str = Field("", max_length=20)
+    address: str = Field("", max_length=300)
+    ward: str = Field("", max_length=10, description="ward code")
+    father_name: str = Field("", max_length=150)
+    mother_name: str = Field("", max_length=150)
+
+
+class MatchEvidenceOut(Schema):
+    field: str
+    comparison: str
+    level: str
+    agreement: str  # agree | disagree | missing
+    bayes_factor: float
+
+
+class CandidateOut(Schema):
+    person: PersonOut
+    score: float
+    evidence: list[MatchEvidenceOut]
+
+
+class MatchOut(Schema):
+    candidates: list[CandidateOut]
+
+
+@router.post("/population/match", response=MatchOut)
+def match(request, body: MatchIn | None = None):
+    """Up to 5 people of the registry the fields may describe, ranked, with the evidence:
+    registry keepers, within their scope; audited."""
+    fields = body.model_dump() if body is not None else {}
+    return {"candidates": selectors.match_person(viewer=request.user, **fields)}
+
+
 @router.get("/population/persons", response=list[PersonOut])
 @paginate(PageNumberPagination)
 def persons(request, q: str = ""):

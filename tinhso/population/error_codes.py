@@ -11,3 +11,4 @@ class PopulationErrorCode(StrEnum):
     MERGE_NOT_LAST = "population_merge_not_last"
     OUT_OF_SCOPE = "population_out_of_scope"
     NOT_FOUND = "population_not_found"
+    MATCH_EMPTY = "population_match_empty"

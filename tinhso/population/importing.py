@@ -34,6 +34,7 @@ from .error_codes import PopulationErrorCode
 from .models import ImportBatch, SourceRecord
 from .normalize import (
     INPUT_COLUMNS,
+    OPTIONAL_COLUMNS,
     InvalidValue,
     normalize_personal_id,
     normalize_phone,
@@ -70,7 +71,7 @@ def read_header(path: str | Path) -> list[str]:
         ) from None
     header = [h.strip() for h in next(csv.reader([text]))]
     missing = [c for c in INPUT_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in INPUT_COLUMNS]
+    unknown = [c for c in header if c not in INPUT_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
         parts = []
         if missing:
@@ -172,6 +173,7 @@ class _Rows:
             "full_name": name[:150],
             "name_folded": fold(name)[:150],
             "address": row["address"][:300],
+            **{c: row.get(c, "")[:n] for c, n in _OPTIONAL_LENGTHS.items()},
         }
         try:
             if row["date_of_birth"]:
@@ -318,7 +320,9 @@ def _commit_chunk(batch, good, bad, errors, out, *, offset: int, line_no: int) -
 
 _COLUMNS = ("record_id", "source", "batch_id", "line", "raw", "full_name", "name_folded",
             "date_of_birth", "dob_precision", "sex", "personal_id", "phone", "address",
-            "ward_id", "imported_at")  # fmt: skip
+            "ward_id", "imported_at", *OPTIONAL_COLUMNS)  # fmt: skip
+_OPTIONAL_LENGTHS = {"birth_place": 150, "hometown": 150, "father_name": 150,
+                     "mother_name": 150, "ethnicity": 60}  # fmt: skip
 
 
 def _insert(batch: ImportBatch, records: list[dict]) -> None:
@@ -340,7 +344,7 @@ def _insert(batch: ImportBatch, records: list[dict]) -> None:
             ops.adapt_datefield_value(dob) if dob else None,
             r.get("dob_precision", ""), r.get("sex", ""), r.get("personal_id", ""),
             r.get("phone", ""), r["address"], r.get("ward_id"),
-            now,
+            now, *(r.get(c, "") for c in OPTIONAL_COLUMNS),
         ))  # fmt: skip
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)

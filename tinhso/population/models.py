@@ -82,7 +82,12 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("công dân")
         verbose_name_plural = _("công dân")
-        indexes = [models.Index(fields=["name_folded", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["name_folded", "date_of_birth"]),
+            # the match service's blocking keys (a date with any name, a phone)
+            models.Index(fields=["date_of_birth"], name="population_person_dob"),
+            models.Index(fields=["phone"], name="population_person_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -159,10 +164,17 @@ class SourceRecord(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
     )
+    # the optional columns (issue 19), as written
+    birth_place = models.CharField(_("nơi đăng ký khai sinh"), max_length=150, blank=True)
+    hometown = models.CharField(_("quê quán"), max_length=150, blank=True)
+    father_name = models.CharField(_("họ tên cha"), max_length=150, blank=True)
+    mother_name = models.CharField(_("họ tên mẹ"), max_length=150, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=60, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
+        indexes = [models.Index(fields=["phone"], name="population_record_phone")]
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.full_name}"

@@ -26,6 +26,8 @@ INPUT_COLUMNS = (
     "ward_code",
     "source",
 )
+# Optional columns (issue 19): absent from the file or empty in a row, they say nothing.
+OPTIONAL_COLUMNS = ("birth_place", "hometown", "father_name", "mother_name", "ethnicity")
 
 # ---------------------------------------------------------------- dates of birth
 
@@ -193,6 +195,27 @@ def address_key(address: str) -> str:
     they survive abbreviations, missing words and case, and with the ward they name a
     house."""
     return "-".join(n.lstrip("0") or "0" for n in _NUMBER.findall(address or ""))
+
+
+_PLACE_PHRASES = re.compile(r"\b(thanh pho|thi xa|thi tran|viet nam)\b")
+_PLACE_WORDS = frozenset(
+    ["tinh", "tp", "t", "tx", "xa", "huyen", "h", "quan", "q", "phuong", "p", "x", "tt", "vn"]
+)
+
+
+def place_key(value: str) -> str:
+    """A place of birth or a hometown as a key: a code stays a code (`c:22`, leading
+    zeros dropped), text is folded without the administrative words (`Tỉnh Quảng
+    Ninh`, `quang ninh`, `T. Quảng Ninh` → `t:quang ninh`). A code and a text are two
+    kinds that are not compared."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if text.isdigit():
+        return "c:" + (text.lstrip("0") or "0")
+    folded = _PLACE_PHRASES.sub(" ", fold(text))
+    words = [w for w in re.split(r"[\s,.\-/]+", folded) if w and w not in _PLACE_WORDS]
+    return "t:" + " ".join(words) if words else ""
 
 
 # ---------------------------------------------------------------- names

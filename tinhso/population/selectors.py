@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.audit.services import record_event
+from tinhso.core.errors import ValidationFailed
 from tinhso.core.identity import mask_id
 from tinhso.core.text import fold
 
-from . import permissions
+from . import matching, permissions
+from .error_codes import PopulationErrorCode
 from .models import ImportBatch, Merge, Person, ReviewPair, SourceRecord
+from .normalize import try_birth_date, try_personal_id
 
 
 def _read(viewer, *, action: str, object_type: str, object_id, after=None) -> None:
@@ -177,3 +181,69 @@ def last_dedup_job():
 def person_for_user(user) -> Person | None:
     """The registry's person behind a citizen's account."""
     return Person.objects.filter(account=user).first()
+
+
+# Why a match is asked: "registry" is the keepers' own lookup (the API), within their
+# scope. The others are the province's services calling in (health check-in, school
+# enrolment): the calling app has checked its own user's role, names its purpose,
+# and searches the whole province (a patient or a pupil may live anywhere).
+REGISTRY_LOOKUP = "registry"
+SERVICE_PURPOSES = frozenset({"health_checkin", "school_enrolment"})
+
+
+def _match_fields(fields: dict) -> dict[str, str]:
+    unknown = set(fields) - set(matching.FIELDS)
+    if unknown:
+        raise TypeError(f"match_person: unknown fields {sorted(unknown)}")
+    given = {k: str(v).strip()[:300] for k, v in fields.items() if v not in (None, "")}
+    given = {k: v for k, v in given.items() if v}
+    if not given:
+        raise ValidationFailed(
+            _("Cần ít nhất một thông tin để tìm: họ tên, ngày sinh, số định danh, điện thoại…"),
+            code=PopulationErrorCode.MATCH_EMPTY,
+        )
+    bad = {}
+    if "personal_id" in given and try_personal_id(given["personal_id"])[0] is None:
+        bad["personal_id"] = _("Số định danh cần 12 chữ số (hoặc 9 với chứng minh nhân dân cũ).")
+    if "date_of_birth" in given and try_birth_date(given["date_of_birth"]) is None:
+        bad["date_of_birth"] = _(
+            "Ngày sinh không đúng dạng DD/MM/YYYY, YYYY-MM-DD, MM/YYYY hoặc YYYY."
+        )
+    if bad:
+        raise ValidationFailed(_("Thông tin tìm kiếm không hợp lệ."), fields=bad)
+    return given
+
+
+def match_person(*, viewer, purpose: str = REGISTRY_LOOKUP, **fields) -> list[dict]:
+    """Up to 5 people the given fields may describe, best first, each with a score
+    (0–1) and the evidence (per comparison: agree, disagree or missing). Any subset
+    of `matching.FIELDS`. Audited: who, why, which fields, the ID masked, whom found.
+
+    `purpose="registry"`: a keeper (or the console, `viewer=None`), within their
+    scope. A service purpose (`SERVICE_PURPOSES`): a trusted internal call, the
+    viewer (the app's user, or None for the app itself) is recorded, not checked."""
+    if purpose == REGISTRY_LOOKUP:
+        permissions.require_keeper(viewer)
+        people = permissions.in_scope(viewer, Person.objects.all())
+    elif purpose in SERVICE_PURPOSES:
+        people = Person.objects.all()
+    else:
+        raise ValueError(f"match_person: unknown purpose {purpose!r}")
+    given = _match_fields(fields)
+    ranked = matching.rank(matching.candidates(people, given), given)
+    _read(
+        viewer,
+        action="population.match",
+        object_type="population.person",
+        object_id="*",
+        after={
+            "purpose": purpose,
+            "fields": sorted(given),
+            "personal_id": mask_id(given.get("personal_id", "")),
+            "people": [p.pk for p, _score, _evidence in ranked],
+        },
+    )
+    return [
+        {"person": p, "score": round(score, 4), "evidence": evidence}
+        for p, score, evidence in ranked
+    ]

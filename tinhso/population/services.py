@@ -12,6 +12,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,7 +34,7 @@ from .models import (
     SourcePriority,
     SourceRecord,
 )
-from .normalize import INPUT_COLUMNS, address_key
+from .normalize import INPUT_COLUMNS, OPTIONAL_COLUMNS, address_key
 
 # Pairs at or above AUTO_MERGE are one person; between REVIEW_FROM and AUTO_MERGE an
 # officer decides.
@@ -225,17 +226,26 @@ def start_dedup(*, actor) -> object:
     return job
 
 
+def last_model_path() -> Path:
+    """Where a full training keeps its model: the fallback of a training that cannot
+    learn everything from its data (`linkage.training`)."""
+    return settings.VAR_DIR / "population" / "last-model.json"
+
+
 def _export(path: Path) -> int:
     n = 0
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(INPUT_COLUMNS)
+        w.writerow(INPUT_COLUMNS + OPTIONAL_COLUMNS)
         rows = SourceRecord.objects.values_list(
-            "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source"
-        )
-        for pk, name, raw, sex, pid, phone, address, ward, source in rows.iterator(chunk_size=5000):
+            "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source",
+            *OPTIONAL_COLUMNS,
+        )  # fmt: skip
+        for pk, name, raw, sex, pid, phone, address, ward, source, *optional in rows.iterator(
+            chunk_size=5000
+        ):
             dob = (raw or {}).get("date_of_birth", "")
-            w.writerow([pk, name, dob, sex, pid, phone, address, ward or "", source])
+            w.writerow([pk, name, dob, sex, pid, phone, address, ward or "", source, *optional])
             n += 1
     return n
 
@@ -255,7 +265,10 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         con = linkage.connect()
         linkage.load_csv(con, path)
         linkage.prepare(con)
-        result = linkage.link_duckdb(con, model=model, threshold=review_from, evidence=True)
+        fallback, _origin = linkage.training.fallback_model(last_model_path())
+        result = linkage.link_duckdb(
+            con, model=model, threshold=review_from, evidence=True, fallback=fallback
+        )
         holders = linkage.personal_ids(con, result.edges)
         con.close()
     say()

@@ -165,6 +165,11 @@ def _side_by_side(pair: ReviewPair) -> list[tuple[str, str, str, bool]]:
         (_("Số điện thoại"), a.phone, b.phone),
         (_("Địa chỉ"), a.address, b.address),
         (_("Phường/xã"), a.ward.name if a.ward else "", b.ward.name if b.ward else ""),
+        (_("Họ tên cha"), a.father_name, b.father_name),
+        (_("Họ tên mẹ"), a.mother_name, b.mother_name),
+        (_("Nơi đăng ký khai sinh"), a.birth_place, b.birth_place),
+        (_("Quê quán"), a.hometown, b.hometown),
+        (_("Dân tộc"), a.ethnicity, b.ethnicity),
         (_("Nguồn"), a.source, b.source),
         (_("Mã bản ghi"), a.record_id, b.record_id),
     ]

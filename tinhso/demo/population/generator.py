@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinhso.population.normalize import INPUT_COLUMNS as COLUMNS
+from tinhso.population.normalize import OPTIONAL_COLUMNS
 
 from . import faults
 from .names import (
@@ -71,6 +72,31 @@ class _Person:
     address: str
     extra_records: int = 0
     moves: list = field(default_factory=list)
+    # the optional columns (issue 19), drawn from a random stream of their own
+    birth_place: str = ""  # province code
+    hometown: str = ""  # province code
+    father_name: str = ""
+    mother_name: str = ""
+    ethnicity: str = ""
+
+
+PROVINCES = {
+    "022": "Quảng Ninh", "001": "Hà Nội", "031": "Hải Phòng", "030": "Hải Dương",
+    "033": "Hưng Yên", "034": "Thái Bình", "036": "Nam Định", "037": "Ninh Bình",
+    "024": "Bắc Giang", "019": "Thái Nguyên", "038": "Thanh Hóa", "040": "Nghệ An",
+}  # fmt: skip
+ETHNICITIES = (("Kinh", 88), ("Dao", 4), ("Tày", 3), ("Sán Dìu", 3), ("Hoa", 2))
+# What each source holds of the optional columns, and how often (issue 19): police
+# all, justice the birth place and parents, health a child's mother, education the
+# parents, social insurance the hometown.
+_OPTIONAL_PRESENCE = {
+    "police": {"birth_place": 0.95, "hometown": 0.95, "father_name": 0.9,
+               "mother_name": 0.95, "ethnicity": 0.97},
+    "justice": {"birth_place": 0.9, "father_name": 0.85, "mother_name": 0.95},
+    "health": {"mother_name": 0.7},  # children only
+    "education": {"father_name": 0.8, "mother_name": 0.9},
+    "social_insurance": {"hometown": 0.8},
+}  # fmt: skip
 
 
 # How often each source holds the person's ID (less often for children).
@@ -110,6 +136,9 @@ class Generator:
         self._mm = [list(x) for x in zip(*MIDDLE_MALE, strict=True)]
         self._mf = [list(x) for x in zip(*MIDDLE_FEMALE, strict=True)]
         self._gm, self._gf = ranked(GIVEN_MALE), ranked(GIVEN_FEMALE)
+        # The optional columns draw from their own stream: the contract's columns
+        # stay byte for byte what they were for a seed.
+        self.extra = random.Random(f"optional-columns-{seed}")
 
     # ------------------------------------------------------------ people
 
@@ -183,7 +212,41 @@ class Generator:
             address=address,
         )
         self._next_pid += 1
+        self._background(p)
         return p
+
+    def _extra_name(self, surname: str, sex: str, year: int) -> str:
+        x = self.extra
+        middles, weights = self._mm if sex == "male" else self._mf
+        names, gw = self._gm if sex == "male" else self._gf
+        middle = x.choices(middles, weights)[0]
+        if year >= 1990 and middle in ("Văn", "Thị") and x.random() < 0.6:
+            middle = x.choices(middles, weights)[0]
+        return f"{surname} {middle} {x.choices(names, gw)[0]}"
+
+    def _background(self, p: _Person) -> None:
+        """Birth place, hometown, ethnicity and parents' names of a person drawn
+        without a family here (parents of the household get them fresh)."""
+        x = self.extra
+        codes = list(PROVINCES)
+        p.birth_place = x.choice(BIRTH_PROVINCES)
+        p.hometown = p.birth_place if x.random() < 0.6 else x.choice(codes)
+        p.ethnicity = x.choices([e for e, _w in ETHNICITIES], [w for _e, w in ETHNICITIES])[0]
+        year = p.dob.year - 25
+        p.father_name = self._extra_name(p.name[0], "male", year)
+        p.mother_name = self._extra_name(
+            x.choices(self._surnames, self._surname_w)[0], "female", year
+        )
+
+    def _family(self, father: _Person, mother: list[_Person], children: list[_Person]) -> None:
+        """Children carry their parents' names (siblings and twins share them)."""
+        mother_name = " ".join(mother[0].name) if mother else ""
+        for child in children:
+            child.father_name = " ".join(father.name)
+            child.mother_name = mother_name or child.mother_name
+            child.ethnicity = father.ethnicity
+            if self.extra.random() < 0.8:
+                child.hometown = father.hometown  # quê quán follows the father
 
     def household(self) -> list[_Person]:
         """A family at one address: a father, often a mother, their children (twins
@@ -197,7 +260,9 @@ class Generator:
         name = self._name(surname, "male", dob.year)
         phone = self._phone() if r.random() < 0.9 else ""
         father = self._person(name, "male", dob, ward, address, phone)
-        people = [father, *self._mother(father), *self._children(father)]
+        mother, children = self._mother(father), self._children(father)
+        self._family(father, mother, children)
+        people = [father, *mother, *children]
         people += self._grandparent(father)
         people += self._namesake(len(people))
         for p in people:
@@ -283,7 +348,47 @@ class Generator:
             self._name_slips(w)
             self._date_slips(w, p.dob)
             self._id_and_contact_slips(w)
-        return self._as_typed(w, source)
+        return {**self._as_typed(w, source), **self._optional(p, source, again=again)}
+
+    def _optional(self, p: _Person, source: str, *, again: bool) -> dict:
+        """The optional columns as `source` holds them: codes or text for places,
+        parents' names with the slips of the person's own."""
+        x = self.extra
+        presence = _OPTIONAL_PRESENCE.get(source, {})
+        if source == "health" and 2025 - p.dob.year >= 16:
+            presence = {}
+        out = dict.fromkeys(OPTIONAL_COLUMNS, "")
+        for column, share in presence.items():
+            if x.random() >= share:
+                continue
+            value = getattr(p, column)
+            if column in ("birth_place", "hometown"):
+                value = self._place(value, coded=source == "police" and x.random() < 0.5)
+            elif column.endswith("_name"):
+                value = self._parent_slips(value, again=again)
+            out[column] = value
+        return out
+
+    def _place(self, code: str, *, coded: bool) -> str:
+        if coded:
+            return code
+        name = PROVINCES.get(code, "Quảng Ninh")
+        u = self.extra.random()
+        if u < 0.3:
+            return f"Tỉnh {name}" if code not in ("001", "031") else f"Thành phố {name}"
+        return name.translate(faults.ACCENTS) if u < 0.4 else name
+
+    def _parent_slips(self, name: str, *, again: bool) -> str:
+        x = self.extra
+        tokens = name.split()
+        if again and x.random() < self.rates.p(0.03):
+            tokens = faults.typo(x, tokens)
+        if again and len(tokens) > 2 and tokens[1] in ("Thị", "Văn") and x.random() < 0.1:
+            tokens = [tokens[0], *tokens[2:]]
+        text = " ".join(tokens)
+        if x.random() < 0.15:
+            text = text.translate(faults.ACCENTS)
+        return text.upper() if x.random() < 0.08 else text
 
     def _as_known_to(self, p: _Person, source: str) -> tuple[str, _Written]:
         """What `source` knows of `p`: which ID (or none), the phone, the birth date."""
@@ -419,9 +524,11 @@ def write(
     seed: int,
     rates: Rates | None = None,
     truth_path: str | Path | None = None,
+    optional: bool = True,
 ) -> Path:
     """Write `rows` records to `path` (CSV in the contract's columns) and the truth
-    (`record_id,person_id`) beside it, `<path>.truth.csv` unless given."""
+    (`record_id,person_id`) beside it, `<path>.truth.csv` unless given. Without
+    `optional`, only the contract's required columns (the same values)."""
     path = Path(path)
     truth_path = Path(truth_path) if truth_path else truth_path_for(path)
     gen = Generator(seed=seed, rates=rates)
@@ -429,7 +536,10 @@ def write(
         path.open("w", newline="", encoding="utf-8") as out,
         truth_path.open("w", newline="", encoding="utf-8") as truth,
     ):
-        w = csv.DictWriter(out, fieldnames=COLUMNS)
+        w = csv.DictWriter(
+            out, fieldnames=COLUMNS + OPTIONAL_COLUMNS if optional else COLUMNS,
+            extrasaction="ignore",
+        )  # fmt: skip
         w.writeheader()
         t = csv.writer(truth)
         t.writerow(["record_id", "person_id"])

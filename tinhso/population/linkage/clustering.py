@@ -105,7 +105,7 @@ def write_clusters(
     frame = pd.DataFrame({"record_id": list(mapping), "cluster_id": list(mapping.values())})
     con.register("cluster_map", frame)
     con.execute(
-        f"""COPY (SELECT r.record_id, coalesce(c.cluster_id, r.record_id) AS cluster_id
+        f"""COPY (SELECT r.record_id, coalesce(CAST(c.cluster_id AS VARCHAR), r.record_id) AS cluster_id
                   FROM {source} r LEFT JOIN cluster_map c USING (record_id))
             TO {_sql_string(Path(output))} (HEADER, DELIMITER ',')"""
     )

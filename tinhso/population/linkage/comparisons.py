@@ -57,7 +57,69 @@ def _comparisons():
         _pid_comparison(cl, cll),
         _contact_comparison(cl, cll),
         _sex_comparison(cl, cll),
+        _parent_comparison(cl, cll, "father", "tên cha"),
+        _parent_comparison(cl, cll, "mother", "tên mẹ"),
+        _place_comparison(cl, cll, "birth_place", "nơi đăng ký khai sinh"),
+        _place_comparison(cl, cll, "hometown", "quê quán"),
+        _place_comparison(cl, cll, "ethnicity", "dân tộc"),
     ]
+
+
+def _parent_comparison(cl, cll, parent: str, description: str):
+    """A parent's name, with the person's own name handling: accents, the order-free
+    phonetic key (confusions, a name written given-name-first, Thị/Văn), surname and
+    given name with another middle. A missing value says nothing."""
+    c = lambda x: f"{parent}_{x}"  # noqa: E731
+    # Siblings and twins share their parents: agreement with another given name is a
+    # level of its own (as the household's phone and address are).
+    agree = (
+        f"({c('folded')}_l = {c('folded')}_r OR {c('unordered')}_l = {c('unordered')}_r "
+        f"OR ({c('surname')}_l = {c('surname')}_r AND {c('given')}_l = {c('given')}_r))"
+    )
+    return cl.CustomComparison(
+        output_column_name=parent,
+        comparison_description=description,
+        comparison_levels=[
+            cll.NullLevel(c("folded")),
+            cll.CustomLevel(
+                f"{agree} AND NOT {SAME_NAME}",
+                label_for_charts="same parent, another given name (sibling?)",
+            ),
+            cll.ExactMatchLevel(c("sig")).configure(label_for_charts="same name, accents and all"),
+            cll.CustomLevel(
+                f"{c('folded')}_l = {c('folded')}_r OR {c('unordered')}_l = {c('unordered')}_r",
+                label_for_charts="same name up to accents, order and phonetic confusions",
+            ),
+            cll.CustomLevel(
+                f"{c('surname')}_l = {c('surname')}_r AND {c('given')}_l = {c('given')}_r",
+                label_for_charts="same surname and given name, middle names differ",
+            ),
+            cll.JaroWinklerLevel(c("folded"), 0.9).configure(label_for_charts="similar"),
+            cll.ElseLevel().configure(label_for_charts="another name"),
+        ],
+    )
+
+
+def _place_comparison(cl, cll, column: str, description: str):
+    """A place (code or text) or an ethnicity: the same, or not. A code and a text
+    are not compared (two ways of writing, not a disagreement)."""
+    return cl.CustomComparison(
+        output_column_name=column,
+        comparison_description=description,
+        comparison_levels=[
+            cll.CustomLevel(
+                f"{column}_l IS NULL OR {column}_r IS NULL "
+                f"OR left({column}_l, 2) <> left({column}_r, 2)",
+                label_for_charts="missing, or a code against a text",
+            ).configure(is_null_level=True),
+            cll.CustomLevel(
+                f"{column}_l = {column}_r AND NOT {SAME_NAME}",
+                label_for_charts="same, another given name (family?)",
+            ),
+            cll.ExactMatchLevel(column).configure(label_for_charts="same"),
+            cll.ElseLevel().configure(label_for_charts="different"),
+        ],
+    )
 
 
 def _name_comparison(cl, cll):

@@ -11,25 +11,40 @@ from .comparisons import settings
 from .training import model_json, train
 
 
-def train_duckdb(con, *, table: str = "prepared", seed: int = 42) -> dict:
+def train_duckdb(con, *, table: str = "prepared", seed: int = 42,
+                 fallback: dict | None = None) -> dict:  # fmt: skip
+    """Train on what the data can teach; the rest from `fallback` (default: the
+    documented priors). The model's "fallbacks" lists what was skipped."""
     from splink import DuckDBAPI, Linker
 
     n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+    def pairs(columns: tuple[str, ...]) -> int:
+        keys = ", ".join(columns)
+        present = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+        return con.execute(
+            f"SELECT coalesce(sum(c * (c - 1) // 2), 0) FROM "
+            f"(SELECT count(*) AS c FROM {table} WHERE {present} GROUP BY {keys})"
+        ).fetchall()[0][0]
+
     linker = Linker(table, settings(), DuckDBAPI(connection=con))
-    train(linker, seed=seed, max_pairs=min(2e6, max(1e4, 20.0 * n)))
-    return model_json(linker)
+    taught = train(linker, seed=seed, max_pairs=min(2e6, max(1e4, 20.0 * n)), records=n,
+                   pairs=pairs)  # fmt: skip
+    return model_json(linker, taught=taught, fallback=fallback, records=n)
 
 
 def link_duckdb(con, *, table: str = "prepared", model: dict | None = None,
                 threshold: float = DEFAULT_THRESHOLD, seed: int = 42,
-                evidence: bool = False) -> Result:  # fmt: skip
+                evidence: bool = False, fallback: dict | None = None) -> Result:  # fmt: skip
     from splink import DuckDBAPI, Linker
 
     timings = {}
     t0 = time.monotonic()
     if model is None:
-        model = train_duckdb(con, table=table, seed=seed)
+        model = train_duckdb(con, table=table, seed=seed, fallback=fallback)
         timings["train"] = time.monotonic() - t0
+    if con.execute(f"SELECT count(*) < 2 FROM {table}").fetchall()[0][0]:
+        return Result(edges=[], model=model, timings=timings)  # no pair to compare
     splink_settings = dict(model["splink"])
     if evidence:
         splink_settings["retain_intermediate_calculation_columns"] = True

@@ -14,9 +14,11 @@ from pathlib import Path
 
 from ..normalize import (
     INPUT_COLUMNS,
+    OPTIONAL_COLUMNS,
     address_key,
     birth_from_personal_id,
     name_keys,
+    place_key,
     try_birth_date,
     try_personal_id,
     try_phone,
@@ -43,10 +45,12 @@ def load_csv(con, path: str | Path, *, table: str = "raw") -> int:
             f"{path}: missing columns {', '.join(missing)} (found: {', '.join(header)})."
         )
     columns = {c: "VARCHAR" for c in header}
+    # the optional columns: NULL when the file has none
+    optional = [c if c in header else f"CAST(NULL AS VARCHAR) AS {c}" for c in OPTIONAL_COLUMNS]
     try:
         con.execute(
             f"""CREATE OR REPLACE TABLE {table} AS
-            SELECT {", ".join(INPUT_COLUMNS)} FROM read_csv(?, header = true,
+            SELECT {", ".join((*INPUT_COLUMNS, *optional))} FROM read_csv(?, header = true,
                 columns = {columns!r}, quote = '"', escape = '"', delim = ',')""",
             [str(path)],
         )
@@ -102,6 +106,21 @@ def _name_row(value: str):
     )  # fmt: skip
 
 
+def _parent_row(value: str):
+    """A parent's name, read as the person's own: signature (accents), folded, the
+    order-free phonetic key, the surname's and given name's keys."""
+    k = name_keys(value)
+    return tuple((x or None) for x in (k.signature, k.folded, k.unordered, k.surname, k.given))
+
+
+def _place_row(value: str):
+    return (place_key(value) or None,)
+
+
+def _ethnicity_row(value: str):
+    return (place_key(value) or None,)
+
+
 def _dob_row(value: str):
     d = try_birth_date(value)
     if d is None:
@@ -133,6 +152,18 @@ def _address_row(value: str):
     return (address_key(value) or None,)
 
 
+def _prepare_optional(con, *, source: str) -> None:
+    parent = {"sig": "VARCHAR", "folded": "VARCHAR", "unordered": "VARCHAR",
+              "surname": "VARCHAR", "given": "VARCHAR"}  # fmt: skip
+    for column, name in (("father_name", "m_father"), ("mother_name", "m_mother")):
+        _map_distinct(con, source=source, column=column, name=name, fn=_parent_row, out=parent)
+    for column in ("birth_place", "hometown"):
+        _map_distinct(con, source=source, column=column, name=f"m_{column}", fn=_place_row,
+                      out={"place": "VARCHAR"})  # fmt: skip
+    _map_distinct(con, source=source, column="ethnicity", name="m_ethnicity", fn=_ethnicity_row,
+                  out={"place": "VARCHAR"})  # fmt: skip
+
+
 def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
     """The columns the model compares, one row per record (`unique_id` = record_id)."""
     t0 = time.monotonic()
@@ -146,6 +177,7 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
     _map_distinct(con, source=source, column="personal_id", name="m_pid", fn=_pid_row,
                   out={"pid": "VARCHAR", "pid_kind": "VARCHAR", "pid_tail": "VARCHAR",
                        "pid_yob": "INTEGER", "pid_sex": "VARCHAR"})  # fmt: skip
+    _prepare_optional(con, source=source)
     _map_distinct(con, source=source, column="phone", name="m_phone", fn=_phone_row,
                   out={"phone_norm": "VARCHAR"})  # fmt: skip
     _map_distinct(con, source=source, column="address", name="m_address", fn=_address_row,
@@ -166,14 +198,25 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
                         WHEN lower(trim(r.sex)) IN ('female', 'nữ', 'nu', 'f', '0', '2') THEN 'f'
                    END, p.pid_sex) AS sex,
                nullif(trim(r.ward_code), '') AS ward,
-               a.address_key
+               a.address_key,
+               fa.sig AS father_sig, fa.folded AS father_folded, fa.unordered AS father_unordered,
+               fa.surname AS father_surname, fa.given AS father_given,
+               mo.sig AS mother_sig, mo.folded AS mother_folded, mo.unordered AS mother_unordered,
+               mo.surname AS mother_surname, mo.given AS mother_given,
+               bp.place AS birth_place, ht.place AS hometown, et.place AS ethnicity
         FROM {source} r
         LEFT JOIN m_name n ON n.value = r.full_name
         LEFT JOIN m_dob d ON d.value = r.date_of_birth
         LEFT JOIN m_pid p ON p.value = r.personal_id
         LEFT JOIN m_phone ph ON ph.value = r.phone
-        LEFT JOIN m_address a ON a.value = r.address"""
+        LEFT JOIN m_address a ON a.value = r.address
+        LEFT JOIN m_father fa ON fa.value = r.father_name
+        LEFT JOIN m_mother mo ON mo.value = r.mother_name
+        LEFT JOIN m_birth_place bp ON bp.value = r.birth_place
+        LEFT JOIN m_hometown ht ON ht.value = r.hometown
+        LEFT JOIN m_ethnicity et ON et.value = r.ethnicity"""
     )
-    for t in ("m_name", "m_dob", "m_pid", "m_phone", "m_address"):
+    for t in ("m_name", "m_dob", "m_pid", "m_phone", "m_address", "m_father", "m_mother",
+              "m_birth_place", "m_hometown", "m_ethnicity"):  # fmt: skip
         con.execute(f"DROP TABLE {t}")
     logger.info("prepared in %.1f s", time.monotonic() - t0)

@@ -46,6 +46,8 @@ _ids = itertools.count(1)
 # read_department_audit    SXD's events in the audit log (page)
 # verify_identity          verify a citizen's account against the ID card (API and page)
 # enrol_department_officer issue an SXD officer's second-factor enrolment link (API)
+# match_registry_here      POST /api/v1/population/match finds the person of WARD
+# match_registry_elsewhere the same finds the person of OTHER_WARD
 
 TABLE: dict[tuple[str, str], set[str]] = {
     ("citizen", ""): set(),
@@ -70,7 +72,11 @@ TABLE: dict[tuple[str, str], set[str]] = {
     (Role.SPECIALIST, WARD_AGENCY): {"read_ward_dossier"},
     (Role.LEADER, WARD_AGENCY): {"read_ward_dossier"},
     (Role.ADMINISTRATOR, WARD_AGENCY): {"read_ward_dossier"},
-    (Role.REGISTRY_KEEPER, WARD_AGENCY): {"read_registry_here", "merge_here"},
+    (Role.REGISTRY_KEEPER, WARD_AGENCY): {
+        "read_registry_here",
+        "merge_here",
+        "match_registry_here",
+    },
     # the police
     (Role.SPECIALIST, "CAT"): set(),
     (Role.LEADER, "CAT"): set(),
@@ -80,6 +86,8 @@ TABLE: dict[tuple[str, str], set[str]] = {
         "read_registry_elsewhere",
         "merge_here",
         "merge_across",
+        "match_registry_here",
+        "match_registry_elsewhere",
     },
     # the province
     (Role.ADMINISTRATOR, "UBND"): {
@@ -127,7 +135,7 @@ def _person(ward: str) -> Person:
     person = Person.objects.create(full_name="Nguyễn Văn An", name_folded="nguyen van an")
     SourceRecord.objects.create(
         record_id=f"M{n}", source="police", raw={}, full_name="Nguyễn Văn An",
-        name_folded="nguyen van an", ward_id=ward, person=person,
+        name_folded="nguyen van an", ward_id=ward, person=person, personal_id=f"0220900{n:05d}",
     )  # fmt: skip
     population.refresh_golden(person)
     return person
@@ -216,6 +224,19 @@ def _patch(api, code):
     )
 
 
+def _match(api, person) -> bool | str:
+    """Allowed: the person is among the candidates (a keeper out of scope gets 200
+    without them, which counts as refused)."""
+    response = api.post(
+        "/api/v1/population/match",
+        json.dumps({"full_name": "Nguyễn Văn An", "personal_id": person.personal_id}),
+        content_type="application/json",
+    )
+    if response.status_code == 200:
+        return person.pk in [c["person"]["id"] for c in response.json()["candidates"]]
+    return _outcome(response)
+
+
 def _decide(api, pair):
     return api.post(
         f"/api/v1/population/reviews/{pair.pk}/decision",
@@ -241,6 +262,8 @@ CHECKS = {
     ),
     "merge_here": lambda api, pages, w: _outcome(_decide(api, _pair(WARD, WARD))),
     "merge_across": lambda api, pages, w: _outcome(_decide(api, _pair(WARD, OTHER_WARD))),
+    "match_registry_here": lambda api, pages, w: _match(api, w["here"]),
+    "match_registry_elsewhere": lambda api, pages, w: _match(api, w["elsewhere"]),
     "read_department_dossier": lambda api, pages, w: _both(
         api.get(f"/api/v1/dossiers/{w['department_dossier']}"),
         pages.get(f"/lam-viec/ho-so/{w['department_dossier']}/"),

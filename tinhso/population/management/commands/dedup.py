@@ -1,11 +1,11 @@
 import json
-import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.population.linkage.base import DEFAULT_THRESHOLD, DedupError
 from tinhso.population.linkage.pipeline import dedup_file
 from tinhso.population.linkage.training import load_model
+from tinhso.population.services import dedup_registry, last_model_path
 
 
 class Command(BaseCommand):
@@ -23,12 +23,15 @@ class Command(BaseCommand):
         parser.add_argument("--save-model", help="write the trained model JSON here")
         parser.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB")
         parser.add_argument("--registry", action="store_true", help="link the registry's records")
+        parser.add_argument(
+            "--last-model",
+            help="where a full training keeps its model, the fallback of a training that "
+            "cannot learn everything (default: VAR_DIR/population/last-model.json)",
+        )
 
     def handle(self, *args, **o):
         if o["registry"]:
-            from tinhso.population import services
-
-            result = services.dedup_registry(actor=None, model=_model(o["model"]))
+            result = dedup_registry(actor=None, model=_model(o["model"]))
             self.stdout.write(json.dumps(result))
             return
         if not o["input"] or not o["output"]:
@@ -42,7 +45,8 @@ class Command(BaseCommand):
                 model_path=o["model"],
                 save_model=o["save_model"],
                 memory_limit=o["memory_limit"],
-                progress=lambda msg: print(msg, file=sys.stderr),
+                progress=self.stderr.write,
+                last_model=o["last_model"] or last_model_path(),
             )
         except DedupError as exc:
             raise CommandError(str(exc)) from None

@@ -1,0 +1,98 @@
+# ruff: noqa: S608  (table and column names below are this module's own, never input)
+"""One record against a few candidates, with the trained model: the match service's
+score (`population.matching`).
+
+The record and its candidates go through the same **prepare** stage as a dedup run
+(the normalisers of `normalize.py`), and each pair is put in the levels of the
+model's own comparisons: the SQL conditions saved in the model (`comparisons.py`),
+evaluated by DuckDB in order, first level that holds. The score is the model's
+posterior, Fellegi–Sunter: the prior odds (the model's λ) times the Bayes factor m/u
+of each comparison's level; a missing value says nothing (factor 1). Unlike the
+batch prediction there is no term-frequency adjustment of the name: a common name
+scores a little higher here than in the review queue.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..normalize import INPUT_COLUMNS, OPTIONAL_COLUMNS
+from .base import connect
+from .prepare import prepare
+
+QUERY_ID = "__query__"
+COLUMNS = (*INPUT_COLUMNS, *OPTIONAL_COLUMNS)
+
+
+def _condition(sql: str) -> str:
+    return "TRUE" if sql.strip().upper() == "ELSE" else f"({sql})"
+
+
+def _levels_sql(model: dict, columns: list[str]) -> tuple[str, list[dict]]:
+    pairs = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns if c != "unique_id")
+    comparisons = model["splink"]["comparisons"]
+    cases = []
+    for i, comparison in enumerate(comparisons):
+        whens = " ".join(
+            f"WHEN {_condition(level['sql_condition'])} THEN {j}"
+            for j, level in enumerate(comparison["comparison_levels"])
+        )
+        cases.append(f"CASE {whens} ELSE -1 END AS c{i}")
+    sql = (
+        f"SELECT unique_id_r, {', '.join(cases)} FROM (SELECT r.unique_id AS unique_id_r, "
+        f"{pairs} FROM prepared l JOIN prepared r "
+        f"ON l.unique_id = '{QUERY_ID}' AND r.unique_id <> '{QUERY_ID}')"
+    )
+    return sql, comparisons
+
+
+def _evidence(comparison: dict, index: int) -> tuple[float, dict]:
+    level = comparison["comparison_levels"][index] if index >= 0 else {"is_null_level": True}
+    m, u = level.get("m_probability"), level.get("u_probability")
+    if level.get("is_null_level") or not m or not u:
+        bf, agreement = 1.0, "missing"
+    else:
+        bf = float(m) / max(float(u), 1e-12)
+        agreement = "agree" if bf > 1 else "disagree"
+    return bf, {
+        "field": comparison["output_column_name"],
+        "comparison": comparison.get("comparison_description") or comparison["output_column_name"],
+        "level": "—" if agreement == "missing" else (level.get("label_for_charts") or ""),
+        "agreement": agreement,
+        "bayes_factor": round(bf, 4),
+    }
+
+
+def score(query: dict[str, str], candidates: dict[str, dict[str, str]], model: dict,
+          ) -> dict[str, tuple[float, list[dict]]]:  # fmt: skip
+    """`query` and each candidate in the contract's columns (any may be missing);
+    returns, per candidate key, (match probability, evidence per comparison)."""
+    if not candidates:
+        return {}
+    con = connect(threads=1, memory_limit="256MB")
+    try:
+        con.execute(f"CREATE TABLE raw ({', '.join(f'{c} VARCHAR' for c in COLUMNS)})")
+        rows = [{**query, "record_id": QUERY_ID}] + [
+            {**values, "record_id": key} for key, values in candidates.items()
+        ]
+        con.executemany(
+            f"INSERT INTO raw VALUES ({', '.join('?' for _ in COLUMNS)})",
+            [[(r.get(c) or None) for c in COLUMNS] for r in rows],
+        )
+        prepare(con)
+        columns = [r[0] for r in con.execute("DESCRIBE prepared").fetchall()]
+        sql, comparisons = _levels_sql(model, columns)
+        found = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    prior = float(model["splink"].get("probability_two_random_records_match") or 1e-6)
+    out = {}
+    for key, *levels in found:
+        weight = math.log2(prior / (1 - prior))
+        evidence = []
+        for comparison, index in zip(comparisons, levels, strict=True):
+            bf, item = _evidence(comparison, int(index))
+            weight += math.log2(bf)
+            evidence.append(item)
+        out[key] = (1 / (1 + 2 ** (-weight)) if weight > -1000 else 0.0, evidence)
+    return out
