@@ -114,6 +114,22 @@ def add_subject(
     return subject
 
 
+def _registry_person(actor, personal_id: str, full_name: str, date_of_birth):
+    """The registry's person whose personal ID is the pupil's (the identity code): the
+    best candidate of the match service, taken only on that exact ID."""
+    candidates = registry.match_person(
+        viewer=actor,
+        purpose="school_enrolment",
+        personal_id=personal_id,
+        full_name=full_name,
+        date_of_birth=date_of_birth.isoformat(),
+    )
+    for candidate in candidates:
+        if candidate["person"].personal_id == personal_id:
+            return candidate["person"]
+    return None
+
+
 def _require_principal(actor, school: School) -> None:
     if actor is not None:
         authz.require_role(actor, PRINCIPAL_ROLES, agency=school.agency)
@@ -180,7 +196,8 @@ def enrol_pupil(
     school_class: SchoolClass | None = None,
 ) -> Pupil:
     """A pupil, linked to the registry's person with the same personal ID when there is
-    one (the registry's own lookup; no second copy of the person)."""
+    one (the registry's match service, for school enrolment, audited there; no second
+    copy of the person)."""
     _require_principal(actor, school)
     try:
         parse_personal_id(personal_id, birth_year=date_of_birth.year)
@@ -190,7 +207,7 @@ def enrol_pupil(
             code=EducationErrorCode.BAD_PERSONAL_ID,
             fields={"personal_id": str(exc)},
         ) from exc
-    person = registry.people(q=personal_id).first()
+    person = _registry_person(actor, personal_id, full_name, date_of_birth)
     pupil, created = Pupil.objects.update_or_create(
         school=school,
         personal_id=personal_id,
