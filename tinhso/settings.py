@@ -12,6 +12,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from cryptography.hazmat.primitives import serialization
@@ -256,7 +257,7 @@ else:
         # Culling forgets counts: keep room for every address and code being counted.
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
     }
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": _shared_cache,
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
 }

@@ -27,7 +27,7 @@ CATALOGUE_CACHE_SECONDS = 0
 # The shared cache is the test database's table whatever REDIS_URL says: each run, and
 # each test's transaction, keeps its own counts (a Redis would be shared by parallel
 # runs, and emptying it between tests would empty it for everyone).
-CACHES = {
+CACHES: dict[str, dict] = {
     **CACHES,  # noqa: F405
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

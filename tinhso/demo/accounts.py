@@ -58,6 +58,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         created.append(DemoAccount("congdan", Role.CITIZEN, password, None))
     congdan = User.objects.get(username="congdan")
     if not congdan.is_identity_verified:  # as if checked at a desk: the demo files at once
+        assert congdan.personal_id and congdan.date_of_birth  # registered with both above
         identity.verify_identity(
             actor=None, personal_id=congdan.personal_id, date_of_birth=congdan.date_of_birth
         )
