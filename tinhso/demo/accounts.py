@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tinhso.accounts import identity, services
-from tinhso.accounts.models import Agency, Role, User
+from tinhso.accounts.models import Agency, Role, RoleAssignment, User
 from tinhso.core.identity import parse_personal_id
 from tinhso.signing.services import issue_certificate
 
 DEMO_AGENCY = "STP"  # Sở Tư pháp: handles the demo procedures
+LEADER_TITLE = "PHÓ GIÁM ĐỐC"  # lanhdao is a deputy: signs "KT. GIÁM ĐỐC"
 
 
 @dataclass
@@ -86,4 +87,15 @@ def create_demo_accounts() -> list[DemoAccount]:
         if role == Role.LEADER:
             issue_certificate(actor=None, user=user)  # lanhdao signs results
         created.append(DemoAccount(username, role, password, device.config_url))
+    _give_leader_title()
     return created
+
+
+def _give_leader_title() -> None:
+    """The demo leader's position, printed under their signature on results; set once
+    (a second bootstrap finds it set and records nothing)."""
+    assignment = RoleAssignment.objects.filter(
+        user__username="lanhdao", role=Role.LEADER, agency__code=DEMO_AGENCY
+    ).first()
+    if assignment is not None and assignment.position_title != LEADER_TITLE:
+        services.set_position_title(actor=None, assignment=assignment, position_title=LEADER_TITLE)

@@ -4,7 +4,9 @@ dashboards and the open-data statistics have something to show on a fresh instal
 
 Rows are inserted in bulk (no timeline, no audit events: they stand for history
 imported from the previous system), under one inactive account that no one can sign
-in to. Each agency draws its own habits (share filed online, share on time, paid
+in to. They keep the one-stop rules: filed at a desk, received, decided and handed back
+on working days (`core.workdays`) in office hours; due by the calendar the services
+use; the fee the procedure's rule gives (`procedures.fees.fee_for`). Each agency draws its own habits (share filed online, share on time, paid
 online, digitized, rated) from the seed, so rankings differ between agencies and are
 the same from one run to the next. Recent ones stay open only with `with_open` (the
 benchmarks): in the demo, the officers' queues hold only what people filed."""
@@ -25,12 +27,16 @@ from django.utils import timezone
 
 from tinhso.accounts import services as accounts
 from tinhso.accounts.models import Agency, AgencyKind, User
+from tinhso.core import workdays
 from tinhso.dossiers.models import Dossier, DossierDocument, DossierStep
+from tinhso.procedures.fees import fee_for
 from tinhso.procedures.models import Procedure, ProcedureLevel, ProcedureVersion
+from tinhso.procedures.selectors import definition_of
 
 HISTORY_USER = "lich-su-ho-so"
 PREFIX = "LS"  # codes LS-<agency>-<n>: never collide with live codes
 SCAN_PATH = "history/ban-scan-luu-tru.pdf"
+OPENS, CLOSES = datetime.time(7, 30), datetime.time(17, 0)  # office hours, local time
 
 
 def _history_user() -> User:
@@ -77,7 +83,7 @@ class _Catalogue:
     wards' committees, and the province's one-stop desk."""
 
     procedures: list[Procedure]
-    versions: dict[int, int]  # procedure id -> its last version's id
+    versions: dict[int, ProcedureVersion]  # procedure id -> its last version
     wards: list[Agency]
     desk: Agency
 
@@ -86,7 +92,7 @@ class _Catalogue:
         desk = Agency.objects.get(code="TTPVHCC")
         wards = list(Agency.objects.filter(kind=AgencyKind.WARD_COMMITTEE, is_active=True))
         versions = {
-            v.procedure_id: v.pk
+            v.procedure_id: v
             for v in ProcedureVersion.objects.filter(procedure__is_active=True).order_by(
                 "procedure_id", "number"
             )
@@ -147,7 +153,8 @@ class _Drawer:
         self.span = (today - self.start).days
         self.habits: dict[int, _Habits] = {}
         self.sequence = Dossier.objects.filter(code__startswith=f"{PREFIX}-").count()
-        self.tz = timezone.get_current_timezone()
+        self.tz = timezone.get_default_timezone()  # Asia/Ho_Chi_Minh
+        self.cal = workdays.calendar()
 
     def _habits(self, agency: Agency) -> _Habits:
         if agency.pk not in self.habits:
@@ -180,26 +187,97 @@ class _Drawer:
             return rng.choice(["received", "in_progress", "in_progress", "awaiting_approval"])
         return "returned"
 
+    # ------------------------------------------------------------ office hours
+
+    def _at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        return datetime.datetime.combine(day, time, tzinfo=self.tz)
+
+    def _between(self, low: datetime.datetime, high: datetime.datetime) -> datetime.datetime:
+        """A moment from `low` to `high`, to the minute (the lower one if none between)."""
+        minutes = int((high - low).total_seconds() // 60)
+        return low + datetime.timedelta(minutes=self.rng.randint(0, max(0, minutes)))
+
+    def _closing(self, day: datetime.date) -> datetime.datetime:
+        """The last minute of office hours on `day`."""
+        return self._at(day, CLOSES) - datetime.timedelta(minutes=1)
+
+    def _office(
+        self, day: datetime.date, after: datetime.datetime | None = None
+    ) -> datetime.datetime:
+        """A moment in office hours on `day` if it is a working day (else the next
+        one), no earlier than `after`: the next working day once its hours are over."""
+        if not self.cal.is_working_day(day):
+            day = self.cal.next_working_day(day)
+        if after is not None and after > self._closing(day):
+            day = self.cal.next_working_day(day)
+        low = self._at(day, OPENS)
+        if after is not None and after > low:
+            low = after
+        return self._between(low, self._closing(day))
+
+    def _later(self, moment: datetime.datetime, hours: int) -> datetime.datetime:
+        """`hours` after `moment`, or the next moment in office hours after that."""
+        then = timezone.localtime(moment + datetime.timedelta(hours=hours), self.tz)
+        opens, closes = self._at(then.date(), OPENS), self._at(then.date(), CLOSES)
+        if self.cal.is_working_day(then.date()) and opens <= then < closes:
+            return then
+        return self._office(then.date(), after=then)
+
+    def _last_working_day(self, low: datetime.date, high: datetime.date) -> datetime.date:
+        """The last working day from `low` (a working day) to `high`."""
+        while high > low and not self.cal.is_working_day(high):
+            high -= datetime.timedelta(days=1)
+        return high
+
+    # ------------------------------------------------------------ the draw
+
+    def _filed(self, desk: bool) -> tuple[datetime.datetime, datetime.datetime]:
+        """When the dossier was filed and received: at a desk, on a working day in
+        office hours and received on the spot; online, at any hour, and received in
+        the desk's next office hours. Never received after `today`."""
+        rng = self.rng
+        while True:
+            day = self.start + datetime.timedelta(days=rng.randrange(self.span + 1))
+            if desk:
+                if not self.cal.is_working_day(day):
+                    continue
+                opens = self._at(day, OPENS)
+                submitted = self._between(opens, opens + datetime.timedelta(hours=9))
+                received = submitted + datetime.timedelta(minutes=rng.randint(5, 25))
+            else:
+                submitted = self._at(day, datetime.time(rng.randint(0, 23), rng.randint(0, 59)))
+                received = self._later(submitted, rng.randint(1, 20))
+            if received.date() <= self.today:
+                return submitted, received
+
     def _outcome(
         self,
-        procedure: Procedure,
         habits: _Habits,
         received: datetime.datetime,
+        cut_off: datetime.time,
+        processing_days: int,
         due: datetime.date,
         status: str,
     ) -> _Outcome:
-        """When a returned dossier's result was issued and handed back, and its rating."""
+        """When a returned dossier's step was finished, its result issued and handed
+        back (each on a working day in office hours), and its rating."""
         if status != "returned":
             return _Outcome(status=status)
-        rng = self.rng
-        late = rng.random() > habits.on_time
-        offset = rng.randint(1, 6) if late else -rng.randint(0, max(1, procedure.processing_days))
-        issued_day = min(self.today, max(received.date(), due + datetime.timedelta(days=offset)))
-        issued = datetime.datetime.combine(issued_day, datetime.time(15, 0), tzinfo=self.tz)
+        rng, cal = self.rng, self.cal
+        if rng.random() > habits.on_time:  # late by up to six working days
+            issued_day = cal.add_working_days(due, rng.randint(1, 6))
+        else:  # on time: from the day it counts as received up to the due date
+            issued_day = cal.due_date(received, rng.randint(0, processing_days), cut_off)
+        issued_day = self._last_working_day(received.date(), min(self.today, issued_day))
+        issued = self._office(issued_day, after=received)
+        if issued.date() > self.today:  # received at the close of `today`: issued then
+            issued = received
+        opens = max(received, self._at(issued.date(), OPENS))
+        returned = self._later(issued, rng.randint(1, 48))
+        if returned.date() > self.today:  # handed back the same day
+            returned = self._between(issued, self._closing(issued.date()))
         outcome = _Outcome(
-            issued=issued,
-            returned_at=issued + datetime.timedelta(hours=rng.randint(1, 48)),
-            finished=issued - datetime.timedelta(hours=4),
+            issued=issued, returned_at=returned, finished=self._between(opens, issued)
         )
         if rng.random() < habits.rated:
             happy = rng.random() < habits.happy
@@ -207,29 +285,31 @@ class _Drawer:
         return outcome
 
     def draw(self) -> tuple[Dossier, _Plan]:
-        rng = self.rng
+        rng, cal = self.rng, self.cal
         procedure = rng.choice(self.catalogue.procedures)
+        version = self.catalogue.versions[procedure.pk]
+        days = definition_of(version).processing_days
         agency, at_desk = self._place(procedure)
         habits = self._habits(agency)
-        day = self.start + datetime.timedelta(days=rng.randrange(self.span + 1))
-        submitted = datetime.datetime.combine(
-            day, datetime.time(rng.randint(7, 16), rng.randint(0, 59)), tzinfo=self.tz
-        )
-        received = submitted + datetime.timedelta(hours=rng.randint(1, 20))
-        due = received.date() + datetime.timedelta(days=round(procedure.processing_days * 1.4) + 1)
-        status = self._status(procedure, (self.today - day).days)
-        outcome = self._outcome(procedure, habits, received, due, status)
+        channel = "online" if rng.random() < habits.online else "desk"
+        submitted, received = self._filed(desk=channel == "desk")
+        cut_off = at_desk.cut_off_time  # as dossiers.services: receive and submit
+        due = cal.due_date(received, days, cut_off)
+        status = self._status(procedure, (self.today - submitted.date()).days)
+        outcome = self._outcome(habits, received, cut_off, days, due, status)
+        data: dict = {}  # the forms of the previous system are not kept
+        fee = fee_for(version, data, on=timezone.localdate(submitted, self.tz))
         self.sequence += 1
         dossier = Dossier(
             code=f"{PREFIX}-{agency.code}-{self.sequence:07d}", procedure=procedure,
-            procedure_version_id=self.catalogue.versions[procedure.pk], applicant=self.user,
+            procedure_version=version, applicant=self.user,
             applicant_name="Hồ sơ lịch sử", agency=agency, desk=at_desk, unit_id=agency.unit_id,
-            status=status, channel="online" if rng.random() < habits.online else "desk",
-            data={}, fee_amount=procedure.fee,
-            fee_paid=bool(procedure.fee) and rng.random() < habits.paid_online,
+            status=status, channel=channel, data=data, fee_amount=fee,
+            fee_paid=bool(fee) and rng.random() < habits.paid_online,
             submitted_at=submitted, received_at=received if status != "refused" else None,
-            due_date=due, expected_date=due, result_issued_at=outcome.issued,
-            returned_at=outcome.returned_at, rating=outcome.rating,
+            due_date=due, expected_date=cal.due_date(submitted, days, cut_off),
+            result_issued_at=outcome.issued, returned_at=outcome.returned_at,
+            rating=outcome.rating,
         )  # fmt: skip
         digitized = status not in ("refused", "withdrawn") and rng.random() < habits.digitized
         return dossier, _Plan(digitized, agency, received, due, outcome.finished)

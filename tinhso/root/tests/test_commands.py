@@ -66,6 +66,12 @@ def test_bootstrap_twice_keeps_the_data_and_the_passwords():
     assert "(0 new rows)" in second.getvalue()
     congdan = User.objects.get(username="congdan")
     assert congdan.personal_id.startswith("022")
+    from tinhso.accounts.models import RoleAssignment
+    from tinhso.audit.models import AuditEvent
+
+    leader = RoleAssignment.objects.get(user__username="lanhdao", role="leader")
+    assert leader.position_title == "PHÓ GIÁM ĐỐC"  # signs "KT. GIÁM ĐỐC"
+    assert AuditEvent.objects.filter(action="accounts.position_title_set").count() == 1
 
 
 @pytest.mark.django_db
