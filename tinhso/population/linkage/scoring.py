@@ -39,7 +39,7 @@ def _levels_sql(model: dict, columns: list[str]) -> tuple[str, list[dict]]:
         )
         cases.append(f"CASE {whens} ELSE -1 END AS c{i}")
     sql = (
-        f"SELECT unique_id_r, {', '.join(cases)} FROM (SELECT r.unique_id AS unique_id_r, "
+        f"SELECT unique_id_r, {', '.join(cases)} FROM (SELECT r.unique_id AS unique_id_r, "  # nosec B608: conditions from the trained model, ids constants
         f"{pairs} FROM prepared l JOIN prepared r "
         f"ON l.unique_id = '{QUERY_ID}' AND r.unique_id <> '{QUERY_ID}')"
     )
@@ -76,7 +76,7 @@ def score(query: dict[str, str], candidates: dict[str, dict[str, str]], model: d
             {**values, "record_id": key} for key, values in candidates.items()
         ]
         con.executemany(
-            f"INSERT INTO raw VALUES ({', '.join('?' for _ in COLUMNS)})",
+            f"INSERT INTO raw VALUES ({', '.join('?' for _ in COLUMNS)})",  # nosec B608: column names from code, values bound
             [[(r.get(c) or None) for c in COLUMNS] for r in rows],
         )
         prepare(con)
