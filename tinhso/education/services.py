@@ -336,6 +336,10 @@ def save_marks(
     After the term is closed a change needs a reason, kept in the audit event. Parents
     of the pupils whose marks changed are notified (outbox)."""
     require_subject_teacher(actor, school_class, subject)
+    if term.year_id != school_class.year_id:
+        raise ValidationFailed(
+            _("Học kì không thuộc năm học của lớp."), fields={"term": _("Chọn học kì khác.")}
+        )
     closed = is_closed(school_class.school, term)
     if closed and not reason.strip():
         raise Conflict(

@@ -66,7 +66,11 @@ def callback(request):
     if not claims:
         return _failure(request, _("Định danh quốc gia không gửi thông tin đăng nhập."), 400)
     try:
-        user = services.link_national_identity(issuer=settings.VNEID_ISSUER, claims=claims)
+        user = services.link_national_identity(
+            issuer=settings.VNEID_ISSUER,
+            claims=claims,
+            signed_in=request.user if request.user.is_authenticated else None,
+        )
     except DomainError as exc:
         return _failure(request, exc.message, exc.status)
     next_url = request.session.pop(NEXT_KEY, "")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.settings import oauth2_settings
 
-from tinhso.accounts import authz
+from tinhso.accounts import authz, identity
 from tinhso.accounts.models import Agency, AgencyKind, Role, User
 from tinhso.audit.services import record_event
 from tinhso.core.errors import DomainError, ValidationFailed
@@ -109,21 +109,16 @@ class IdentityMismatch(DomainError):
     code = OidcErrorCode.IDENTITY_MISMATCH
 
 
-def mark_identity_verified(*, user: User, via: str) -> None:
-    """The one place the national sign-in vouches for an account's identity (level 2).
-
-    TODO(issue 20 item 8 / issue 15 finding 14): accounts gets an identity-verified
-    marker (verified at a desk, or here by VNeID). Call it from here, e.g.
-    `accounts.services.mark_identity_verified(actor=None, user=user, via="vneid")`,
-    once that branch is merged; until then the link itself (NationalIdentity) and its
-    audit event are the only record."""
-
-
 @transaction.atomic
-def link_national_identity(*, issuer: str, claims: Mapping[str, Any]) -> User:
+def link_national_identity(
+    *, issuer: str, claims: Mapping[str, Any], signed_in: User | None = None
+) -> User:
     """The account of the person the national provider vouched for (claims from an ID
     token already verified): found by the (issuer, subject) linked before, or linked now
-    to the active account holding the personal ID in the claims."""
+    to the active account holding the personal ID in the claims. A first link needs an
+    account whose holder has proved the ID already (checked at a desk) or the person
+    signed in to that very account: anyone can register with anyone's ID, and the
+    national sign-in must not hand the real person an account a stranger controls."""
     subject = str(claims.get("sub") or "")
     try:
         personal_id = parse_personal_id(
@@ -148,8 +143,7 @@ def link_national_identity(*, issuer: str, claims: Mapping[str, Any]) -> User:
             )
         known.last_sign_in_at = timezone.now()
         known.save(update_fields=["last_sign_in_at"])
-        mark_identity_verified(user=known.user, via="vneid")
-        return known.user
+        return identity.record_national_verification(user=known.user, issuer=issuer)
     user = User.objects.filter(personal_id=personal_id, is_active=True).first()
     if user is None:
         raise NoAccountForPersonalId(
@@ -160,6 +154,13 @@ def link_national_identity(*, issuer: str, claims: Mapping[str, Any]) -> User:
         )
     if NationalIdentity.objects.filter(user=user).exists():
         raise IdentityMismatch(_("Tài khoản này đã liên kết với một định danh quốc gia khác."))
+    if not user.is_identity_verified and (signed_in is None or signed_in.pk != user.pk):
+        raise NationalSignInFailed(
+            _(
+                "Tài khoản mang số định danh này chưa được xác minh. Hãy đăng nhập bằng mật "
+                "khẩu rồi liên kết định danh quốc gia, hoặc đến bộ phận một cửa để xác minh."
+            )
+        )
     NationalIdentity.objects.create(
         user=user, issuer=issuer, subject=subject, last_sign_in_at=timezone.now()
     )
@@ -170,5 +171,4 @@ def link_national_identity(*, issuer: str, claims: Mapping[str, Any]) -> User:
         object_id=user.pk,
         after={"issuer": issuer, "personal_id": mask_id(personal_id)},
     )
-    mark_identity_verified(user=user, via="vneid")
-    return user
+    return identity.record_national_verification(user=user, issuer=issuer)

@@ -179,11 +179,21 @@ def _match(credit: statements.Credit) -> tuple[Outcome, Payment | None]:
     return Outcome.MATCHED, payment
 
 
+def _covers(actor, payment) -> bool:
+    """A finance role at the payment's agency or at its dossier's desk."""
+    return authz.has_role(actor, FINANCE_ROLES, agency=payment.agency) or authz.has_role(
+        actor, FINANCE_ROLES, agency=payment.dossier.desk
+    )
+
+
 def reconcile(
     *, actor, content: bytes, source: str = "", format_name: str | None = None
 ) -> ReconcileResult:
     """Import a statement: exact credits pay their dossier's fee, the others wait in the
-    queue; a bank reference seen before is skipped (a second import changes nothing)."""
+    queue; a bank reference seen before is skipped (a second import changes nothing).
+    An officer's import pays only the fees of the agencies (or desks) they cover; a
+    credit for another agency's fee waits in the queue for that agency (the console,
+    `actor=None`, pays any)."""
     if actor is not None:
         authz.require_role(actor, FINANCE_ROLES, anywhere=True)
     credits = statements.read(content, format_name=format_name)
@@ -195,6 +205,8 @@ def reconcile(
                 result.seen_before += 1
                 continue
             outcome, payment = _match(credit)
+            if outcome == Outcome.MATCHED and actor is not None and not _covers(actor, payment):
+                outcome = Outcome.UNKNOWN  # not this officer's to settle
             line = StatementLine.objects.create(
                 bank_reference=credit.bank_reference,
                 transaction_date=credit.transaction_date,
@@ -235,8 +247,10 @@ def resolve_line(
     *, actor, line_id: int, resolution: str, note: str, code: str = ""
 ) -> StatementLine:
     """A person decides a queued credit: `accepted` (the fee counts as paid, for the
-    line's dossier or the one named by `code`) or `refunded` (sent back to the payer)."""
-    authz.require_role(actor, FINANCE_ROLES, anywhere=True)
+    line's dossier or the one named by `code`) or `refunded` (sent back to the payer).
+    Only a finance role covering the payment's agency decides; a credit short of the fee
+    never settles it."""
+    authz.require_role(actor, FINANCE_ROLES, anywhere=True)  # then scoped to the payment
     note = (note or "").strip()
     if resolution not in Resolution.values:
         raise ValidationFailed(_("Chọn cách xử lý."), fields={"resolution": _("Chọn một.")})
@@ -260,10 +274,18 @@ def resolve_line(
                     _("Không có khoản phí của hồ sơ %(code)s.") % {"code": code},
                     fields={"code": _("Mã hồ sơ không đúng.")},
                 )
+        if payment is not None and not _covers(actor, payment):
+            authz.require_role(actor, FINANCE_ROLES, agency=payment.agency)
         if resolution == Resolution.ACCEPTED:
             if payment is None:
                 raise ValidationFailed(
                     _("Nêu mã hồ sơ được nộp phí."), fields={"code": _("Nhập mã hồ sơ.")}
+                )
+            if line.amount < payment.amount:
+                raise ValidationFailed(
+                    _("Số tiền chuyển (%(paid)s đồng) ít hơn khoản phí (%(due)s đồng).")
+                    % {"paid": line.amount, "due": payment.amount},
+                    fields={"resolution": _("Không thể ghi nhận là đã nộp đủ.")},
                 )
             if payment.status == PaymentStatus.PAID:
                 raise Conflict(

@@ -111,3 +111,23 @@ def test_national_claims_that_do_not_fit_are_refused(citizen, make_citizen):
     with pytest.raises(services.IdentityMismatch):
         services.link_national_identity(issuer=ISSUER, claims=_claims(citizen, sub="vneid-2"))
     assert NationalIdentity.objects.count() == 1
+
+
+def test_a_stranger_who_registered_your_id_does_not_get_your_national_sign_in(make_citizen):
+    """Anyone can register with anyone's personal ID: the national sign-in links such an
+    unverified account only for the person signed in to it, never hands it over."""
+    squatter = make_citizen(verified=False)
+    with pytest.raises(services.NationalSignInFailed):
+        services.link_national_identity(issuer=ISSUER, claims=_claims(squatter))
+    assert not NationalIdentity.objects.exists()
+    squatter.refresh_from_db()
+    assert not squatter.is_identity_verified
+
+
+def test_the_holder_signed_in_links_and_is_verified_by_the_national_identity(make_citizen):
+    holder = make_citizen(verified=False)
+    user = services.link_national_identity(issuer=ISSUER, claims=_claims(holder), signed_in=holder)
+    assert user == holder and user.is_identity_verified
+    assert AuditEvent.objects.filter(
+        action="accounts.identity_verified", object_id=str(holder.pk)
+    ).exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from tinhso.accounts.models import Role
 from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import PermissionDenied, ValidationFailed
 from tinhso.dossiers.models import Dossier
@@ -125,3 +126,22 @@ def test_a_citizen_may_not_resolve(four_due, applicant):
     line = StatementLine.objects.get(bank_reference="FT003")
     with pytest.raises(PermissionDenied):
         services.resolve_line(actor=applicant, line_id=line.pk, resolution="refunded", note="x")
+
+
+def test_an_officer_of_another_agency_neither_settles_nor_resolves(four_due, make_staff):
+    stranger = make_staff(Role.ONE_STOP_OFFICER, "SYT")
+    services.reconcile(actor=stranger, content=_statement(_rows(four_due)))
+    assert not Payment.objects.filter(status="paid").exists()  # all wait for their agency
+    line = StatementLine.objects.get(bank_reference="FT001")
+    with pytest.raises(PermissionDenied):
+        services.resolve_line(
+            actor=stranger, line_id=line.pk, resolution="accepted", note="x", code=four_due[0]
+        )
+
+
+def test_a_short_credit_never_settles_a_fee(four_due, officer):
+    services.reconcile(actor=officer, content=_statement(_rows(four_due)))
+    short = StatementLine.objects.get(bank_reference="FT003")
+    with pytest.raises(ValidationFailed):
+        services.resolve_line(actor=officer, line_id=short.pk, resolution="accepted", note="x")
+    assert Payment.objects.get(code=four_due[1]).status == "due"
