@@ -70,7 +70,7 @@ def candidates(people: QuerySet[Person], fields: dict[str, str]) -> list[Person]
     found: dict[int, Person] = {}
 
     def add(qs) -> None:
-        for p in qs.distinct()[:PER_KEY]:
+        for p in qs.distinct().prefetch_related("records")[:PER_KEY]:
             found.setdefault(p.pk, p)
 
     pid, _kind = try_personal_id(fields.get("personal_id", ""))

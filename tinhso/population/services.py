@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -232,12 +233,17 @@ def last_model_path() -> Path:
     return settings.VAR_DIR / "population" / "last-model.json"
 
 
-def _export(path: Path) -> int:
+def prepared_path() -> Path:
+    """The registry's records as the last run prepared them (`linkage.incremental`)."""
+    return settings.VAR_DIR / "population" / "prepared.parquet"
+
+
+def _export(path: Path, *, where: Q | None = None) -> int:
     n = 0
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(INPUT_COLUMNS + OPTIONAL_COLUMNS)
-        rows = SourceRecord.objects.values_list(
+        rows = SourceRecord.objects.filter(where or Q()).values_list(
             "pk", "full_name", "raw", "sex", "personal_id", "phone", "address", "ward_id", "source",
             *OPTIONAL_COLUMNS,
         )  # fmt: skip
@@ -265,6 +271,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         con = linkage.connect()
         linkage.load_csv(con, path)
         linkage.prepare(con)
+        linkage.incremental.save_registry(con, prepared_path(), tables=("prepared",))
         fallback, _origin = linkage.training.fallback_model(last_model_path())
         result = linkage.link_duckdb(
             con, model=model, threshold=review_from, evidence=True, fallback=fallback
@@ -285,6 +292,7 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
     ]
     mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
+    stats.pop("touched")
     stats["households"] = assign_households()
     say()
     stats["review"] = _queue_reviews(result)
@@ -294,15 +302,19 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
 
 
 @transaction.atomic
-def _apply_clusters(*, actor, mapping: dict[str, str], refused: set) -> dict:
+def _apply_clusters(*, actor, mapping: dict[str, str], refused: set,
+                    incremental: bool = False) -> dict:  # fmt: skip
     members: dict[str, list[int]] = defaultdict(list)
     for record, cluster in mapping.items():
         members[cluster].append(int(record))
     ranks = _ranks()
     created = merged = 0
-    person_of = dict(
-        SourceRecord.objects.filter(person__isnull=False).values_list("pk", "person_id")
-    )
+    if incremental:  # only the records of the clusters
+        person_of = _people_of([int(r) for r in mapping])
+    else:
+        person_of = dict(
+            SourceRecord.objects.filter(person__isnull=False).values_list("pk", "person_id")
+        )
     touched: set[int] = set()
     for records in members.values():
         people = sorted({person_of[r] for r in records if r in person_of})
@@ -333,9 +345,21 @@ def _apply_clusters(*, actor, mapping: dict[str, str], refused: set) -> dict:
         action="population.dedup",
         object_type="population.person",
         object_id="*",
-        after={"created": created, "merged": merged},
+        after={"created": created, "merged": merged, "incremental": incremental},
     )
-    return {"people": created, "merged": merged}
+    return {"people": created, "merged": merged, "touched": touched}
+
+
+def _people_of(records: list[int]) -> dict[int, int]:
+    """record → person, for these records that have one (queried in chunks)."""
+    out: dict[int, int] = {}
+    for i in range(0, len(records), 5000):
+        out.update(
+            SourceRecord.objects.filter(
+                pk__in=records[i : i + 5000], person__isnull=False
+            ).values_list("pk", "person_id")
+        )
+    return out
 
 
 def household_code(ward_id: str, key: str) -> str:
@@ -347,7 +371,7 @@ def household_code(ward_id: str, key: str) -> str:
 
 
 @transaction.atomic
-def assign_households() -> int:
+def assign_households(people: set[int] | None = None) -> int:
     """Hộ gia đình from the golden records: the people whose permanent address names
     one house (its numbers, in one ward) are one household. Run after each dedup, so
     a merge or an unmerge moves people with their address. Returns how many
@@ -355,10 +379,17 @@ def assign_households() -> int:
     house_of: dict[int, str | None] = {}  # person → household code
     current: dict[int, int | None] = {}  # person → household now
     addresses: dict[str, tuple[str, str]] = {}
-    rows = Person.objects.filter(merged_into__isnull=True).values_list(
+    living = Person.objects.filter(merged_into__isnull=True).values_list(
         "pk", "ward_id", "permanent_address", "household_id"
     )
-    for pk, ward_id, address, household_id in rows.iterator(chunk_size=5000):
+    if people is None:
+        rows: Iterable[tuple] = living.iterator(chunk_size=5000)
+    else:  # a daily run: the people it touched
+        ids = sorted(people)
+        rows = [
+            r for i in range(0, len(ids), 5000) for r in living.filter(pk__in=ids[i : i + 5000])
+        ]
+    for pk, ward_id, address, household_id in rows:
         current[pk] = household_id
         key = address_key(address)
         code = household_code(ward_id, key) if ward_id and key else None
@@ -384,11 +415,22 @@ def assign_households() -> int:
     return len(addresses)
 
 
-def _queue_reviews(result) -> int:
+def _queue_reviews(result, *, incremental: bool = False) -> int:
     """Every pair whose records are still two people: the uncertain band, and the
     likely pairs that the personal IDs kept apart (a person decides those too)."""
-    person_of = dict(SourceRecord.objects.values_list("pk", "person_id"))
-    existing = set(ReviewPair.objects.values_list("record_a_id", "record_b_id"))
+    if incremental:
+        ids = sorted({int(x) for a, b, _p in result.edges for x in (a, b)})
+        person_of = _people_of(ids)
+        existing = {
+            pair
+            for i in range(0, len(ids), 5000)
+            for pair in ReviewPair.objects.filter(record_a_id__in=ids[i : i + 5000]).values_list(
+                "record_a_id", "record_b_id"
+            )
+        }
+    else:
+        person_of = dict(SourceRecord.objects.values_list("pk", "person_id"))
+        existing = set(ReviewPair.objects.values_list("record_a_id", "record_b_id"))
     new = []
     for a, b, p in result.edges:
         ia, ib = sorted((int(a), int(b)))

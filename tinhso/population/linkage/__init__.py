@@ -27,6 +27,7 @@ The names below are re-exported so that `linkage.<name>` keeps working.
 """
 
 from ..normalize import INPUT_COLUMNS
+from . import incremental, scoring
 from .base import DEFAULT_THRESHOLD, MODEL_VERSION, DedupError, Result, connect
 from .clustering import clusters, personal_ids, read_clusters, write_clusters
 from .comparisons import (
@@ -60,6 +61,7 @@ __all__ = [
     "connect",
     "dedup_file",
     "for_spark",
+    "incremental",
     "link_duckdb",
     "link_spark",
     "load_csv",
@@ -68,6 +70,7 @@ __all__ = [
     "personal_ids",
     "prepare",
     "read_clusters",
+    "scoring",
     "settings",
     "spark_session",
     "train",

@@ -8,6 +8,12 @@ from tinhso.population.normalize import INPUT_COLUMNS
 WARD = "07090"  # Phường An Sinh, Quảng Ninh
 
 
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    """The registry's prepared records and last model live under VAR_DIR: each test its own."""
+    settings.VAR_DIR = tmp_path / "var"
+
+
 @pytest.fixture
 def registry_officer(make_staff):
     """A registry keeper of the provincial police: the whole province."""

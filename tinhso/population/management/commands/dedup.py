@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tinhso.population.daily import dedup_incremental
 from tinhso.population.linkage.base import DEFAULT_THRESHOLD, DedupError
 from tinhso.population.linkage.pipeline import dedup_file
 from tinhso.population.linkage.training import load_model
@@ -24,6 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 4GB")
         parser.add_argument("--registry", action="store_true", help="link the registry's records")
         parser.add_argument(
+            "--incremental",
+            action="store_true",
+            help="with --registry: link only the records not yet linked against the people",
+        )
+        parser.add_argument(
             "--last-model",
             help="where a full training keeps its model, the fallback of a training that "
             "cannot learn everything (default: VAR_DIR/population/last-model.json)",
@@ -31,7 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         if o["registry"]:
-            result = dedup_registry(actor=None, model=_model(o["model"]))
+            link = dedup_incremental if o["incremental"] else dedup_registry
+            result = link(actor=None, model=_model(o["model"]))
             self.stdout.write(json.dumps(result))
             return
         if not o["input"] or not o["output"]:

@@ -1,0 +1,108 @@
+"""Daily linking (`tinhso dedup --registry --incremental`): the new records against
+the registry's people; clusters that agree with a full run, review pairs only for
+what is new, decisions never undone."""
+
+import collections
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tinhso.population import daily, importing, linkage, services
+from tinhso.population.models import Merge, Person, ReviewPair, SourceRecord
+
+from .test_linkage import deduped, generated  # noqa: F401  (module fixtures: trained once)
+
+pytestmark = pytest.mark.django_db
+
+FIRST, MORE = 600, 200
+
+
+def _import(lines, tmp_path, name):
+    path = tmp_path / name
+    path.write_text("".join(lines), encoding="utf-8")
+    importing.run_import(importing.start_import(actor=None, path=path, run=False))
+
+
+def _pairs(groups) -> set[frozenset]:
+    members = collections.defaultdict(list)
+    for record, group in groups.items():
+        members[group].append(record)
+    return {frozenset((a, b)) for m in members.values() for a in m for b in m if a < b}
+
+
+def _people() -> dict[str, int]:
+    out = {}
+    for record_id, person_id, merged_into in SourceRecord.objects.values_list(
+        "record_id", "person_id", "person__merged_into"
+    ):
+        out[record_id] = merged_into or person_id
+    return out
+
+
+@pytest.fixture
+def registry(generated, deduped, tmp_path):  # noqa: F811
+    """FIRST records imported and linked by a full run; MORE imported since."""
+    lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
+    _import(lines[: FIRST + 1], tmp_path, "day1.csv")
+    model = linkage.load_model(deduped[1])
+    services.dedup_registry(actor=None, model=model)
+    _import(lines[:1] + lines[FIRST + 1 : FIRST + MORE + 1], tmp_path, "day2.csv")
+    return model
+
+
+def test_new_records_are_linked_and_agree_with_a_full_run(registry, deduped, tmp_path):  # noqa: F811
+    before = {r: p for r, p in _people().items() if p is not None}
+    pairs_before = set(ReviewPair.objects.values_list("pk", flat=True))
+    merges_before = set(Merge.objects.values_list("pk", "absorbed_id", "survivor_id"))
+    stats = daily.dedup_incremental(actor=None, model=registry)
+    assert stats["new"] > 190 and daily.unlinked() == 0
+    assert stats["compared_records"] < FIRST + MORE
+    after = _people()
+    # nothing split: two old records of one person are still one person
+    for pair in _pairs(before):
+        a, b = tuple(pair)
+        assert after[a] == after[b]
+    assert merges_before <= set(Merge.objects.values_list("pk", "absorbed_id", "survivor_id"))
+    # review pairs only for what is new
+    new = set(SourceRecord.objects.filter(batch__file_name="day2.csv").values_list("pk", flat=True))
+    for pair in ReviewPair.objects.exclude(pk__in=pairs_before):
+        assert {pair.record_a_id, pair.record_b_id} & new
+    # a full run on the same records, same model: the pairwise difference is small
+    export = tmp_path / "all.csv"
+    services._export(export)
+    linkage.dedup_file(export, tmp_path / "full.csv", model_path=deduped[1],
+                       threshold=services.AUTO_MERGE)  # fmt: skip
+    full = linkage.read_clusters(tmp_path / "full.csv")
+    pk_to_record = dict(SourceRecord.objects.values_list("pk", "record_id"))
+    full = {pk_to_record[int(k)]: v for k, v in full.items()}
+    mine, theirs = _pairs(after), _pairs(full)
+    difference = len(mine ^ theirs) / max(len(mine | theirs), 1)
+    assert difference <= 0.02, (len(mine - theirs), len(theirs - mine), len(mine | theirs))
+
+
+def test_a_second_run_changes_nothing_and_not_the_same_is_kept(registry):
+    daily.dedup_incremental(actor=None, model=registry)
+    people = Person.objects.filter(merged_into__isnull=True).count()
+    reviews = ReviewPair.objects.count()
+    assert daily.dedup_incremental(actor=None, model=registry)["new"] == 0
+    assert Person.objects.filter(merged_into__isnull=True).count() == people
+    assert ReviewPair.objects.count() == reviews
+
+
+def test_the_command_and_a_lost_cache(registry, settings):
+    services.prepared_path().unlink()  # the first daily run, or another machine
+    out = io.StringIO()
+    call_command("dedup", registry=True, incremental=True, stdout=out)
+    stats = json.loads(out.getvalue())
+    assert stats["new"] > 190 and stats["registry_records"] >= FIRST - 10
+    assert daily.unlinked() == 0 and services.prepared_path().is_file()
+
+
+def test_only_province_keepers_run_it(make_staff):
+    from tinhso.accounts.models import Role
+    from tinhso.core.errors import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        daily.dedup_incremental(actor=make_staff(Role.REGISTRY_KEEPER, "UBND07090"))
