@@ -64,7 +64,16 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("server did not start: " + (var / "server.log").read_text())
-    yield base, {"passwords": passwords, "otp": otp}
+
+    def tinhso(*args: str) -> str:
+        """A CLI command against this server's database (the bank's statement, say)."""
+        done = subprocess.run(
+            [*cli, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    yield base, {"passwords": passwords, "otp": otp, "tinhso": tinhso}
     proc.terminate()
     proc.wait(timeout=20)
 

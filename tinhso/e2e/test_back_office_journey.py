@@ -94,6 +94,17 @@ def test_the_five_steps_through_the_pages(server, browser, tmp_path):
     assert "Đã phê duyệt" in _act(leader, base, code, "Phê duyệt")
     assert "Có kết quả" in _act(leader, base, code, "Ký kết quả")
 
+    # The fee is paid by a bank transfer: the bank's statement, imported, settles it.
+    payment = citizen.request.get(f"{base}/api/v1/dossiers/{code}/payment").json()
+    assert payment["status"] == "due" and payment["vietqr"].startswith("000201")
+    statement = tmp_path / "saoke.csv"
+    statement.write_text(
+        "transaction_date,bank_reference,amount,description\n"
+        f"2026-01-05,FTE2E0001,{payment['amount']},NGUYEN VAN A CK {code} NOP PHI\n",
+        encoding="utf-8",
+    )
+    assert "matched: 1" in secrets_["tinhso"]("reconcile", str(statement))
+
     work = _act(desk, base, code, "Trả kết quả")
     assert "Đã trả kết quả" in work
     control = desk.get_by_role("region", name="Kiểm soát quá trình").inner_text()
@@ -145,8 +156,9 @@ def test_the_five_steps_through_the_pages(server, browser, tmp_path):
     # An administrator revokes the leader's certificate: the same result now says so.
     admin = _sign_in(browser, base, "quantri", passwords["quantri"], otp["quantri"])
     admin.goto(f"{base}/quan-ly/chung-thu/")
-    admin.get_by_placeholder("Lý do thu hồi").first.fill("Lộ khóa bí mật")
-    admin.get_by_role("button", name="Thu hồi").first.click()
+    leaders_row = admin.locator("tr", has_text="Lê Quang Huy")  # lanhdao, who signed it
+    leaders_row.get_by_placeholder("Lý do thu hồi").fill("Lộ khóa bí mật")
+    leaders_row.get_by_role("button", name="Thu hồi").click()
     assert "Đã thu hồi" in admin.locator("main").inner_text()
     visitor.locator("#id_file").set_input_files(str(signed))
     visitor.get_by_role("button", name="Kiểm tra", exact=True).click()
