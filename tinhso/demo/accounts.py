@@ -71,24 +71,33 @@ def create_demo_accounts() -> list[DemoAccount]:
         ("dancu", "Vũ Thị Lan", Role.REGISTRY_KEEPER, "CAT"),  # the police's registry officer
     ]
     for username, full_name, role, agency_code in staff:
-        if User.objects.filter(username=username).exists():
-            continue
-        password = _password()
-        user = services.create_staff_user(
-            actor=None,
-            username=username,
-            full_name=full_name,
-            email=f"{username}@example.vn",
-            role=role,
-            agency=Agency.objects.get(code=agency_code),
-            password=password,
-        )
-        device = services.create_confirmed_totp(user=user)
-        if role == Role.LEADER:
-            issue_certificate(actor=None, user=user)  # lanhdao signs results
-        created.append(DemoAccount(username, role, password, device.config_url))
+        user, account = demo_staff(username, full_name, role, agency_code)
+        if account is not None:
+            if role == Role.LEADER:
+                issue_certificate(actor=None, user=user)  # lanhdao signs results
+            created.append(account)
     _give_leader_title()
     return created
+
+
+def demo_staff(username, full_name, role, agency_code) -> tuple[User, DemoAccount | None]:
+    """An officer with a random password and a confirmed authenticator, through the
+    accounts services; the account printed once (None when it already existed)."""
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing, None
+    password = _password()
+    user = services.create_staff_user(
+        actor=None,
+        username=username,
+        full_name=full_name,
+        email=f"{username}@example.vn",
+        role=role,
+        agency=Agency.objects.get(code=agency_code),
+        password=password,
+    )
+    device = services.create_confirmed_totp(user=user)
+    return user, DemoAccount(username, role, password, device.config_url)
 
 
 def _give_leader_title() -> None:

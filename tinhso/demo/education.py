@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-
-from tinhso.accounts import services as accounts
-from tinhso.accounts.models import Agency, Role, User
+from tinhso.accounts.models import Role, User
 from tinhso.education import services as education
 from tinhso.education.models import Assessment, School, SchoolLevel
 from tinhso.signing.services import issue_certificate
 
-from .accounts import DemoAccount, _password, demo_personal_id
+from .accounts import DemoAccount, demo_personal_id, demo_staff
 
 SCHOOL_CODE = "THCS-DEMO"
 SUBJECTS = [  # grade 7 (Circular 32/2018 programme): code, name, assessment, periods a year
@@ -31,25 +28,6 @@ MARKS = {  # the child's first-term marks: regular…, mid, end
 }
 
 
-def _staff(username, full_name, role, agency_code) -> tuple[User, DemoAccount | None]:
-    existing = User.objects.filter(username=username).first()
-    if existing is not None:
-        return existing, None
-    password = _password()
-    user = accounts.create_staff_user(
-        actor=None,
-        username=username,
-        full_name=full_name,
-        email=f"{username}@example.vn",
-        role=role,
-        agency=Agency.objects.get(code=agency_code),
-        password=password,
-    )
-    device = accounts.create_confirmed_totp(user=user)
-    return user, DemoAccount(username, role, password, device.config_url)
-
-
-@transaction.atomic
 def create_demo_school() -> list[DemoAccount]:
     if School.objects.filter(agency__code=SCHOOL_CODE).exists():
         return []
@@ -57,9 +35,9 @@ def create_demo_school() -> list[DemoAccount]:
         actor=None, code=SCHOOL_CODE, name="Trường THCS Trần Quốc Toản (mẫu)",
         level=SchoolLevel.LOWER,
     )  # fmt: skip
-    teacher, a1 = _staff("giaovien", "Vũ Thị Lan", Role.TEACHER, SCHOOL_CODE)
-    principal, a2 = _staff("hieutruong", "Hoàng Văn Sơn", Role.LEADER, SCHOOL_CODE)
-    _officer, a3 = _staff("tuyensinh", "Bùi Thu Trang", Role.SPECIALIST, education.DEPARTMENT)
+    teacher, a1 = demo_staff("giaovien", "Vũ Thị Lan", Role.TEACHER, SCHOOL_CODE)
+    principal, a2 = demo_staff("hieutruong", "Hoàng Văn Sơn", Role.LEADER, SCHOOL_CODE)
+    _officer, a3 = demo_staff("tuyensinh", "Bùi Thu Trang", Role.SPECIALIST, education.DEPARTMENT)
     if a2 is not None:
         issue_certificate(actor=None, user=principal)  # signs the school reports
     today = datetime.date.today()
