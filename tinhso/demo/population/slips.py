@@ -6,9 +6,14 @@ A mixin of `generator.Generator`, drawing from its seeded random streams."""
 from __future__ import annotations
 
 import datetime
+import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import faults
+
+if TYPE_CHECKING:
+    from .generator import Rates
 
 
 @dataclass
@@ -25,8 +30,18 @@ class _Written:
 
 
 class Slips:
-    """The generator's mistakes; needs `rnd`, `extra`, `rates`, `wards`, `_phone` and
-    `_address` of the generator."""
+    """The generator's mistakes, drawn from the generator's own streams and helpers."""
+
+    rnd: random.Random
+    extra: random.Random  # the optional columns' stream
+    rates: Rates
+    wards: list[tuple[str, str]]
+
+    def _phone(self) -> str:
+        raise NotImplementedError  # the generator's
+
+    def _address(self, ward_name: str) -> str:
+        raise NotImplementedError  # the generator's
 
     def _parent_slips(self, name: str, *, again: bool) -> str:
         x = self.extra
