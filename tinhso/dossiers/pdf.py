@@ -23,6 +23,7 @@ def _vnd(amount: int) -> str:
 def receipt_pdf(dossier: Dossier) -> bytes:
     """Giấy xác nhận nộp hồ sơ trực tuyến: code, papers by name, form and count, the
     expected result date, the fee computed from the form with its public note, QR."""
+    # Over 80 lines: the receipt's layout, read top to bottom in the order it prints.
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Table, TableStyle
 
