@@ -42,14 +42,14 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from pyhanko.pdf_utils import generic  # noqa: E402
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
 from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfbase import pdfmetrics  # noqa: E402
 from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
 from tinhso.signing import limits, pades, sandbox  # noqa: E402
+# The attack file is built as the tests build it (one definition).
+from tinhso.signing.tests.test_verifier_limits import repeat_signature_field  # noqa: E402
 
 FONT = ROOT / "tinhso" / "static" / "fonts" / "DejaVuSans.ttf"
 FIELDS = int(os.environ.get("FIELDS", "1000"))
@@ -63,21 +63,6 @@ def one_page_pdf() -> bytes:
     page.drawString(72, 760, "GIẤY PHÉP LÁI XE — cấp đổi")
     page.showPage()
     page.save()
-    return out.getvalue()
-
-
-def repeat_signature_field(pdf: bytes, times: int) -> bytes:
-    """An incremental update whose AcroForm lists the one signature field `times` times."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    form = writer.root["/AcroForm"]
-    field = form["/Fields"].raw_get(0)
-    form["/Fields"] = generic.ArrayObject([field] * times)
-    if isinstance(writer.root.raw_get("/AcroForm"), generic.IndirectObject):
-        writer.update_container(form)
-    else:
-        writer.update_root()
-    out = io.BytesIO()
-    writer.write(out)
     return out.getvalue()
 
 
