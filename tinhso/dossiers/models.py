@@ -435,24 +435,3 @@ class Slip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier.code} {self.kind}"
-
-
-class DocumentRegister(models.Model):
-    """Sổ đăng ký văn bản: the last number an agency gave a document of one kind (a
-    result's symbol such as GCN, or a slip's) in a year; numbers start again from 01
-    each year (Decree 30/2020/NĐ-CP, Art. 15)."""
-
-    agency_code = models.CharField(max_length=40)
-    kind = models.CharField(max_length=20, blank=True, default="")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["agency_code", "kind", "year"], name="document_register_kind_uniq"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_code} {self.kind} {self.year} #{self.last}"

@@ -23,9 +23,10 @@ from tinhso.accounts.models import AgencyKind
 from tinhso.accounts.selectors import signature_lines
 from tinhso.core import pdf
 from tinhso.core.document_layout import number_line
+from tinhso.documents import registers
 from tinhso.procedures import selectors as procedure_selectors
 
-from . import registers, slips
+from . import slips
 from .models import Dossier
 
 

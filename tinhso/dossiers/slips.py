@@ -28,9 +28,9 @@ from django.utils import timezone
 from tinhso.accounts.models import AgencyKind
 from tinhso.core.document_layout import issuing_lines, place_date_line
 from tinhso.core.identity import mask_id
+from tinhso.documents import registers
 from tinhso.procedures.schema import ProcedureDefinition
 
-from . import registers
 from .models import Dossier, DossierStep, Slip
 
 DATA_FILE = Path(__file__).parent / "data" / "slip_forms.csv"

@@ -224,3 +224,122 @@ class Mark(models.Model):
     def __str__(self) -> str:
         value = self.score if self.score is not None else self.comment
         return f"{self.pupil_id} {self.kind}{self.index}: {value}"
+
+
+class ConductLevel(models.TextChoices):
+    """Mức đánh giá kết quả rèn luyện (Circular 22/2021, Art. 8); the same codes as
+    grading.Level."""
+
+    GOOD = "tot", _("Tốt")
+    FAIR = "kha", _("Khá")
+    PASS = "dat", _("Đạt")
+    FAIL = "chua_dat", _("Chưa đạt")
+
+
+class TermReview(models.Model):
+    """Đánh giá rèn luyện và nhận xét of a pupil in a term, by the homeroom teacher."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="reviews")
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="+")
+    conduct = models.CharField(max_length=10, choices=ConductLevel.choices)
+    comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "term"], name="review_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} · {self.term_id}: {self.conduct}"
+
+
+class Session(models.TextChoices):
+    MORNING = "sang", _("Buổi sáng")
+    AFTERNOON = "chieu", _("Buổi chiều")
+
+
+class Absence(models.Model):
+    """Một buổi nghỉ học (điểm danh), excused (có phép) or not."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="absences")
+    date = models.DateField()
+    session = models.CharField(max_length=5, choices=Session.choices, default=Session.MORNING)
+    excused = models.BooleanField(default=False)
+    reason = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "date", "session"], name="absence_uniq")
+        ]
+        ordering = ["-date", "session"]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} {self.date} {self.session}"
+
+
+class SchoolReport(models.Model):
+    """Học bạ điện tử of a pupil for a school year: drawn from the marks and reviews,
+    signed by the principal, registered in the public register of issued papers and
+    kept in the family's document store. Signing again (after a correction) replaces
+    the earlier entry in the register."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="reports")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    issued = models.ForeignKey(
+        "documents.IssuedDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "year"], name="report_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} · {self.year_id}"
+
+
+class DiplomaKind(models.TextChoices):
+    LOWER_SECONDARY = "bang-tn-thcs", _("Bằng tốt nghiệp trung học cơ sở")
+    UPPER_SECONDARY = "bang-tn-thpt", _("Bằng tốt nghiệp trung học phổ thông")
+    PRIMARY_COMPLETION = "gcn-ht-tieu-hoc", _("Giấy chứng nhận hoàn thành chương trình tiểu học")
+
+
+# The grade whose end a diploma certifies.
+DIPLOMA_GRADE = {
+    DiplomaKind.PRIMARY_COMPLETION: 5,
+    DiplomaKind.LOWER_SECONDARY: 9,
+    DiplomaKind.UPPER_SECONDARY: 12,
+}
+
+
+class Diploma(models.Model):
+    """Sổ gốc cấp văn bằng: an entry of a school's register of diplomas and
+    certificates, numbered per school, kind and year, signed and verifiable by its QR."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="diplomas")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="diplomas")
+    kind = models.CharField(max_length=20, choices=DiplomaKind.choices)
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=60)
+    issued = models.ForeignKey(
+        "documents.IssuedDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pupil", "kind"], name="diploma_uniq")]
+        ordering = ["-issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.kind}"

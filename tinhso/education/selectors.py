@@ -9,16 +9,21 @@ from django.db.models import QuerySet
 
 from . import grading
 from .models import (
+    DIPLOMA_GRADE,
+    Absence,
     Assessment,
+    Diploma,
     Guardianship,
     Mark,
     MarkKind,
     Pupil,
     SchoolClass,
+    SchoolReport,
     Subject,
     TeachingAssignment,
     Term,
     TermClosure,
+    TermReview,
 )
 
 
@@ -138,3 +143,69 @@ def _average(subject: Subject, marks: list[Mark]) -> Decimal | None:
     if len(regular) < n or mid is None or end is None:
         return None
     return grading.term_average([Decimal(r) for r in regular], Decimal(mid), Decimal(end))
+
+
+@dataclass
+class ReviewRow:
+    pupil: Pupil
+    conduct: str
+    comment: str
+
+
+def review_rows(school_class: SchoolClass, term: Term, posted=None) -> list[ReviewRow]:
+    """The homeroom teacher's review form: each pupil with the saved (or just posted)
+    conduct level and comment. Two queries."""
+    pupils = list(school_class.pupils.order_by("full_name", "pk"))
+    saved = {r.pupil_id: r for r in TermReview.objects.filter(pupil__in=pupils, term=term)}
+    rows = []
+    for p in pupils:
+        review = saved.get(p.pk)
+        conduct = review.conduct if review else ""
+        comment = review.comment if review else ""
+        if posted is not None:
+            conduct = posted.get(f"conduct-{p.pk}", conduct)
+            comment = posted.get(f"comment-{p.pk}", comment)
+        rows.append(ReviewRow(p, conduct, comment))
+    return rows
+
+
+def recent_absences(school_class: SchoolClass, limit: int = 50) -> QuerySet[Absence]:
+    return (
+        Absence.objects.filter(pupil__school_class=school_class)
+        .select_related("pupil")
+        .order_by("-date", "session", "pupil__full_name")[:limit]
+    )
+
+
+def reports_of_class(school_class: SchoolClass) -> dict[int, SchoolReport]:
+    return {
+        r.pupil_id: r
+        for r in SchoolReport.objects.filter(
+            pupil__school_class=school_class, year=school_class.year
+        ).select_related("issued")
+    }
+
+
+def diploma_register(school) -> QuerySet[Diploma]:
+    return Diploma.objects.filter(school=school).select_related("pupil", "issued", "year")
+
+
+def diploma_candidates(school) -> QuerySet[Pupil]:
+    """Pupils in the final grade of a level (5, 9, 12) without that diploma yet."""
+    return (
+        Pupil.objects.filter(school=school, school_class__grade__in=set(DIPLOMA_GRADE.values()))
+        .exclude(diplomas__isnull=False)
+        .select_related("school_class")
+        .order_by("school_class__name", "full_name")
+    )
+
+
+def pupil_record(pupil: Pupil) -> dict:
+    """The e-contact book's other parts for a parent: reviews, absences, signed
+    reports and diplomas."""
+    return {
+        "reviews": TermReview.objects.filter(pupil=pupil).select_related("term__year"),
+        "absences": Absence.objects.filter(pupil=pupil)[:100],
+        "reports": SchoolReport.objects.filter(pupil=pupil).select_related("year", "issued"),
+        "diplomas": Diploma.objects.filter(pupil=pupil).select_related("issued"),
+    }

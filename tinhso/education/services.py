@@ -130,7 +130,7 @@ def _registry_person(actor, personal_id: str, full_name: str, date_of_birth):
     return None
 
 
-def _require_principal(actor, school: School) -> None:
+def require_principal(actor, school: School) -> None:
     if actor is not None:
         authz.require_role(actor, PRINCIPAL_ROLES, agency=school.agency)
 
@@ -147,7 +147,7 @@ def _require_teacher_of(teacher, school: School) -> None:
 def create_class(
     *, actor, school: School, year: SchoolYear, grade: int, name: str, homeroom_teacher=None
 ) -> SchoolClass:
-    _require_principal(actor, school)
+    require_principal(actor, school)
     if homeroom_teacher is not None:
         _require_teacher_of(homeroom_teacher, school)
     school_class, _created = SchoolClass.objects.update_or_create(
@@ -170,7 +170,7 @@ def create_class(
 @transaction.atomic
 def assign_teacher(*, actor, school_class: SchoolClass, subject: Subject, teacher) -> None:
     """The subject teacher of a class (giáo viên bộ môn), by the principal."""
-    _require_principal(actor, school_class.school)
+    require_principal(actor, school_class.school)
     _require_teacher_of(teacher, school_class.school)
     TeachingAssignment.objects.update_or_create(
         school_class=school_class, subject=subject, defaults={"teacher": teacher}
@@ -198,7 +198,7 @@ def enrol_pupil(
     """A pupil, linked to the registry's person with the same personal ID when there is
     one (the registry's match service, for school enrolment, audited there; no second
     copy of the person)."""
-    _require_principal(actor, school)
+    require_principal(actor, school)
     try:
         parse_personal_id(personal_id, birth_year=date_of_birth.year)
     except ValueError as exc:
@@ -236,7 +236,7 @@ def enrol_pupil(
 @transaction.atomic
 def link_parent(*, actor, pupil: Pupil, parent, relation: str = "") -> Guardianship:
     """A parent's account follows the pupil (by the school)."""
-    _require_principal(actor, pupil.school)
+    require_principal(actor, pupil.school)
     link, _created = Guardianship.objects.update_or_create(
         pupil=pupil, parent=parent, defaults={"relation": relation}
     )
@@ -258,7 +258,7 @@ def is_closed(school: School, term: Term) -> bool:
 @transaction.atomic
 def close_term(*, actor, school: School, term: Term) -> TermClosure:
     """Chốt điểm: the principal closes the term; its marks are locked from now on."""
-    _require_principal(actor, school)
+    require_principal(actor, school)
     if is_closed(school, term):
         raise Conflict(_("Học kì này đã được chốt."), code=EducationErrorCode.TERM_CLOSED)
     closure = TermClosure.objects.create(school=school, term=term, closed_by=actor)

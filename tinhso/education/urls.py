@@ -13,4 +13,9 @@ urlpatterns = [
     ),
     path("truong/<int:school_id>/hoc-ki/<int:term_id>/chot/", views.close_term, name="close_term"),
     path("hoc-sinh/<int:pupil_id>/", views.pupil, name="pupil"),
+    path("lop/<int:class_id>/hoc-ki/<int:term_id>/nhan-xet/", views.reviews, name="reviews"),
+    path("lop/<int:class_id>/diem-danh/", views.attendance, name="attendance"),
+    path("lop/<int:class_id>/hoc-ba/", views.class_results, name="class_results"),
+    path("truong/<int:school_id>/van-bang/", views.diplomas, name="diplomas"),
+    path("truong/<int:school_id>/nhap-hoc-sinh/", views.import_pupils, name="import_pupils"),
 ]

@@ -37,6 +37,7 @@ urlpatterns = [
     path("tra-cuu/", dossier_views.track, name="track"),
     path("thong-bao/", include("tinhso.notifications.urls")),
     path("kho-giay-to/", include("tinhso.documents.urls")),
+    path("van-ban/", include("tinhso.documents.public_urls")),
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
     path("giao-duc/", include("tinhso.education.urls")),

@@ -188,38 +188,61 @@ def active_certificate(user) -> SigningCertificate | None:
     )
 
 
+def sign_pades(
+    document: bytes,
+    *,
+    signer,
+    issuer_name: str,
+    location: str,
+    number: str,
+    qr_url: str,
+    reason: str,
+) -> bytes:
+    """Sign a paper the state issues (a result, a school report, a diploma): PAdES B-T
+    with the platform's timestamp authority, a visible stamp in Vietnamese and a QR
+    code to where it is verified. Refused when the signer has no valid certificate."""
+    certificate = active_certificate(signer)
+    if certificate is None:
+        raise Conflict(
+            _("%(name)s chưa có chứng thư chữ ký số còn hiệu lực.")
+            % {"name": signer.get_full_name()},
+            code=SigningErrorCode.NO_CERTIFICATE,
+        )
+    # pyHanko loads on first use, not when the URLs are imported.
+    from .pades.sign import sign_pdf
+
+    now = timezone.localtime()
+    return sign_pdf(
+        document,
+        signer_key_pem=Path(certificate.key_file).read_bytes(),
+        signer_cert_pem=certificate.cert_pem.encode(),
+        pki=load_pki(),
+        stamp_lines=[
+            f"Ký bởi: {signer.get_full_name()}",
+            issuer_name,
+            f"Thời gian: {now:%d/%m/%Y %H:%M}",
+            *([f"Số: {number}"] if number else []),
+        ],
+        qr_url=qr_url,
+        font_path=str(Path(settings.BASE_DIR) / "static" / "fonts" / "DejaVuSans.ttf"),
+        reason=reason,
+        location=location,
+        embed_crl=current_crl(),
+    )
+
+
 class PadesResultSigner:
-    """RESULT_SIGNER: PAdES B-T with the platform's timestamp authority, a visible
-    stamp in Vietnamese and a QR code to the verification page."""
+    """RESULT_SIGNER: a dossier's result signed with `sign_pades`."""
 
     def sign(self, document: bytes, *, signer, dossier) -> bytes:
-        certificate = active_certificate(signer)
-        if certificate is None:
-            raise Conflict(
-                _("%(name)s chưa có chứng thư chữ ký số còn hiệu lực.")
-                % {"name": signer.get_full_name()},
-                code=SigningErrorCode.NO_CERTIFICATE,
-            )
-        # pyHanko loads on first use, not when the URLs are imported.
-        from .pades.sign import sign_pdf
-
-        now = timezone.localtime()
-        return sign_pdf(
+        return sign_pades(
             document,
-            signer_key_pem=Path(certificate.key_file).read_bytes(),
-            signer_cert_pem=certificate.cert_pem.encode(),
-            pki=load_pki(),
-            stamp_lines=[
-                f"Ký bởi: {signer.get_full_name()}",
-                dossier.agency.name,
-                f"Thời gian: {now:%d/%m/%Y %H:%M}",
-                f"Số: {dossier.result_number or ''}".strip(),
-            ],
-            qr_url=f"{settings.PUBLIC_BASE_URL}/xac-thuc/?ma={dossier.code}",
-            font_path=str(Path(settings.BASE_DIR) / "static" / "fonts" / "DejaVuSans.ttf"),
-            reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
+            signer=signer,
+            issuer_name=dossier.agency.name,
             location=dossier.agency.unit.name,
-            embed_crl=current_crl(),
+            number=dossier.result_number or "",
+            qr_url=f"{settings.PUBLIC_BASE_URL}/xac-thuc/?ma={dossier.code}",
+            reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
         )
 
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from tinhso.accounts.models import Agency, RoleAssignment
 from tinhso.core.document_layout import date_words
-from tinhso.dossiers import pdf, registers, slips
+from tinhso.documents import registers
+from tinhso.dossiers import pdf, slips
 from tinhso.dossiers.models import DossierStep, SlipKind
 from tinhso.testing import act
 
