@@ -1,7 +1,7 @@
 from tinhso.demo.accounts import create_demo_accounts
 from tinhso.demo.education import create_demo_school
-from tinhso.education import selectors
 from tinhso.documents.models import StoredDocument
+from tinhso.education import selectors
 from tinhso.education.models import Mark, SchoolReport
 
 

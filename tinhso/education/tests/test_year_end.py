@@ -5,9 +5,9 @@ store), and the register page a report's QR opens."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 import shutil
 import subprocess
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
