@@ -53,7 +53,7 @@ def draw_diploma(pupil: Pupil, kind: str, *, number: str, signer, code: str, iss
     school = pupil.school
     story = [
         pdf.header(
-            parent_name=school.agency.parent.name if school.agency.parent_id else "",
+            parent_name=getattr(school.agency.parent, "name", ""),
             agency_name=school.agency.name,
             number=f"Số: {number}",
         ),
@@ -91,7 +91,9 @@ def issue_diploma(*, actor, pupil: Pupil, kind: str) -> Diploma:
     if why_not:
         raise Conflict(why_not, code=EducationErrorCode.NOT_ELIGIBLE)
     school = pupil.school
-    year = pupil.school_class.year
+    school_class = pupil.school_class
+    assert school_class is not None  # eligibility() checked the class
+    year = school_class.year
     now = timezone.now()
     sequence = registers.next_number(
         agency_code=school.code, kind=SYMBOLS[DiplomaKind(kind)], year=year.start_year + 1

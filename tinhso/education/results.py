@@ -72,8 +72,8 @@ def level_name(level) -> str:
 
 def _term_value(subject: Subject, marks: list[Mark]) -> Decimal | str | None:
     if subject.assessment == Assessment.COMMENT:
-        end = next((m.comment for m in marks if m.kind == MarkKind.END and m.comment), "")
-        return end or None
+        comment = next((m.comment for m in marks if m.kind == MarkKind.END and m.comment), "")
+        return comment or None
     n = grading.regular_marks_required(subject.periods_per_year)
     regular = [
         Decimal(m.score) for m in marks if m.kind == MarkKind.REGULAR and m.score is not None

@@ -54,7 +54,7 @@ def draw_report(
     town = school.agency.unit.name if school.agency.unit_id else ""
     story = [
         pdf.header(
-            parent_name=school.agency.parent.name if school.agency.parent_id else "",
+            parent_name=getattr(school.agency.parent, "name", ""),
             agency_name=school.agency.name,
             place_date=f"{place_name(town)}, {date_words(timezone.localtime(issued_at).date())}"
             if town
