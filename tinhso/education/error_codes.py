@@ -17,3 +17,5 @@ class EducationErrorCode(StrEnum):
     NOT_ELIGIBLE = "education_not_eligible"
     ALREADY_ISSUED = "education_already_issued"
     BAD_IMPORT = "education_bad_import"
+    ROUND_PUBLISHED = "education_round_published"
+    ROUND_NOT_MATCHED = "education_round_not_matched"

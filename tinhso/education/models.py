@@ -343,3 +343,98 @@ class Diploma(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.kind}"
+
+
+class RoundStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang chuẩn bị")
+    PUBLISHED = "published", _("Đã công bố")
+
+
+class AdmissionRound(models.Model):
+    """Kỳ tuyển sinh lớp 10 of a year: its rules (admission.AdmissionRules as JSON), its
+    schools and applicants, the last matching and, once published, the public results."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    rules = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return _("Tuyển sinh lớp 10 năm %(year)s") % {"year": self.year}
+
+
+class AdmissionSchool(models.Model):
+    """A school of the round with its quota (chỉ tiêu) and, after matching, its cut-off
+    (điểm chuẩn) and the overrun when applicants tied for its last place."""
+
+    round = models.ForeignKey(AdmissionRound, on_delete=models.CASCADE, related_name="schools")
+    code = models.CharField(max_length=30)
+    name = models.CharField(max_length=200)
+    quota = models.PositiveIntegerField()
+    cutoff = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    admitted = models.PositiveIntegerField(default=0)
+    overrun = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "code"], name="adm_school_uniq")]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AdmissionApplicant(models.Model):
+    """Thí sinh: exam scores, priority and incentive points, ordered wishes; after
+    matching, where they are admitted and why not at the wishes before."""
+
+    round = models.ForeignKey(AdmissionRound, on_delete=models.CASCADE, related_name="applicants")
+    applicant_id = models.CharField(max_length=30)  # số báo danh
+    math = models.DecimalField(max_digits=5, decimal_places=2)
+    literature = models.DecimalField(max_digits=5, decimal_places=2)
+    english = models.DecimalField(max_digits=5, decimal_places=2)
+    priority = models.DecimalField(max_digits=4, decimal_places=2, default=0)
+    incentive = models.DecimalField(max_digits=4, decimal_places=2, default=0)
+    wishes = models.JSONField(default=list)
+    school_code = models.CharField(max_length=30, blank=True)
+    wish_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    explanation = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "applicant_id"], name="adm_applicant_uniq")
+        ]
+        ordering = ["applicant_id"]
+
+    def __str__(self) -> str:
+        return self.applicant_id
+
+
+class AdmissionAppeal(models.Model):
+    """Phúc khảo: a subject's score changed after review; the matching is run again and
+    who moved is kept with the appeal."""
+
+    round = models.ForeignKey(AdmissionRound, on_delete=models.CASCADE, related_name="appeals")
+    applicant = models.ForeignKey(AdmissionApplicant, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=12)
+    before = models.DecimalField(max_digits=5, decimal_places=2)
+    after = models.DecimalField(max_digits=5, decimal_places=2)
+    reason = models.CharField(max_length=300)
+    moves = models.JSONField(default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} {self.subject}: {self.before} → {self.after}"

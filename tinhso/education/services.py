@@ -45,7 +45,7 @@ DEPARTMENT_ROLES = {Role.SPECIALIST, Role.LEADER, Role.ADMINISTRATOR}
 PRINCIPAL_ROLES = {Role.LEADER, Role.ADMINISTRATOR}
 
 
-def _department() -> Agency:
+def department() -> Agency:
     return Agency.objects.get(code=DEPARTMENT)
 
 
@@ -57,7 +57,7 @@ def create_school(*, actor, code: str, name: str, level: str, unit=None) -> Scho
         code=code,
         name=name,
         kind=AgencyKind.OTHER,
-        parent=_department(),
+        parent=department(),
         unit=unit,
     )
     school, created = School.objects.get_or_create(agency=agency, defaults={"level": level})
@@ -77,7 +77,7 @@ def create_school(*, actor, code: str, name: str, level: str, unit=None) -> Scho
 def open_school_year(*, actor, start_year: int) -> SchoolYear:
     """A school year and its two terms, by the Department."""
     if actor is not None:
-        authz.require_role(actor, DEPARTMENT_ROLES, agency=_department())
+        authz.require_role(actor, DEPARTMENT_ROLES, agency=department())
     year, created = SchoolYear.objects.get_or_create(start_year=start_year)
     for number in (1, 2):
         Term.objects.get_or_create(year=year, number=number)
@@ -98,7 +98,7 @@ def add_subject(
 ) -> Subject:
     """A subject of a grade (the programme is the Department's)."""
     if actor is not None:
-        authz.require_role(actor, DEPARTMENT_ROLES, agency=_department())
+        authz.require_role(actor, DEPARTMENT_ROLES, agency=department())
     subject, _created = Subject.objects.update_or_create(
         code=code,
         grade=grade,
