@@ -8,7 +8,6 @@ is audited."""
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -255,12 +254,3 @@ def appeal(
         agency_code=DEPARTMENT,
     )
     return record
-
-
-def wish_statistics(round_: AdmissionRound) -> dict[str, list[int]]:
-    """Applicants per school and wish rank (thống kê nguyện vọng): code → [w1, w2, w3]."""
-    counts: Counter[tuple[str, int]] = Counter()
-    for wishes in round_.applicants.values_list("wishes", flat=True):
-        for rank, code in enumerate(wishes, 1):
-            counts[(code, rank)] += 1
-    return {s.code: [counts[(s.code, r)] for r in (1, 2, 3)] for s in round_.schools.all()}

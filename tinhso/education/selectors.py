@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -209,3 +210,62 @@ def pupil_record(pupil: Pupil) -> dict:
         "reports": SchoolReport.objects.filter(pupil=pupil).select_related("year", "issued"),
         "diplomas": Diploma.objects.filter(pupil=pupil).select_related("issued"),
     }
+
+
+def identity_coverage() -> Decimal | None:
+    """% of pupils whose identity code (mã định danh) the population registry knows:
+    the pupil is linked to the registry's person with that personal ID."""
+    total = Pupil.objects.count()
+    if not total:
+        return None
+    linked = Pupil.objects.filter(person__isnull=False).count()
+    return (Decimal(linked) * 100 / total).quantize(Decimal("0.01"))
+
+
+def report_coverage(year: int) -> Decimal | None:
+    """% of the pupils of the school year that ended in `year` (or, before it ends, the
+    last one that did) whose school report of that year is signed."""
+    from .models import SchoolYear
+
+    school_year = SchoolYear.objects.filter(start_year__lt=year).order_by("-start_year").first()
+    if school_year is None:
+        return None
+    pupils = Pupil.objects.filter(
+        pk__in=Mark.objects.filter(term__year=school_year).values("pupil_id")
+    )
+    total = pupils.count()
+    if not total:
+        return None
+    signed = SchoolReport.objects.filter(year=school_year, pupil__in=pupils).count()
+    return (Decimal(signed) * 100 / total).quantize(Decimal("0.01"))
+
+
+def admission_statistics():
+    """Per published admission year and school: quota, wishes 1–3, admitted, cut-off
+    (for open data; no applicant)."""
+    from .models import AdmissionRound, RoundStatus
+
+    for round_ in AdmissionRound.objects.filter(status=RoundStatus.PUBLISHED).order_by("year"):
+        stats = wish_statistics(round_)
+        for school in round_.schools.all():
+            w = stats.get(school.code, [0, 0, 0])
+            yield {
+                "nam": round_.year,
+                "ma_truong": school.code,
+                "ten_truong": school.name,
+                "chi_tieu": school.quota,
+                "nguyen_vong_1": w[0],
+                "nguyen_vong_2": w[1],
+                "nguyen_vong_3": w[2],
+                "trung_tuyen": school.admitted,
+                "diem_chuan": school.cutoff,
+            }
+
+
+def wish_statistics(round_) -> dict[str, list[int]]:
+    """Applicants per school and wish rank (thống kê nguyện vọng): code → [w1, w2, w3]."""
+    counts: Counter[tuple[str, int]] = Counter()
+    for wishes in round_.applicants.values_list("wishes", flat=True):
+        for rank, code in enumerate(wishes, 1):
+            counts[(code, rank)] += 1
+    return {s.code: [counts[(s.code, r)] for r in (1, 2, 3)] for s in round_.schools.all()}

@@ -470,7 +470,7 @@ def admission_manage(request, year: int):
         {
             "round": round_,
             "schools": round_.schools.all(),
-            "stats": admission_rounds.wish_statistics(round_),
+            "stats": selectors.wish_statistics(round_),
             "appeals": round_.appeals.select_related("applicant")[:100],
             "subjects": admission_rounds.SUBJECT_NAMES.items(),
         },
@@ -492,7 +492,7 @@ def admission_results(request, year: int):
             "round": round_,
             "schools": schools.values(),
             "school_names": {c: s.name for c, s in schools.items()},
-            "stats": admission_rounds.wish_statistics(round_),
+            "stats": selectors.wish_statistics(round_),
             "number": number,
             "applicant": applicant,
             "explanation": admission_views.explain(applicant, schools) if applicant else [],

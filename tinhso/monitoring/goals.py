@@ -68,6 +68,20 @@ def _on_time_rate(year: int) -> Decimal | None:
     return _province_ratio(year, "on_time")
 
 
+@platform_metric("pupil_identity_coverage")
+def _pupil_identity_coverage(year: int) -> Decimal | None:
+    from tinhso.education import selectors as education
+
+    return education.identity_coverage()
+
+
+@platform_metric("school_report_coverage")
+def _school_report_coverage(year: int) -> Decimal | None:
+    from tinhso.education import selectors as education
+
+    return education.report_coverage(year)
+
+
 @transaction.atomic
 def load_goals(*, path: Path = DATA) -> int:
     """Programmes, goals and their sourced measurements from the data file;

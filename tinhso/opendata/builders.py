@@ -270,6 +270,37 @@ def _goals_dataset() -> DatasetDefinition:
     )
 
 
+def _admission():
+    from tinhso.education.selectors import admission_statistics
+
+    yield from admission_statistics()
+
+
+def _admission_dataset() -> DatasetDefinition:
+    """Grade-10 admission per published year and school (never an applicant)."""
+    return DatasetDefinition(
+        name="tuyen-sinh-lop-10",
+        title="Tuyển sinh lớp 10: chỉ tiêu, nguyện vọng và điểm chuẩn theo trường",
+        notes="Mỗi kỳ tuyển sinh đã công bố: chỉ tiêu, số thí sinh đăng ký nguyện vọng 1, 2, "
+        "3, số trúng tuyển và điểm chuẩn của từng trường. Chỉ số đếm, không có dữ liệu thí sinh.",
+        organization="SGDDT",
+        frequency="yearly",
+        tags=["giao-duc", "tuyen-sinh"],
+        fields=[
+            {"id": "nam", "type": "int", "label": "Năm"},
+            {"id": "ma_truong", "type": "text", "label": "Mã trường"},
+            {"id": "ten_truong", "type": "text", "label": "Tên trường"},
+            {"id": "chi_tieu", "type": "int", "label": "Chỉ tiêu"},
+            {"id": "nguyen_vong_1", "type": "int", "label": "Nguyện vọng 1"},
+            {"id": "nguyen_vong_2", "type": "int", "label": "Nguyện vọng 2"},
+            {"id": "nguyen_vong_3", "type": "int", "label": "Nguyện vọng 3"},
+            {"id": "trung_tuyen", "type": "int", "label": "Trúng tuyển"},
+            {"id": "diem_chuan", "type": "numeric", "label": "Điểm chuẩn"},
+        ],
+        rows=_admission,
+    )
+
+
 def definitions() -> list[DatasetDefinition]:
     """Every dataset the province publishes, in the catalogue's order."""
     return [
@@ -278,6 +309,7 @@ def definitions() -> list[DatasetDefinition]:
         _units_dataset(),
         _index_dataset(),
         _goals_dataset(),
+        _admission_dataset(),
     ]
 
 
