@@ -125,6 +125,11 @@ class SchoolClass(models.Model):
     def __str__(self) -> str:
         return _("Lớp %(name)s") % {"name": self.name}
 
+    def members(self):
+        """The pupils of this class in its year: they stay members after moving up,
+        so last year's class still lists last year's pupils."""
+        return Pupil.objects.filter(memberships__school_class=self)
+
 
 class TeachingAssignment(models.Model):
     """A subject teacher (giáo viên bộ môn) of a class."""
@@ -174,6 +179,24 @@ class Pupil(models.Model):
     @property
     def masked_personal_id(self) -> str:
         return mask_id(self.personal_id)
+
+
+class ClassMembership(models.Model):
+    """A pupil in a class for that class's school year (the pupil's `school_class` is
+    only the current one)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="memberships")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="memberships"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "school_class"], name="membership_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} ∈ {self.school_class_id}"
 
 
 class Guardianship(models.Model):

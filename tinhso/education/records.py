@@ -41,7 +41,7 @@ def require_homeroom_teacher(actor, school_class: SchoolClass) -> None:
 
 
 def _pupil_of(school_class: SchoolClass, pupil_id: int) -> Pupil:
-    pupil = school_class.pupils.filter(pk=pupil_id).first()
+    pupil = school_class.members().filter(pk=pupil_id).first()
     if pupil is None:
         raise ValidationFailed(_("Học sinh không thuộc lớp."), code=EducationErrorCode.BAD_REVIEW)
     return pupil

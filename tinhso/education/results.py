@@ -94,7 +94,7 @@ def class_year_results(
     t1, t2 = terms.get(1), terms.get(2)
     subjects = list(Subject.objects.filter(grade=school_class.grade).order_by("pk"))
     if pupils is None:
-        pupils = list(school_class.pupils.order_by("full_name", "pk"))
+        pupils = list(school_class.members().order_by("full_name", "pk"))
     ids = [p.pk for p in pupils]
     marks: dict[tuple[int, int, int], list[Mark]] = defaultdict(list)
     for m in Mark.objects.filter(pupil_id__in=ids, term__year=school_class.year_id):

@@ -91,7 +91,7 @@ def mark_sheet(school_class: SchoolClass, subject: Subject, term: Term) -> MarkS
         n,
         TermClosure.objects.filter(school_id=school_class.school_id, term=term).exists(),
     )
-    pupils = list(school_class.pupils.order_by("full_name", "pk"))
+    pupils = list(school_class.members().order_by("full_name", "pk"))
     rows = {p.pk: SheetRow(p, [""] * n) for p in pupils}
     for m in Mark.objects.filter(pupil__in=pupils, subject=subject, term=term):
         row = rows[m.pupil_id]
@@ -156,7 +156,7 @@ class ReviewRow:
 def review_rows(school_class: SchoolClass, term: Term, posted=None) -> list[ReviewRow]:
     """The homeroom teacher's review form: each pupil with the saved (or just posted)
     conduct level and comment. Two queries."""
-    pupils = list(school_class.pupils.order_by("full_name", "pk"))
+    pupils = list(school_class.members().order_by("full_name", "pk"))
     saved = {r.pupil_id: r for r in TermReview.objects.filter(pupil__in=pupils, term=term)}
     rows = []
     for p in pupils:
@@ -172,7 +172,7 @@ def review_rows(school_class: SchoolClass, term: Term, posted=None) -> list[Revi
 
 def recent_absences(school_class: SchoolClass, limit: int = 50) -> QuerySet[Absence]:
     return (
-        Absence.objects.filter(pupil__school_class=school_class)
+        Absence.objects.filter(pupil__memberships__school_class=school_class)
         .select_related("pupil")
         .order_by("-date", "session", "pupil__full_name")[:limit]
     )
@@ -182,7 +182,7 @@ def reports_of_class(school_class: SchoolClass) -> dict[int, SchoolReport]:
     return {
         r.pupil_id: r
         for r in SchoolReport.objects.filter(
-            pupil__school_class=school_class, year=school_class.year
+            pupil__memberships__school_class=school_class, year=school_class.year
         ).select_related("issued")
     }
 

@@ -27,6 +27,7 @@ from . import grading
 from .error_codes import EducationErrorCode
 from .models import (
     Assessment,
+    ClassMembership,
     Guardianship,
     Mark,
     MarkKind,
@@ -218,6 +219,12 @@ def enrol_pupil(
             "school_class": school_class,
         },
     )
+    if school_class is not None:
+        # one class a year: moving within the year leaves the other class of that year
+        ClassMembership.objects.filter(
+            pupil=pupil, school_class__year_id=school_class.year_id
+        ).exclude(school_class=school_class).delete()
+        ClassMembership.objects.get_or_create(pupil=pupil, school_class=school_class)
     record_event(
         actor=actor,
         action="education.pupil_enrolled" if created else "education.pupil_updated",
@@ -346,7 +353,7 @@ def save_marks(
             _("Học kì đã chốt điểm: cần ghi lý do khi sửa điểm."),
             code=EducationErrorCode.REASON_REQUIRED,
         )
-    pupils = {p.pk: p for p in school_class.pupils.all()}
+    pupils = {p.pk: p for p in school_class.members()}
     existing = {
         (m.pupil_id, m.kind, m.index): m
         for m in Mark.objects.filter(pupil__in=pupils.values(), subject=subject, term=term)

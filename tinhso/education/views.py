@@ -59,6 +59,7 @@ def home(request):
         and a.agency is not None
         and hasattr(a.agency, "school")
     ]
+    terms = list(Term.objects.select_related("year").order_by("-year__start_year", "number"))
     return render(
         request,
         "education/home.html",
@@ -70,7 +71,11 @@ def home(request):
             "children": selectors.children_of(request.user),
             "admission_officer": _admission_officer(request.user),
             "schools": schools,
-            "terms": Term.objects.select_related("year").order_by("-year__start_year", "number"),
+            "closing": [
+                (school, [(t, t.pk in selectors.closed_terms(school)) for t in terms])
+                for school in schools
+            ],
+            "terms": terms,
         },
     )
 
@@ -100,6 +105,7 @@ def mark_sheet(request, class_id: int, subject_id: int, term_id: int):
         return render(request, "403.html", status=403)
     sheet = selectors.mark_sheet(school_class, subject, term)
     error = ""
+    saved = None
     if request.method == "POST":
         try:
             changed = services.save_marks(
@@ -110,12 +116,15 @@ def mark_sheet(request, class_id: int, subject_id: int, term_id: int):
                 entries=_entries(request.POST, sheet),
                 reason=request.POST.get("reason", ""),
             )
-            messages.success(request, _("Đã lưu %(n)d ô điểm.") % {"n": changed})
+            if request.htmx:  # shown in the sheet itself, never on the next page opened
+                saved = changed
+            else:
+                messages.success(request, _("Đã lưu %(n)d ô điểm.") % {"n": changed})
             sheet = selectors.mark_sheet(school_class, subject, term)
         except DomainError as exc:
             error = str(exc.message)
     template = "education/_sheet.html" if request.htmx else "education/sheet.html"
-    return render(request, template, {"sheet": sheet, "error": error})
+    return render(request, template, {"sheet": sheet, "error": error, "saved": saved})
 
 
 @login_required
@@ -185,7 +194,7 @@ def reviews(request, class_id: int, term_id: int):
     errors: dict[int, str] = {}
     if request.method == "POST":
         saved = 0
-        for p in school_class.pupils.all():
+        for p in school_class.members():
             conduct = request.POST.get(f"conduct-{p.pk}", "")
             comment = request.POST.get(f"comment-{p.pk}", "")
             if not conduct and not comment.strip():
@@ -258,7 +267,7 @@ def attendance(request, class_id: int):
         "education/attendance.html",
         {
             "school_class": school_class,
-            "pupils": school_class.pupils.order_by("full_name", "pk"),
+            "pupils": school_class.members().order_by("full_name", "pk"),
             "day": day,
             "error": error,
             "sessions": Session.choices,

@@ -210,3 +210,24 @@ def test_the_register_page_tells_the_document_from_another_signed_one(
     download = client.get(f"/van-ban/{entry.code}/ban-goc/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == original
     assert client.get("/van-ban/KHONGCOMA/").status_code == 404
+
+
+def test_last_years_class_keeps_its_pupils_after_they_move_up(
+    principal, school, school_class, year, pupils
+):
+    from tinhso.education import services as education
+
+    next_year = education.open_school_year(actor=None, start_year=year.start_year + 1)
+    eight = education.create_class(
+        actor=principal, school=school, year=next_year, grade=8, name="8A"
+    )
+    moved = pupils[0]
+    education.enrol_pupil(
+        actor=principal, school=school, personal_id=moved.personal_id,
+        full_name=moved.full_name, date_of_birth=moved.date_of_birth, school_class=eight,
+    )  # fmt: skip
+    assert set(school_class.members()) == set(pupils)
+    assert list(eight.members()) == [moved]
+    assert [r.pupil for r in results.class_year_results(school_class)] == sorted(
+        pupils, key=lambda p: p.full_name
+    )
