@@ -47,7 +47,9 @@ def generate(folder: Path, n_applicants: int, n_schools: int, seed: int) -> None
                     wishes.append(code)
             priority = rnd.choice(["0", "0", "0", "0.5", "1", "1.5"])
             incentive = rnd.choice(["0", "0", "0", "0.5", "1"])
-            f.write(f"QN{i:06d},{score()},{score()},{score()},{priority},{incentive},{','.join(wishes)}\n")
+            f.write(
+                f"QN{i:06d},{score()},{score()},{score()},{priority},{incentive},{','.join(wishes)}\n"
+            )
 
 
 def main() -> None:
@@ -62,19 +64,26 @@ def main() -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tinhso.settings"}
         env.pop("DATABASE_URL", None)
         cmd = [
-            sys.executable, str(ROOT / "manage.py"), "admission",
-            "--schools", str(folder / "schools.csv"),
-            "--applicants", str(folder / "applicants.csv"),
-            "--output", str(folder / "result.csv"),
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "admission",
+            "--schools",
+            str(folder / "schools.csv"),
+            "--applicants",
+            str(folder / "applicants.csv"),
+            "--output",
+            str(folder / "result.csv"),
         ]
         started = time.perf_counter()
         out = subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
         wall = time.perf_counter() - started
         print(out.stdout.strip())
         lines = out.stdout.splitlines()
-        print(f"{o.applicants} applicants × 3 wishes × {o.schools} schools: "
-              f"{wall:.2f} s wall for the whole command (Django start-up included); "
-              f"{lines[0].rsplit(' in ', 1)[-1]} inside it (read, match, write)")
+        print(
+            f"{o.applicants} applicants × 3 wishes × {o.schools} schools: "
+            f"{wall:.2f} s wall for the whole command (Django start-up included); "
+            f"{lines[0].rsplit(' in ', 1)[-1]} inside it (read, match, write)"
+        )
 
 
 if __name__ == "__main__":

@@ -79,7 +79,9 @@ def main() -> None:
         "JOIN population_person p ON p.id = r.person_id"
     ).fetchall())  # fmt: skip
     with (tmp / "full.csv").open(encoding="utf-8") as f:
-        full = {r["record_id"]: r["cluster_id"] for r in csv.DictReader(f) if r["record_id"] in mine}
+        full = {
+            r["record_id"]: r["cluster_id"] for r in csv.DictReader(f) if r["record_id"] in mine
+        }
     ours, theirs = pairs({k: str(v) for k, v in mine.items()}), pairs(full)
     print(json.dumps({
         "records": len(mine), "pairs_incremental_plus_registry": len(ours),

@@ -54,8 +54,10 @@ def replicate(k: int, *, limit: int) -> None:
     """Copy the generated dossiers (with their step and papers) once more, k days
     earlier, with codes suffixed -R<k>: ten times faster than generating them."""
     cols = _columns("dossiers_dossier", {"id"})
-    shifted = {c: f"{c} - interval '{k} days'" for c in
-               ("submitted_at", "received_at", "result_issued_at", "returned_at", "created_at")}
+    shifted = {
+        c: f"{c} - interval '{k} days'"
+        for c in ("submitted_at", "received_at", "result_issued_at", "returned_at", "created_at")
+    }
     shifted.update({c: f"{c} - {k}" for c in ("due_date", "expected_date")})
     shifted["code"] = f"code || '-R{k}'"
     select = ", ".join(shifted.get(c, c) for c in cols)
@@ -171,8 +173,13 @@ def main() -> None:
         ("page: steering board, province, year", client, "/lam-viec/dieu-hanh/"),
         ("page: steering board, one agency (SXD), year", client, "/lam-viec/dieu-hanh/?unit=SXD"),
         ("page: goals tracker", public, "/chi-so/muc-tieu/"),
-        ("API: /api/v1/monitoring/index?period=<month>", public, f"/api/v1/monitoring/index?period={month}"),
+        (
+            "API: /api/v1/monitoring/index?period=<month>",
+            public,
+            f"/api/v1/monitoring/index?period={month}",
+        ),
     ]:
+
         def get(c=c, url=url):
             r = c.get(url)
             assert r.status_code == 200, (url, r.status_code, r.get("Location"))

@@ -107,10 +107,14 @@ def paper_bytes() -> bytes:
 def multipart(kind: str, content: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n{kind}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="giay.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n{kind}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="giay.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -334,8 +338,12 @@ def main() -> None:
     threads = [
         threading.Thread(
             target=submitter,
-            args=(Client(args.port, ctx["citizen_token"], ledger, client_deadline), ctx,
-                  stop_at, run_id),
+            args=(
+                Client(args.port, ctx["citizen_token"], ledger, client_deadline),
+                ctx,
+                stop_at,
+                run_id,
+            ),
             daemon=True,
         )  # fmt: skip
         for _ in range(args.clients)

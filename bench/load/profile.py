@@ -116,7 +116,14 @@ def main() -> None:
             run(i)
     took = time.perf_counter() - start
     print(f"{args.n} rounds in {took:.2f} s: {took / args.n * 1000:.2f} ms each")
-    print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1", flat=os.environ.get("PROFILE_FLAT") == "1"))
+    print(
+        profiler.output_text(
+            unicode=True,
+            color=False,
+            show_all=os.environ.get("PROFILE_ALL") == "1",
+            flat=os.environ.get("PROFILE_FLAT") == "1",
+        )
+    )
     if args.html:
         args.html.write_text(profiler.output_html())
 

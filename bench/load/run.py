@@ -97,7 +97,11 @@ def wait_ready(url: str, timeout: float = 60) -> None:
 
 def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        cmd, env=env, cwd=ROOT, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        cmd,
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -111,8 +115,9 @@ def stop(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def wrk(base: str, script: str, *, duration: int, connections: int, threads: int,
-        env: dict[str, str]) -> dict:
+def wrk(
+    base: str, script: str, *, duration: int, connections: int, threads: int, env: dict[str, str]
+) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
            "-s", str(HERE / script), base]  # fmt: skip
     out = subprocess.run(cmd, env={**os.environ, **env}, text=True, capture_output=True)

@@ -70,16 +70,18 @@ def level_name(level) -> str:
     return _(LEVEL_NAMES[grading.Level(level)]) if level else "—"
 
 
-def _term_value(subject: Subject, marks: list[Mark]) -> Decimal | str | None:
+# (kind, score, comment) of one mark, read as a tuple: a class's marks are thousands.
+MarkCell = tuple[str, Decimal | None, str]
+
+
+def _term_value(subject: Subject, marks: list[MarkCell]) -> Decimal | str | None:
     if subject.assessment == Assessment.COMMENT:
-        comment = next((m.comment for m in marks if m.kind == MarkKind.END and m.comment), "")
+        comment = next((c for k, _s, c in marks if k == MarkKind.END and c), "")
         return comment or None
     n = grading.regular_marks_required(subject.periods_per_year)
-    regular = [
-        Decimal(m.score) for m in marks if m.kind == MarkKind.REGULAR and m.score is not None
-    ]
-    mid = next((m.score for m in marks if m.kind == MarkKind.MID and m.score is not None), None)
-    end = next((m.score for m in marks if m.kind == MarkKind.END and m.score is not None), None)
+    regular = [Decimal(s) for k, s, _c in marks if k == MarkKind.REGULAR and s is not None]
+    mid = next((s for k, s, _c in marks if k == MarkKind.MID and s is not None), None)
+    end = next((s for k, s, _c in marks if k == MarkKind.END and s is not None), None)
     if len(regular) < n or mid is None or end is None:
         return None
     return grading.term_average(regular[:n], Decimal(mid), Decimal(end))
@@ -96,9 +98,11 @@ def class_year_results(
     if pupils is None:
         pupils = list(school_class.members().order_by("full_name", "pk"))
     ids = [p.pk for p in pupils]
-    marks: dict[tuple[int, int, int], list[Mark]] = defaultdict(list)
-    for m in Mark.objects.filter(pupil_id__in=ids, term__year=school_class.year_id):
-        marks[(m.pupil_id, m.subject_id, m.term_id)].append(m)
+    marks: dict[tuple[int, int, int], list[MarkCell]] = defaultdict(list)
+    for pupil_id, subject_id, term_id, kind, score, comment in Mark.objects.filter(
+        pupil_id__in=ids, term__year=school_class.year_id
+    ).values_list("pupil_id", "subject_id", "term_id", "kind", "score", "comment"):
+        marks[(pupil_id, subject_id, term_id)].append((kind, score, comment))
     reviews = {
         (r.pupil_id, r.term_id): r
         for r in TermReview.objects.filter(pupil_id__in=ids, term__year=school_class.year_id)
