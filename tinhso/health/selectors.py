@@ -230,9 +230,15 @@ class Read:
 
 def reads_of(patient: Patient, *, limit: int = 100) -> list[Read]:
     """Who read the record (staff), newest first: what the citizen is shown."""
-    events = AuditEvent.objects.filter(
-        object_type="health.Patient", object_id=str(patient.pk), action=READ_ACTION
-    ).order_by("-seq")[:limit]
+    events = list(
+        AuditEvent.objects.filter(
+            object_type="health.Patient", object_id=str(patient.pk), action=READ_ACTION
+        ).order_by("-seq")[:limit]
+    )
+    people = {
+        u.pk: u.get_full_name()
+        for u in get_user_model().objects.filter(pk__in={e.actor_id for e in events})
+    }
     names = dict(
         Facility.objects.filter(
             code__in={(e.after or {}).get("facility", "") for e in events}
@@ -241,7 +247,7 @@ def reads_of(patient: Patient, *, limit: int = 100) -> list[Read]:
     return [
         Read(
             at=e.at,
-            who=e.actor_label,
+            who=people.get(e.actor_id or 0, e.actor_label),
             facility=names.get((e.after or {}).get("facility", ""), ""),
             break_glass=(e.after or {}).get("break_glass", ""),
         )
