@@ -316,14 +316,17 @@ def health_counts() -> dict[str, int]:
 
 
 def checkins_per_facility_month() -> list[dict]:
-    """Check-ins per facility and month (facility code and name, month, count)."""
+    """Check-ins per facility and month (facility code and name, month, count, of
+    which by chip ID card): counts only, never a person."""
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
+
+    from .models import CheckinMethod
 
     rows = (
         Encounter.objects.annotate(month=TruncMonth("service_date"))
         .values("facility__code", "facility__name", "month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), chip=Count("id", filter=Q(checkin_method=CheckinMethod.CHIP_QR)))
         .order_by("month", "facility__code")
     )
     return [
@@ -332,6 +335,7 @@ def checkins_per_facility_month() -> list[dict]:
             "facility_name": r["facility__name"],
             "month": r["month"].strftime("%Y-%m") if r["month"] else "",
             "checkins": r["n"],
+            "chip_checkins": r["chip"],
         }
         for r in rows
     ]
