@@ -35,3 +35,30 @@ def test_checkins_are_counted_per_facility_and_month_without_names(make_staff):
     }]  # fmt: skip
     text = json.dumps(rows, ensure_ascii=False)
     assert "Đỗ Thị Hoa" not in text and pid not in text
+
+
+@pytest.mark.django_db
+def test_the_goals_tracker_counts_health_records_and_doses(make_staff):
+    from tinhso.monitoring.goals import load_goals, record_platform_measurements
+    from tinhso.monitoring.models import Measurement
+
+    load_goals()
+    station = services.create_facility(
+        actor=None, code="22102", name="Trạm Y tế phường Hồng Gai",
+        kind=FacilityKind.COMMUNE_STATION,
+    )  # fmt: skip
+    staff = make_staff(Role.HEALTH_STAFF, station.agency.code)
+    birth = datetime.date(2020, 2, 2)
+    pid = demo_personal_id(birth=birth, sex="male")
+    visit = services.check_in(actor=staff, facility=station,
+                              qr_text=f"{pid}||Lê Minh An|02022020|Nam|Hồng Gai|")  # fmt: skip
+    for dose in (1, 2):
+        services.record_immunization(actor=staff, facility=station, patient=visit.patient,
+                                     vaccine_code="03", dose_number=dose,
+                                     occurred_on=datetime.date(2021, 3 * dose, 1))  # fmt: skip
+    record_platform_measurements()
+    latest = {
+        m.goal.code: m.value
+        for m in Measurement.objects.filter(automatic=True).select_related("goal")
+    }
+    assert latest["ho-so-suc-khoe"] == 1 and latest["tiem-chung"] == 2
