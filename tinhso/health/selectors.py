@@ -40,16 +40,15 @@ READ_ACTION = "health.record_read"
 
 
 class BreakGlassRequired(PermissionDenied):
-    code = HealthErrorCode.BREAK_GLASS_REQUIRED
+    def __init__(self, message) -> None:
+        super().__init__(message, code=HealthErrorCode.BREAK_GLASS_REQUIRED)
 
 
 def facilities_of(user, roles=HEALTH_ROLES) -> list[Facility]:
     """The facilities where the user holds one of `roles` (an assignment at the
     Department of Health covers all of them)."""
     paths = [
-        a.agency.path
-        for a in authz.assignments(user)
-        if a.role in roles and a.agency_id is not None
+        a.agency.path for a in authz.assignments(user) if a.role in roles and a.agency is not None
     ]
     if not paths:
         return []
@@ -104,19 +103,36 @@ def read_patient(*, viewer, patient: Patient, facility: Facility, purpose: str =
                     "lý do truy cập khẩn cấp (sẽ được ghi lại và người bệnh được xem)."
                 )
             )
+    audit_read(viewer=viewer, patient=patient, facility=facility, purpose=purpose,
+               break_glass=access.reason if access is not None else "")  # fmt: skip
+    return patient
+
+
+def audit_read(*, viewer, patient: Patient, facility: Facility, purpose: str = "",
+               break_glass: str = "") -> None:  # fmt: skip
+    """The audit event of one read of a patient's record (access already checked)."""
     record_event(
         actor=viewer,
         action=READ_ACTION,
         object_type="health.Patient",
         object_id=patient.pk,
-        after={
-            "facility": facility.code,
-            "purpose": purpose,
-            "break_glass": access.reason if access is not None else "",
-        },
+        after={"facility": facility.code, "purpose": purpose, "break_glass": break_glass},
         agency_code=facility.agency.code,
     )
-    return patient
+
+
+def seen_q(facilities: list[Facility]) -> Q:
+    """Patients cared for at one of these facilities, as correlated EXISTS clauses
+    (cheap on a search already narrowed by an index)."""
+    from django.db.models import Exists, OuterRef
+
+    ids = [f.pk for f in facilities]
+    return (
+        Q(bhyt_facility_id__in=ids)
+        | Exists(Encounter.objects.filter(patient=OuterRef("pk"), facility_id__in=ids))
+        | Exists(Immunization.objects.filter(patient=OuterRef("pk"), facility_id__in=ids))
+        | Exists(Appointment.objects.filter(patient=OuterRef("pk"), facility_id__in=ids))
+    )
 
 
 @dataclass
@@ -213,8 +229,9 @@ def citizen_patient(user, patient_id: int) -> Patient:
 
 
 def account_of_patient(patient: Patient):
-    if patient.person_id is not None and patient.person.account_id is not None:
-        return patient.person.account
+    person = patient.person
+    if person is not None and person.account_id is not None:
+        return person.account
     if patient.personal_id:
         return get_user_model().objects.filter(personal_id=patient.personal_id).first()
     return None
