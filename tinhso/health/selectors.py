@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,7 @@ def audit_read(*, viewer, patient: Patient, facility: Facility, purpose: str = "
     )
 
 
-def seen_q(facilities: list[Facility]) -> Q:
+def seen_q(facilities: list[Facility]) -> Q | Combinable:
     """Patients cared for at one of these facilities, as correlated EXISTS clauses
     (cheap on a search already narrowed by an index)."""
     from django.db.models import Exists, OuterRef
