@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "tinhso.oidc",  # the OpenID Connect provider (and the national sign-in)
     "tinhso.education",
+    "tinhso.health",
     "tinhso.payments",
     "tinhso.demo",  # demo and synthetic data, above the domain apps
     "tinhso.root",  # the composition root: URLs, API, cross-app commands

@@ -132,6 +132,12 @@ class Role(models.TextChoices):
     REGISTRY_KEEPER = "registry_keeper", _("Cán bộ quản lý dữ liệu dân cư")
     # Giáo viên: teaches a class or a subject at the school (an agency) they hold it at.
     TEACHER = "teacher", _("Giáo viên")
+    # Người hành nghề khám bệnh, chữa bệnh: held at a health facility (an agency).
+    DOCTOR = "doctor", _("Bác sĩ")
+    NURSE = "nurse", _("Điều dưỡng")
+    PHARMACIST = "pharmacist", _("Dược sĩ")
+    # Nhân viên trạm y tế, tiếp đón: checks patients in, records doses.
+    HEALTH_STAFF = "health_staff", _("Nhân viên y tế")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
@@ -144,13 +150,20 @@ STAFF_ROLES = frozenset(
         Role.ADMINISTRATOR,
         Role.REGISTRY_KEEPER,
         Role.TEACHER,
+        Role.DOCTOR,
+        Role.NURSE,
+        Role.PHARMACIST,
+        Role.HEALTH_STAFF,
     }
 )
 
+# Who works at a health facility (scoped to its agency).
+HEALTH_ROLES = frozenset({Role.DOCTOR, Role.NURSE, Role.PHARMACIST, Role.HEALTH_STAFF})
+
 # Roles that see and act on dossiers: a registry keeper keeps the population
 # registry and sees no dossier of their agency for it.
-# Who works on dossiers: not the registry keepers nor the teachers.
-DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER}
+# Who works on dossiers: not the registry keepers, the teachers nor the health workers.
+DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER} - HEALTH_ROLES
 
 
 class RoleAssignment(models.Model):
