@@ -18,7 +18,6 @@ at once, one wins and the other gets 409, on PostgreSQL as on SQLite.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -60,8 +59,9 @@ class Item:
     drug_code: str = ""
 
 
-def _clean_items(items: list[Item], kind: str) -> tuple[list[Item], dict]:
+def _clean_items(items: list[Item], kind: str) -> tuple[list[Item], dict, bool]:
     errors: dict[str, str] = {}
+    too_long = False
     kept = [i for i in items if (i.drug_name or "").strip()]
     if not kept:
         errors["items"] = _("Đơn thuốc cần ít nhất một thuốc.")
@@ -78,11 +78,12 @@ def _clean_items(items: list[Item], kind: str) -> tuple[list[Item], dict]:
         if not quantity.is_finite() or quantity <= 0 or quantity >= 10**8:
             errors[f"item_{n}"] = _("Thuốc %(n)s: số lượng phải lớn hơn 0.") % {"n": n}
         if not 1 <= int(item.duration_days or 0) <= limit:
+            too_long = True
             errors[f"item_{n}"] = _("Thuốc %(n)s: số ngày dùng từ 1 đến %(max)s.") % {
                 "n": n,
                 "max": limit,
             }
-    return kept, errors
+    return kept, errors, too_long
 
 
 @transaction.atomic
@@ -104,7 +105,7 @@ def issue_prescription(
         raise ValidationFailed(
             _("Loại đơn thuốc không hợp lệ."), fields={"kind": _("Chọn loại đơn.")}
         )
-    kept, errors = _clean_items(items, kind)
+    kept, errors, too_long = _clean_items(items, kind)
     controlled = kind in prescription_code.CONTROLLED
     if controlled:
         if not diagnosis.strip():
@@ -114,13 +115,14 @@ def issue_prescription(
                 "Xác nhận lần thứ hai: đây là đơn thuốc gây nghiện hoặc hướng thần."
             )
     if errors:
-        code = (
-            PrescriptionErrorCode.CONFIRMATION_REQUIRED
-            if set(errors) == {"confirmed"}
-            else PrescriptionErrorCode.TOO_LONG
-            if any("số ngày" in str(v) for v in errors.values())
-            else PrescriptionErrorCode.NO_ITEMS
-        )
+        if set(errors) == {"confirmed"}:
+            code = PrescriptionErrorCode.CONFIRMATION_REQUIRED
+        elif too_long:
+            code = PrescriptionErrorCode.TOO_LONG
+        elif "diagnosis" in errors:
+            code = PrescriptionErrorCode.DIAGNOSIS_REQUIRED
+        else:
+            code = PrescriptionErrorCode.NO_ITEMS
         raise ValidationFailed(_("Đơn thuốc chưa hợp lệ."), code=code, fields=errors)
     if controlled:
         open_one = (
@@ -345,7 +347,3 @@ def draw_pdf(prescription: Prescription) -> bytes:
         ),
     ]
     return pdf.build(story, title=prescription.code or "", author=prescription.facility.name)
-
-
-def pdf_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
