@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
     path("giao-duc/", include("tinhso.education.urls")),
+    path("y-te/", include("tinhso.health.dcc_urls")),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
