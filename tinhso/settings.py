@@ -221,6 +221,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "khong-tra-loi@tinhso.
 
 # Public address of the platform (QR codes on slips and results point here).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Health (tinhso/health): the video room of a telehealth appointment, `{room}` replaced by
+# the appointment's random room name. Any Jitsi Meet server works (self-hosted in
+# production); the default only makes a link, nothing is needed to run.
+TELEHEALTH_URL = os.environ.get("TELEHEALTH_URL", "https://meet.jit.si/{room}")
 # Dossier codes: agency code, date, sequence (data, not code).
 DOSSIER_CODE_FORMAT = os.environ.get("DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Uploaded papers.
@@ -277,6 +281,7 @@ PERIODIC_COMMANDS = {
     "sweep_files": "17 * * * *",
     "recompute_index": "0 5 * * *",
     "refresh_opendata": "30 5 * * *",
+    "remind_appointments": "*/15 * * * *",
 }
 
 # OpenID Connect provider (tinhso/oidc): the province's other systems sign people in here.

@@ -1,10 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from tinhso.core import views as core_views
 from tinhso.dossiers import views as dossier_views
+from tinhso.health.fhir import api as fhir_api
 from tinhso.monitoring.urls import office_urlpatterns as monitoring_office
 from tinhso.opendata import ckan
 from tinhso.root import views as root_views
@@ -40,7 +41,9 @@ urlpatterns = [
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
     path("giao-duc/", include("tinhso.education.urls")),
+    path("y-te/", include("tinhso.health.urls")),
     path("y-te/", include("tinhso.health.dcc_urls")),
+    re_path(r"^fhir/(?P<path>.*)$", fhir_api.endpoint, name="fhir"),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),

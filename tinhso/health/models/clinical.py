@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tinhso.core.identity import mask_id
+from tinhso.core.text import fold
 
 __all__ = [
     "Facility",
@@ -115,6 +116,7 @@ class Patient(models.Model):
     # Stored as the registry keeps it (plain, indexed; masked whenever shown).
     personal_id = models.CharField(_("số định danh"), max_length=12, blank=True)
     full_name = models.CharField(_("họ và tên"), max_length=150)
+    name_folded = models.CharField(max_length=150, blank=True, db_index=True, editable=False)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(
         _("giới tính"), max_length=6, blank=True, choices=[("male", _("Nam")), ("female", _("Nữ"))]
@@ -156,6 +158,13 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     @property
     def masked_personal_id(self) -> str:

@@ -37,6 +37,10 @@ class Command(BaseCommand):
             f"agencies of province {settings.TINHSO_PROVINCE}: {agencies['total']} "
             f"({agencies['created']} new)"
         )
+        from tinhso.health.services import load_facilities
+
+        facilities = load_facilities(province_code=settings.TINHSO_PROVINCE)
+        self.stdout.write(f"health facilities: {facilities['total']} ({facilities['created']} new)")
         swaps = load_calendar_overrides()
         self.stdout.write(f"calendar: {swaps} new decreed day swaps")
         catalogue = load_catalogue()
@@ -67,6 +71,9 @@ class Command(BaseCommand):
 
             accounts = create_demo_accounts()
             accounts += create_demo_school()  # giaovien, hieutruong, tuyensinh
+            from tinhso.demo.health import create_demo_health
+
+            accounts += create_demo_health()  # bacsi, duocsi; congdan's health record
             if not accounts:
                 self.stdout.write("demo accounts: already there (passwords unchanged)")
             for account in accounts:
