@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0001_initial'),
-        ('health', '0001_initial'),
+        ('health', '0002_patient_name_folded'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
