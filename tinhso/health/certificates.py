@@ -217,16 +217,11 @@ def revoke_certificate(
 
 
 def certificates_of_user(user) -> QuerySet[VaccinationCertificate]:
-    """The signed-in citizen's own certificates (through the registry's person behind
-    the account, or the personal ID the account carries)."""
-    from tinhso.population.selectors import person_for_user
+    """The signed-in citizen's certificates, and their children's (the records the
+    citizen sees: `selectors.patients_of_citizen`)."""
+    from .selectors import patients_of_citizen
 
-    person = person_for_user(user)
-    patients = Patient.objects.none()
-    if person is not None:
-        patients = Patient.objects.filter(person=person)
-    if getattr(user, "personal_id", ""):
-        patients = patients | Patient.objects.filter(personal_id=user.personal_id)
+    patients = [p.pk for p in patients_of_citizen(user)]
     return VaccinationCertificate.objects.filter(patient__in=patients).order_by("-issued_at")
 
 
@@ -303,20 +298,12 @@ def draw_pdf(certificate: VaccinationCertificate) -> bytes:
     return pdf.build(story, title=certificate.uvci, author=entry["is"])
 
 
-def _account_of(patient: Patient):
-    if patient.person_id and patient.person.account_id:
-        return patient.person.account
-    if patient.personal_id:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.filter(personal_id=patient.personal_id).first()
-    return None
-
-
 def _keep_pdf(certificate: VaccinationCertificate):
     """The PDF into the holder's document store, when the patient has an account (a
     child's certificate is drawn on demand instead)."""
-    owner = _account_of(certificate.patient)
+    from .selectors import account_of_patient
+
+    owner = account_of_patient(certificate.patient)
     if owner is None:
         return None
     from tinhso.documents import services as store

@@ -15,7 +15,7 @@ from tinhso.accounts import authz
 from tinhso.accounts.models import Role
 from tinhso.core.errors import DomainError, NotFound
 
-from . import certificates, prescribing, vaccination
+from . import certificates, prescribing, selectors, vaccination
 from .dcc_forms import (
     CodeForm,
     DispenseForm,
@@ -110,17 +110,14 @@ def certificate_pdf(request, pk: int):
 
 
 def _vaccinator_facilities(user) -> list[Facility]:
-    agencies = [
-        a.agency_id for a in authz.assignments(user) if a.role in vaccination.VACCINATOR_ROLES
-    ]
-    return list(Facility.objects.filter(agency_id__in=agencies).select_related("agency"))
+    return selectors.facilities_of(user, vaccination.VACCINATOR_ROLES)
 
 
 def _facility(request, code: str) -> Facility:
-    facility = get_object_or_404(Facility.objects.select_related("agency"), code=code)
-    if not vaccination.can_vaccinate(request.user, facility):
-        raise Http404(code)
-    return facility
+    try:
+        return selectors.facility_for(request.user, code, vaccination.VACCINATOR_ROLES)
+    except DomainError as exc:
+        raise Http404(code) from exc
 
 
 @login_required

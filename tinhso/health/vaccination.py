@@ -8,30 +8,31 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
-from tinhso.accounts.models import Role
-from tinhso.audit.services import record_event
 from tinhso.core.dates import add_months
 from tinhso.core.errors import ValidationFailed
 
 from . import dcc, schedule
+from .codes import VACCINES
 from .dcc_error_codes import DccErrorCode
 from .models import Facility, Immunization, ImmunizationStatus, Patient
+from .services import record_immunization
+from .services._common import CLINICAL_ROLES
 
-VACCINATOR_ROLES = frozenset({Role.DOCTOR, Role.NURSE, Role.HEALTH_STAFF})
+VACCINATOR_ROLES = CLINICAL_ROLES  # who records doses: a doctor, nurse or station staff
 SCHEDULE_AGE_YEARS = 6  # the expanded programme's children; older ones drop off the lists
 
 
 def vaccine_choices() -> list[tuple[str, str]]:
-    """(CVX code, name) of the programme's vaccines and the COVID-19 products."""
-    seen: dict[str, str] = {}
+    """(CVX code, name): the national list of the record (`codes.VACCINES`), the
+    schedule's vaccines, the COVID-19 products a certificate can name."""
+    seen: dict[str, str] = dict(VACCINES)
     for step in schedule.steps():
-        code = sorted(step.vaccine_codes)[0]
-        seen.setdefault(code, step.name_vi)
+        if not step.vaccine_codes & seen.keys():
+            seen[sorted(step.vaccine_codes)[0]] = step.name_vi
     for code, product in dcc.PRODUCTS.items():
         seen.setdefault(code, f"COVID-19 · {product.name}")
     return sorted(seen.items(), key=lambda item: item[1])
@@ -45,7 +46,6 @@ def can_vaccinate(user, facility: Facility) -> bool:
     return authz.has_role(user, VACCINATOR_ROLES, agency=facility.agency)
 
 
-@transaction.atomic
 def record_dose(
     *,
     actor,
@@ -57,58 +57,30 @@ def record_dose(
     lot_number: str = "",
     series_doses: int | None = None,
 ) -> Immunization:
-    """A dose given at `facility` by `actor` (a doctor, nurse or station staff of the
-    facility; `actor=None` from trusted code)."""
-    if actor is not None:
-        authz.require_role(actor, VACCINATOR_ROLES, agency=facility.agency)
+    """A dose given at `facility` from the vaccination page: the record's own service
+    (`services.record_immunization`: rights, checks, audit) with the vaccine named
+    from the list above and a COVID-19 product marked for certificates."""
     name = vaccine_name(vaccine_code)
-    errors = {}
     if not name:
-        errors["vaccine_code"] = _("Chọn vắc xin trong danh mục.")
-    if not 1 <= dose_number <= 9:
-        errors["dose_number"] = _("Mũi số từ 1 đến 9.")
-    today = timezone.localdate()
-    if occurred_on > today:
-        errors["occurred_on"] = _("Ngày tiêm không thể sau hôm nay.")
-    elif patient.date_of_birth and occurred_on < patient.date_of_birth:
-        errors["occurred_on"] = _("Ngày tiêm không thể trước ngày sinh.")
-    if len(lot_number) > 40:
-        errors["lot_number"] = _("Số lô tối đa 40 ký tự.")
-    if errors:
         raise ValidationFailed(
-            _("Thông tin mũi tiêm chưa hợp lệ."), code=DccErrorCode.BAD_DOSE, fields=errors
+            _("Chọn vắc xin trong danh mục."),
+            code=DccErrorCode.BAD_DOSE,
+            fields={"vaccine_code": _("Chọn vắc xin trong danh mục.")},
         )
     product = dcc.PRODUCTS.get(vaccine_code)
-    dose = Immunization.objects.create(
-        patient=patient,
+    return record_immunization(
+        actor=actor,
         facility=facility,
-        recorded_by=actor,
-        practitioner=actor,
+        patient=patient,
         vaccine_code=vaccine_code,
         vaccine_name=name,
-        product_name=product.name if product else "",
-        lot_number=lot_number.strip(),
-        target_disease=dcc.COVID_19 if product else "",
         dose_number=dose_number,
-        series_doses=series_doses,
         occurred_on=occurred_on,
-        status=ImmunizationStatus.COMPLETED,
+        lot_number=lot_number,
+        product_name=product.name if product else "",
+        target_disease=dcc.COVID_19 if product else "",
+        series_doses=series_doses,
     )
-    record_event(
-        actor=actor,
-        action="health.dose_recorded",
-        object_type="health.Immunization",
-        object_id=dose.pk,
-        after={
-            "patient": patient.pk,
-            "vaccine": vaccine_code,
-            "dose": dose_number,
-            "on": occurred_on.isoformat(),
-            "facility": facility.code,
-        },
-        agency_code=facility.agency.code,
-    )
-    return dose
 
 
 @dataclass(frozen=True)
