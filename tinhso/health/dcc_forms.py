@@ -85,7 +85,7 @@ class PrescriptionForm(forms.Form):
         for n in range(1, ITEM_ROWS + 1):
             optional = {"required": False}
             self.fields[f"drug_{n}"] = forms.CharField(
-                label=_("Thuốc %(n)s") % {"n": n}, max_length=200, **optional
+                label=_("Tên thuốc %(n)s") % {"n": n}, max_length=200, **optional
             )
             self.fields[f"dose_{n}"] = forms.CharField(
                 label=_("Cách dùng thuốc %(n)s") % {"n": n}, max_length=300, **optional

@@ -21,6 +21,7 @@ urlpatterns = [
         name="issue_certificate",
     ),
     path("tiem-chung/<str:code>/can-tiem/", views.due_list, name="due_list"),
+    path("ke-don/", views.prescribing_home, name="prescribing"),
     path("luot-kham/<int:encounter_id>/ke-don/", views.prescribe, name="prescribe"),
     path("don-thuoc/<str:code>/", views.prescription, name="prescription"),
     path("don-thuoc/<str:code>/pdf/", views.prescription_pdf, name="prescription_pdf"),

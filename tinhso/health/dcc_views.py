@@ -24,7 +24,7 @@ from .dcc_forms import (
     PrescriptionForm,
     RevokeForm,
 )
-from .models import Encounter, Facility, Patient
+from .models import Encounter, Facility, Patient, Prescription
 
 
 def _staff_verified(request):
@@ -207,6 +207,26 @@ def due_list(request, code: str):
 
 
 # ---------------------------------------------------------------- prescriptions
+
+
+@login_required
+def prescribing_home(request):
+    """Kê đơn: today's queue of each facility where the user is a doctor, each patient
+    with a link to prescribe for that visit, and the doctor's latest prescriptions."""
+    if (response := _staff_verified(request)) is not None:
+        return response
+    facilities = selectors.facilities_of(request.user, {Role.DOCTOR})
+    if not facilities:
+        return render(request, "403.html", status=403)
+    queues = [(f, list(selectors.today_queue(f)[:200])) for f in facilities]
+    recent = (
+        Prescription.objects.filter(practitioner=request.user)
+        .select_related("patient")
+        .order_by("-created_at")[:20]
+    )
+    return render(
+        request, "health/dcc/prescribing_home.html", {"queues": queues, "recent": recent}
+    )
 
 
 @login_required
