@@ -86,9 +86,7 @@ def test_a_dose_a_certificate_and_a_prescription_dispensed_once(server, browser)
     page.context.close()
 
     # the pharmacy: two screens show the same prescription; the first dispenses it
-    pharmacy = _sign_in(
-        browser, base, "duocsi", demo["passwords"]["duocsi"], demo["otp"]["duocsi"]
-    )
+    pharmacy = _sign_in(browser, base, "duocsi", demo["passwords"]["duocsi"], demo["otp"]["duocsi"])
     pharmacy.goto(f"{base}/y-te/nha-thuoc/")
     pharmacy.get_by_label("Mã đơn thuốc (quét mã QR hoặc nhập)").fill(code.upper())
     pharmacy.get_by_role("button", name="Tìm đơn thuốc").click()

@@ -252,6 +252,7 @@ def vaccination_of(certificate: VaccinationCertificate) -> dict:
         now=certificate.issued_at + datetime.timedelta(seconds=1),
     )
     entry = dict(verified.hcert["v"][0])
+    entry["dob"] = verified.hcert["dob"]
     product = next((p for p in dcc.PRODUCTS.values() if p.mp == entry["mp"]), None)
     entry["product_name"] = product.name if product else entry["mp"]
     return entry
@@ -264,6 +265,7 @@ def draw_pdf(certificate: VaccinationCertificate) -> bytes:
     from tinhso.core import pdf
 
     entry = vaccination_of(certificate)
+    verified_dob = entry["dob"]
     st = pdf.styles()
     from reportlab.platypus import Paragraph
 
@@ -275,7 +277,7 @@ def draw_pdf(certificate: VaccinationCertificate) -> bytes:
         pdf.key_values(
             [
                 (_("Họ và tên"), patient.full_name),
-                (_("Ngày sinh"), patient.date_of_birth.strftime("%d/%m/%Y")),
+                (_("Ngày sinh"), datetime.date.fromisoformat(verified_dob).strftime("%d/%m/%Y")),
                 (_("Vắc xin"), entry["product_name"]),
                 (_("Mũi số"), f"{entry['dn']}/{entry['sd']}"),
                 (_("Ngày tiêm"), datetime.date.fromisoformat(entry["dt"]).strftime("%d/%m/%Y")),

@@ -332,8 +332,8 @@ def verify_hc1(
         raise DccError("bad_cose") from exc
     if not isinstance(message, Sign1Message):
         raise DccError("bad_cose")
-    kid = message.phdr.get(KID) or message.uhdr.get(KID)
-    key = _trusted_keys(trust_list).get(kid or b"")
+    kid: bytes = message.phdr.get(KID) or message.uhdr.get(KID) or b""
+    key = _trusted_keys(trust_list).get(kid)
     if key is None:
         raise DccError("unknown_kid", "the issuer key is not in the trust list")
     if message.phdr.get(Algorithm) is not Es256:
@@ -346,7 +346,7 @@ def verify_hc1(
     if not valid:
         raise DccError("bad_signature", "the signature does not match")
     try:
-        claim = cbor2.loads(message.payload)
+        claim = cbor2.loads(message.payload or b"")
         hcert = claim[CWT_HCERT][1]
         issued = datetime.datetime.fromtimestamp(claim[CWT_IAT], datetime.UTC)
         expires = datetime.datetime.fromtimestamp(claim[CWT_EXP], datetime.UTC)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +31,8 @@ class DoseForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vaccine_code"].choices = [("", "—")] + vaccination.vaccine_choices()
+        field = cast(forms.ChoiceField, self.fields["vaccine_code"])
+        field.choices = [("", "—"), *vaccination.vaccine_choices()]
         self.fields["occurred_on"].initial = timezone.localdate()
 
 
@@ -83,23 +87,22 @@ class PrescriptionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for n in range(1, ITEM_ROWS + 1):
-            optional = {"required": False}
             self.fields[f"drug_{n}"] = forms.CharField(
-                label=_("Tên thuốc %(n)s") % {"n": n}, max_length=200, **optional
+                label=_("Tên thuốc %(n)s") % {"n": n}, max_length=200, required=False
             )
             self.fields[f"dose_{n}"] = forms.CharField(
-                label=_("Cách dùng thuốc %(n)s") % {"n": n}, max_length=300, **optional
+                label=_("Cách dùng thuốc %(n)s") % {"n": n}, max_length=300, required=False
             )
             self.fields[f"quantity_{n}"] = forms.DecimalField(
                 label=_("Số lượng thuốc %(n)s") % {"n": n}, min_value=0, max_digits=10,
-                decimal_places=2, **optional,
+                decimal_places=2, required=False,
             )  # fmt: skip
             self.fields[f"unit_{n}"] = forms.CharField(
-                label=_("Đơn vị tính thuốc %(n)s") % {"n": n}, max_length=30, **optional
+                label=_("Đơn vị tính thuốc %(n)s") % {"n": n}, max_length=30, required=False
             )
             self.fields[f"days_{n}"] = forms.IntegerField(
                 label=_("Số ngày dùng thuốc %(n)s") % {"n": n}, min_value=1, max_value=365,
-                **optional,
+                required=False,
             )  # fmt: skip
 
     def item_rows(self):
@@ -116,7 +119,7 @@ class PrescriptionForm(forms.Form):
             Item(
                 drug_name=data.get(f"drug_{n}") or "",
                 dose_text=data.get(f"dose_{n}") or "",
-                quantity=data.get(f"quantity_{n}") or 0,
+                quantity=data.get(f"quantity_{n}") or Decimal(0),
                 unit=data.get(f"unit_{n}") or "",
                 duration_days=data.get(f"days_{n}") or 0,
             )

@@ -224,9 +224,7 @@ def prescribing_home(request):
         .select_related("patient")
         .order_by("-created_at")[:20]
     )
-    return render(
-        request, "health/dcc/prescribing_home.html", {"queues": queues, "recent": recent}
-    )
+    return render(request, "health/dcc/prescribing_home.html", {"queues": queues, "recent": recent})
 
 
 @login_required

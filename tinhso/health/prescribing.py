@@ -145,11 +145,11 @@ def issue_prescription(
     now = timezone.now()
     prescription = None
     for _attempt in range(5):  # a collision of 7 random characters is rare; draw again
-        code = prescription_code.generate(facility_code=facility.code, kind=kind)
+        new_code = prescription_code.generate(facility_code=facility.code, kind=kind)
         try:
             with transaction.atomic():
                 prescription = Prescription.objects.create(
-                    code=code,
+                    code=new_code,
                     type_letter=kind,
                     patient=encounter.patient,
                     practitioner=actor,

@@ -122,6 +122,8 @@ def due_children(
         doses[person_id].append((code, day))
     rows = []
     for child in children:
+        if child.date_of_birth is None:  # filtered out above; for the type checker
+            continue
         plan = schedule.child_schedule(
             birth_date=child.date_of_birth, doses=doses.get(child.pk, []), today=today
         )
