@@ -86,3 +86,18 @@ def _congdan_record(doctor: User, hospital: Facility, station: Facility) -> None
             dose_number=dose, occurred_on=day, lot_number=lot, product_name=product,
             manufacturer=maker, target_disease=target, series_doses=series,
         )  # fmt: skip
+
+
+def create_demo_certificate():
+    """congdan's vaccination certificate (HC1) for the COVID-19 doses above, once: the
+    issuer key is generated for this deployment the first time."""
+    from tinhso.health import certificates
+    from tinhso.health import selectors as health_selectors
+
+    citizen = User.objects.filter(username="congdan").first()
+    patient = health_selectors.patient_of_account(citizen) if citizen else None
+    if patient is None or patient.vaccination_certificates.exists():
+        return None
+    if not certificates.covid_doses(patient).exists():
+        return None
+    return certificates.issue_certificate(actor=None, patient=patient)

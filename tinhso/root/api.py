@@ -6,6 +6,7 @@ from tinhso.core.api import build_api
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.education.api import router as education_router
 from tinhso.geo.api import router as geo_router
+from tinhso.health.dcc_api import router as health_dcc_router
 from tinhso.monitoring.api import router as monitoring_router
 from tinhso.payments.api import router as payments_router
 from tinhso.population.api import router as population_router
@@ -23,5 +24,6 @@ for router in (
     population_router,
     education_router,
     payments_router,
+    health_dcc_router,
 ):
     api.add_router("", router)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("dan-cu/", include("tinhso.population.urls")),
     path("giao-duc/", include("tinhso.education.urls")),
     path("y-te/", include("tinhso.health.urls")),
+    path("y-te/", include("tinhso.health.dcc_urls")),
     re_path(r"^fhir/(?P<path>.*)$", fhir_api.endpoint, name="fhir"),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),

@@ -74,6 +74,10 @@ class Command(BaseCommand):
             from tinhso.demo.health import create_demo_health
 
             accounts += create_demo_health()  # bacsi, duocsi; congdan's health record
+            from tinhso.demo.health import create_demo_certificate
+
+            if create_demo_certificate() is not None:
+                self.stdout.write("demo: congdan's vaccination certificate (HC1) issued")
             if not accounts:
                 self.stdout.write("demo accounts: already there (passwords unchanged)")
             for account in accounts:
