@@ -185,6 +185,18 @@ class Photo(models.Model):
         ordering = ["report", "order"]
 
 
+EVENT_LABELS = {
+    "submitted": _("Tiếp nhận"),
+    "assigned": _("Giao xử lý"),
+    "forwarded": _("Chuyển cơ quan khác"),
+    "answered": _("Trả lời"),
+    "rated": _("Người gửi đánh giá"),
+    "reopened": _("Mở lại"),
+    "merged": _("Gộp vào phản ánh trùng"),
+    "published": _("Công khai"),
+}
+
+
 class Event(models.Model):
     """The report's timeline (received, assigned, forwarded with a reason, answered…)."""
 
@@ -201,6 +213,10 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class Sequence(models.Model):

@@ -5,6 +5,7 @@ from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
 from tinhso.core.api import build_api
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.education.api import router as education_router
+from tinhso.feedback.api import router as feedback_router
 from tinhso.geo.api import router as geo_router
 from tinhso.monitoring.api import router as monitoring_router
 from tinhso.payments.api import router as payments_router
@@ -23,5 +24,6 @@ for router in (
     population_router,
     education_router,
     payments_router,
+    feedback_router,
 ):
     api.add_router("", router)

@@ -40,6 +40,8 @@ urlpatterns = [
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),
     path("giao-duc/", include("tinhso.education.urls")),
+    path("phan-anh/", include("tinhso.feedback.urls")),
+    path("open311/v2/", include("tinhso.feedback.open311_urls")),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),

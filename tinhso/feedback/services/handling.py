@@ -98,7 +98,7 @@ def assign_report(*, actor, report: Report, assignee) -> Report:
             user=assignee,
             subject=_("Phản ánh %(code)s được giao cho bạn") % {"code": report.code},
             body=_("Hạn trả lời: %(due)s.") % {"due": report.due_date.strftime("%d/%m/%Y")},
-            link=f"/lam-viec/phan-anh/{report.code}/",
+            link=f"/phan-anh/can-bo/{report.code}/",
         )
     return report
 
