@@ -37,6 +37,10 @@ class Command(BaseCommand):
             f"agencies of province {settings.TINHSO_PROVINCE}: {agencies['total']} "
             f"({agencies['created']} new)"
         )
+        from tinhso.feedback.services import load_feedback_reference
+
+        fb = load_feedback_reference()
+        self.stdout.write(f"feedback: {fb['categories']} categories, {fb['rules']} routing rules")
         swaps = load_calendar_overrides()
         self.stdout.write(f"calendar: {swaps} new decreed day swaps")
         catalogue = load_catalogue()
@@ -67,6 +71,9 @@ class Command(BaseCommand):
 
             accounts = create_demo_accounts()
             accounts += create_demo_school()  # giaovien, hieutruong, tuyensinh
+            from tinhso.demo.feedback import create_demo_feedback
+
+            accounts += create_demo_feedback()  # phuong, reports around Phường Hạ Long
             if not accounts:
                 self.stdout.write("demo accounts: already there (passwords unchanged)")
             for account in accounts:
