@@ -392,6 +392,7 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+
 def _tile_origin(url: str) -> list[str]:
     """The map tiles' origin (scheme and host), the one outside source of images."""
     from urllib.parse import urlsplit

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -9,15 +11,19 @@ from tinhso.geo.models import AdministrativeUnit, UnitLevel
 from .models import Category, Status
 
 
-def ward_choices() -> list[tuple[str, str]]:
+def ward_choices() -> list[tuple[str, Any]]:
     wards = AdministrativeUnit.objects.filter(
         parent_id=settings.TINHSO_PROVINCE, level=UnitLevel.WARD, valid_to__isnull=True
     ).order_by("name_folded")
     return [("", _("— Chọn phường, xã —")), *((w.code, w.name) for w in wards)]
 
 
-def category_choices(empty) -> list[tuple[str, str]]:
+def category_choices(empty) -> list[tuple[str, Any]]:
     return [("", empty), *Category.objects.filter(is_active=True).values_list("code", "name")]
+
+
+def set_choices(form: forms.Form, name: str, choices) -> None:
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -54,8 +60,8 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices(_("— Chọn lĩnh vực —"))
-        self.fields["ward"].choices = ward_choices()
+        set_choices(self, "category", category_choices(_("— Chọn lĩnh vực —")))
+        set_choices(self, "ward", ward_choices())
 
 
 class PhoneForm(forms.Form):
@@ -75,8 +81,8 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices(_("Tất cả"))
-        self.fields["ward"].choices = ward_choices()
+        set_choices(self, "category", category_choices(_("Tất cả")))
+        set_choices(self, "ward", ward_choices())
 
 
 class RatingForm(forms.Form):
@@ -106,7 +112,7 @@ class ForwardForm(forms.Form):
 
     def __init__(self, *args, agencies=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(a.code, a.name) for a in agencies]
+        set_choices(self, "agency", [(a.code, a.name) for a in agencies])
 
 
 class AssignForm(forms.Form):
@@ -114,4 +120,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, officers=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [(u.pk, u.get_full_name()) for u in officers]
+        set_choices(self, "assignee", [(u.pk, u.get_full_name()) for u in officers])

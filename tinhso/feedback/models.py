@@ -165,6 +165,9 @@ class Follower(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.user_id or 'phone'}"
+
 
 class Photo(models.Model):
     """A photo of a report, stored without its EXIF; `public_path` is the copy with the
@@ -183,6 +186,9 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["report", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.order + 1}"
 
 
 EVENT_LABELS = {
@@ -214,6 +220,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.report_id} · {self.action}"
+
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.action, self.action))
@@ -225,6 +234,9 @@ class Sequence(models.Model):
     day = models.DateField(unique=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.day} #{self.last}"
+
 
 class PhoneConfirmation(models.Model):
     """A code sent by SMS to confirm an anonymous reporter's phone; only its hash kept."""
@@ -235,3 +247,6 @@ class PhoneConfirmation(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-3:]}"

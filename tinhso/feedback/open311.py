@@ -35,7 +35,7 @@ def jurisdiction_id() -> str:
 
 
 def _error(status: int, description: str, code: str = "") -> JsonResponse:
-    body = [{"code": status, "description": description}]
+    body: list[dict[str, object]] = [{"code": status, "description": description}]
     if code:
         body[0]["error_code"] = code
     return JsonResponse(body, status=status, safe=False)
@@ -82,7 +82,7 @@ def _iso(moment) -> str | None:
 
 def _request(report: Report, *, public: bool) -> dict:
     due = datetime.datetime.combine(report.due_date, datetime.time(17, 0))
-    body = {
+    body: dict[str, object] = {
         "service_request_id": report.code,
         "status": "closed" if report.status == Status.CLOSED else "open",
         "status_notes": report.answer if report.status == Status.CLOSED else "",
@@ -121,8 +121,9 @@ def requests_list(request):
     if ids:
         reports = [r for r in (selectors.report_by_code(i) for i in ids[:MAX_RESULTS]) if r]
         return JsonResponse([_request(r, public=r.is_public) for r in reports], safe=False)
-    start, end = parse_datetime(params.get("start_date", "")), parse_datetime(
-        params.get("end_date", "")
+    start, end = (
+        parse_datetime(params.get("start_date", "")),
+        parse_datetime(params.get("end_date", "")),
     )
     if start is None and end is None:
         start = timezone.now() - datetime.timedelta(days=DEFAULT_DAYS)
@@ -189,6 +190,6 @@ def _post_request(request):
         return _error(exc.status, str(exc), exc.code)
     return JsonResponse(
         [{"service_request_id": report.code, "service_notice": "", "account_id": None}],
-        status=201,
+        status=200,  # as FixMyStreet answers; clients of Open311 expect 200
         safe=False,
     )

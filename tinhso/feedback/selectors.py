@@ -86,9 +86,7 @@ def clustered_map(
     rows = (
         public_reports(category=category, ward=ward, status=status)
         .order_by()
-        .filter(
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-        )
+        .filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
         .annotate(
             cy=Cast(Floor((F("latitude") + 90.0) / size), IntegerField()),
             cx=Cast(Floor((F("longitude") + 180.0) / size), IntegerField()),
@@ -102,9 +100,7 @@ def clustered_map(
             last=Max("code"),
         )[: MAX_MAP_CELLS + 1]
     )
-    return [
-        Cluster(r["lat"], r["lon"], r["n"], r["first"] if r["n"] == 1 else None) for r in rows
-    ]
+    return [Cluster(r["lat"], r["lon"], r["n"], r["first"] if r["n"] == 1 else None) for r in rows]
 
 
 def geojson(reports) -> dict:
@@ -153,10 +149,7 @@ def queue(user, *, status: str = "", late_only: bool = False) -> QuerySet[Report
     for agency in agencies:
         scope |= Q(agency__path__startswith=agency.path)
     qs = Report.objects.filter(scope)
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    else:
-        qs = qs.exclude(status=Status.CLOSED)
+    qs = qs.filter(status=status) if status in Status.values else qs.exclude(status=Status.CLOSED)
     if late_only:
         qs = qs.filter(due_date__lt=timezone.localdate()).exclude(status=Status.CLOSED)
     return qs.select_related("category", "ward", "agency", "assignee").order_by("due_date", "pk")
@@ -232,7 +225,11 @@ def lateness_by_agency(*, first: datetime.date, last: datetime.date) -> list[Age
     )
     return [
         AgencyLateness(
-            r["agency__code"], r["agency__name"], r["received"], r["answered"], r["on_time"],
+            r["agency__code"],
+            r["agency__name"],
+            r["received"],
+            r["answered"],
+            r["on_time"],
             r["open_late"],
         )  # fmt: skip
         for r in rows
@@ -242,12 +239,10 @@ def lateness_by_agency(*, first: datetime.date, last: datetime.date) -> list[Age
 # ---------------------------------------------------------------- index and open data
 
 
-def answered_counts_by_agency_month(
-    *, first: datetime.date, last: datetime.date
-) -> list[dict]:
+def answered_counts_by_agency_month(*, first: datetime.date, last: datetime.date) -> list[dict]:
     """For the 766 index's satisfaction group: per agency (id) and month of the answer,
     reports answered and answered within their deadline (merged duplicates excluded)."""
-    return list(
+    rows = (
         Report.objects.filter(
             answered_at__date__gte=first,
             answered_at__date__lte=last,
@@ -262,6 +257,7 @@ def answered_counts_by_agency_month(
         )
         .order_by("answered_by_agency", "month")
     )
+    return [dict(row) for row in rows]
 
 
 def counts_by_category_ward_month(*, first: datetime.date, last: datetime.date):

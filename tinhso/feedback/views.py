@@ -75,8 +75,12 @@ def map_points(request):
         status=request.GET.get("status", ""),
     )
     return JsonResponse(
-        {"clusters": [{"lat": c.latitude, "lon": c.longitude, "count": c.count, "code": c.code}
-                      for c in clusters]}  # fmt: skip
+        {
+            "clusters": [
+                {"lat": c.latitude, "lon": c.longitude, "count": c.count, "code": c.code}
+                for c in clusters
+            ]
+        }  # fmt: skip
     )
 
 
@@ -158,7 +162,9 @@ def new_report(request):
 def _is_reporter(request, report: Report) -> bool:
     if report.reporter_id is not None:
         return request.user.is_authenticated and request.user.pk == report.reporter_id
-    return bool(report.reporter_phone) and request.session.get(SESSION_PHONE) == report.reporter_phone
+    return (
+        bool(report.reporter_phone) and request.session.get(SESSION_PHONE) == report.reporter_phone
+    )
 
 
 def _is_officer(request, report: Report) -> bool:
@@ -189,8 +195,10 @@ def detail(request, code: str):
             "photos": list(report.photos.all()) if full else [],
             "events": report.events.select_related("agency") if full else [],
             "can_rate": reporter and report.status == Status.CLOSED,
-            "can_reopen": reporter and report.status == Status.CLOSED
-            and report.reopened_at is None and not report.duplicate_of_id,
+            "can_reopen": reporter
+            and report.status == Status.CLOSED
+            and report.reopened_at is None
+            and not report.duplicate_of_id,
             "rating_form": forms.RatingForm(),
             "reopen_form": forms.ReopenForm(),
         },
@@ -349,7 +357,9 @@ def _act(request, code: str, do) -> HttpResponse:
 @require_POST
 def office_answer(request, code: str):
     def do(report):
-        services.answer_report(actor=request.user, report=report, answer=request.POST.get("answer", ""))
+        services.answer_report(
+            actor=request.user, report=report, answer=request.POST.get("answer", "")
+        )
         return _("Đã trả lời phản ánh.")
 
     return _act(request, code, do)
@@ -374,7 +384,10 @@ def office_forward(request, code: str):
         if agency is None:
             raise DomainError(_("Chọn cơ quan nhận."))
         services.forward_report(
-            actor=request.user, report=report, to_agency=agency, reason=request.POST.get("reason", "")
+            actor=request.user,
+            report=report,
+            to_agency=agency,
+            reason=request.POST.get("reason", ""),
         )
         return _("Đã chuyển phản ánh đến %(agency)s.") % {"agency": agency.name}
 

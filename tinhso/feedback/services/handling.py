@@ -72,8 +72,14 @@ def _tell_followers(report: Report, *, subject: str, body: str) -> None:
         elif not follower.user_id and follower.phone:
             phones.add(follower.phone)
     for phone in sorted(phones):
-        text = f"{subject}. {link}"
-        transaction.on_commit(lambda phone=phone, text=text: sms_sender().send(phone=phone, text=text))
+        transaction.on_commit(_sms(phone, f"{subject}. {link}"))
+
+
+def _sms(phone: str, text: str):
+    def send() -> None:
+        sms_sender().send(phone=phone, text=text)
+
+    return send
 
 
 @transaction.atomic
@@ -85,7 +91,9 @@ def assign_report(*, actor, report: Report, assignee) -> Report:
         raise _wrong_state(report)
     if not authz.has_role(assignee, FEEDBACK_ROLES, agency=report.agency):
         message = _("Người được giao không thuộc cơ quan xử lý phản ánh.")
-        raise ValidationFailed(message, code=FeedbackErrorCode.INVALID, fields={"assignee": message})
+        raise ValidationFailed(
+            message, code=FeedbackErrorCode.INVALID, fields={"assignee": message}
+        )
     before = {"assignee": report.assignee.username if report.assignee else None}
     report.assignee, report.status = assignee, Status.IN_PROGRESS
     report.save(update_fields=["assignee", "status"])
@@ -186,7 +194,9 @@ def _require_reporter(actor, report: Report, phone: str = "") -> None:
 
 
 @transaction.atomic
-def rate_answer(*, actor, report: Report, rating: int, comment: str = "", phone: str = "") -> Report:
+def rate_answer(
+    *, actor, report: Report, rating: int, comment: str = "", phone: str = ""
+) -> Report:
     """Đánh giá: the reporter rates the answer, 1 (not solved) to 5."""
     report = _locked(report)
     _require_reporter(actor, report, phone)
@@ -223,8 +233,9 @@ def reopen_report(*, actor, report: Report, reason: str, phone: str = "") -> Rep
         message = _("Cho biết vì sao vấn đề chưa được giải quyết.")
         raise ValidationFailed(message, code=FeedbackErrorCode.INVALID, fields={"reason": message})
     now = timezone.now()
-    report.reopened_at, report.status = now, Status.OPEN if report.assignee_id is None else (
-        Status.IN_PROGRESS
+    report.reopened_at, report.status = (
+        now,
+        Status.OPEN if report.assignee_id is None else (Status.IN_PROGRESS),
     )
     report.due_date = calendar().due_date(now, report.category.deadline_days)
     report.answered_at = None
@@ -275,7 +286,9 @@ def publish_report(*, actor, report: Report, boxes: dict[int, list[tuple[float, 
     if set(boxes) - {p.pk for p in photos}:
         raise ValidationFailed(_("Ảnh không thuộc phản ánh này."), code=FeedbackErrorCode.INVALID)
     for photo in photos:
-        photo.public_path = blurred_copy(photo.file_path, photo.content_type, boxes.get(photo.pk, []))
+        photo.public_path = blurred_copy(
+            photo.file_path, photo.content_type, boxes.get(photo.pk, [])
+        )
         photo.save(update_fields=["public_path"])
     report.published_at = timezone.now()
     report.save(update_fields=["published_at"])

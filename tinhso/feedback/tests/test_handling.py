@@ -56,9 +56,7 @@ def test_forwarding_needs_a_reason_and_moves_the_report(report, ward_officer, ma
     assert report.events.filter(action="forwarded", note="Đèn thuộc tuyến quốc lộ").exists()
     with pytest.raises(PermissionDenied):  # no longer the ward's to answer
         services.answer_report(actor=ward_officer, report=report, answer="x")
-    services.answer_report(
-        actor=make_staff(Role.SPECIALIST, "SXD"), report=report, answer="Đã sửa"
-    )
+    services.answer_report(actor=make_staff(Role.SPECIALIST, "SXD"), report=report, answer="Đã sửa")
 
 
 def test_the_reporter_rates_and_may_reopen_once(report, ward_officer, citizen, make_citizen):

@@ -57,7 +57,9 @@ def test_open_data_counts_feedback_per_category_ward_and_month(citizen, make_sta
     feedback.load_feedback_reference(province_code="22")
     officer = make_staff(Role.SPECIALIST, f"UBND{WARD}")
     _answered(citizen, officer, late=False)
-    definition = next(d for d in builders.definitions() if d.name == "phan-anh-kien-nghi-theo-thang")
+    definition = next(
+        d for d in builders.definitions() if d.name == "phan-anh-kien-nghi-theo-thang"
+    )
     rows = list(definition.rows())
     assert rows == [
         {
