@@ -125,3 +125,32 @@ def test_the_map_pages_allow_the_tile_server_in_the_csp(client):
     response = client.get("/phan-anh/")
     assert "https://tile.openstreetmap.org" in response["Content-Security-Policy"]
     assert b"vendor/leaflet/leaflet.js" in response.content
+
+
+def test_the_public_list_is_a_fixed_number_of_queries(
+    client, make_report, ward_officer, django_assert_max_num_queries
+):
+    def publish(n):
+        for _ in range(n):
+            services.publish_report(actor=ward_officer, report=make_report(), boxes={})
+
+    publish(2)
+    with django_assert_max_num_queries(12) as few:
+        client.get("/phan-anh/")
+    publish(8)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/phan-anh/").status_code == 200
+
+
+def test_the_officer_queue_is_a_fixed_number_of_queries(
+    second_factor_client, ward_officer, make_report, django_assert_max_num_queries
+):
+    make_report()
+    client = second_factor_client(ward_officer)
+    client.get("/phan-anh/can-bo/")
+    with django_assert_max_num_queries(30) as few:
+        client.get("/phan-anh/can-bo/")
+    for _ in range(6):
+        make_report()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/phan-anh/can-bo/").status_code == 200
