@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "tinhso.education",
     "tinhso.payments",
     "tinhso.feedback",
+    "tinhso.ioc",  # the operations centre's board, above the apps it reads
     "tinhso.demo",  # demo and synthetic data, above the domain apps
     "tinhso.root",  # the composition root: URLs, API, cross-app commands
 ]
@@ -246,6 +247,8 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap 
 FEEDBACK_DUPLICATE_METRES = int(os.environ.get("FEEDBACK_DUPLICATE_METRES", "100"))
 FEEDBACK_DUPLICATE_DAYS = int(os.environ.get("FEEDBACK_DUPLICATE_DAYS", "14"))
 FEEDBACK_JURISDICTION_ID = os.environ.get("FEEDBACK_JURISDICTION_ID", "")
+# The operations centre's board polls its figures this often.
+IOC_REFRESH_SECONDS = int(os.environ.get("IOC_REFRESH_SECONDS", "30"))
 
 # The shared cache: rate limits (core/throttle.py) and the catalogue's searches must be
 # the same for every server process, or each of N workers counts its own attempts.

@@ -57,3 +57,27 @@ def test_a_citizen_reports_the_ward_answers_the_citizen_rates(server, browser, t
     citizen.get_by_role("button", name="Gửi đánh giá").click()
     main = citizen.locator("main").inner_text()
     assert "Cảm ơn bạn đã đánh giá." in main and "5/5" in main
+
+
+def test_the_operations_centre_shows_a_new_report_without_a_reload(server, browser):
+    base, secrets_ = server
+    passwords, otp = secrets_["passwords"], secrets_["otp"]
+    leader = _sign_in(browser, base, "lanhdao", passwords["lanhdao"], otp["lanhdao"])
+    leader.goto(f"{base}/ioc/?lam-moi=2")
+    before = int(leader.get_by_test_id("feedback-open").inner_text())
+
+    citizen = _sign_in(browser, base, "congdan", passwords["congdan"])
+    citizen.goto(f"{base}/phan-anh/gui/")
+    citizen.get_by_label("Lĩnh vực").select_option("rac-thai")
+    citizen.get_by_label("Mô tả vấn đề").fill("Rác tồn đọng trước cổng chợ")
+    citizen.get_by_label("Địa chỉ").fill("Chợ Hạ Long 1")
+    citizen.get_by_label("Phường, xã").select_option("06688")
+    citizen.get_by_role("button", name="Gửi phản ánh").click()
+    assert "Mã để theo dõi" in citizen.locator("main").inner_text()
+
+    leader.wait_for_function(
+        "n => Number(document.querySelector('[data-testid=feedback-open]').textContent) > n",
+        arg=before,
+        timeout=15_000,
+    )
+    assert leader.url.endswith("/ioc/?lam-moi=2")  # the same page: polled, not reloaded

@@ -19,6 +19,7 @@ from tinhso.accounts.models import Agency
 from .models import Category, Report, Status
 from .services.handling import FEEDBACK_ROLES
 
+UNANSWERED = "unanswered"  # a status filter: open or in progress
 MAX_MAP_CELLS = 4000  # no client gets more points than this, at any zoom
 EARTH_METRES = 6_371_000
 
@@ -49,6 +50,8 @@ def public_reports(
         qs = qs.filter(ward_id=ward)
     if status in Status.values:
         qs = qs.filter(status=status)
+    elif status == UNANSWERED:
+        qs = qs.exclude(status=Status.CLOSED)
     if since:
         qs = qs.filter(created_at__gte=since)
     if until:
@@ -276,3 +279,21 @@ def counts_by_category_ward_month(*, first: datetime.date, last: datetime.date):
         )
         .order_by("month", "category__code", "ward_id")
     )
+
+
+def open_by_agency(*, today: datetime.date | None = None) -> list[dict]:
+    """For the operations centre: per agency, reports not yet answered and those of them
+    past their deadline (the index on agency, status, due date serves it)."""
+    today = today or timezone.localdate()
+    rows = (
+        Report.objects.exclude(status=Status.CLOSED)
+        .filter(duplicate_of__isnull=True)
+        .values("agency__code", "agency__name")
+        .annotate(open=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by("-late", "-open", "agency__code")
+    )
+    return [dict(r) for r in rows]
+
+
+def received_since(moment: datetime.datetime) -> int:
+    return Report.objects.filter(created_at__gte=moment).count()

@@ -42,6 +42,7 @@ urlpatterns = [
     path("giao-duc/", include("tinhso.education.urls")),
     path("phan-anh/", include("tinhso.feedback.urls")),
     path("open311/v2/", include("tinhso.feedback.open311_urls")),
+    path("ioc/", include("tinhso.ioc.urls")),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),
