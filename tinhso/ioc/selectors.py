@@ -61,23 +61,34 @@ class Board:
 
 def _dossiers(month: datetime.date) -> tuple[dict[str, int], list[dict]]:
     fields = ("submitted", "online", "resolved", "on_time", "with_fee", "paid")
-    rows = [
-        {**r, "resolved_late": r["resolved"] - r["on_time"]}
+    rows: list[dict] = [
+        dict(r)
         for r in AgencyMonth.objects.filter(month=month)
         .values("agency__code", "agency__name")
         .annotate(**{f: Sum(f) for f in fields})
         .order_by("-submitted", "agency__code")
     ]
+    for r in rows:
+        r["resolved_late"] = (r["resolved"] or 0) - (r["on_time"] or 0)
     totals = {f: sum(r[f] or 0 for r in rows) for f in (*fields, "resolved_late")}
     return totals, rows
 
 
 def _datasets(now: datetime.datetime) -> list[dict]:
-    out = []
-    for d in Dataset.objects.order_by("name").values("name", "title", "frequency", "refreshed_at"):
-        limit = datetime.timedelta(days=STALE_AFTER.get(d["frequency"], 32))
-        d["stale"] = d["refreshed_at"] is None or now - d["refreshed_at"] > limit
-        out.append(d)
+    out: list[dict] = []
+    for dataset in Dataset.objects.order_by("name").only(
+        "name", "title", "frequency", "refreshed_at"
+    ):
+        limit = datetime.timedelta(days=STALE_AFTER.get(dataset.frequency, 32))
+        refreshed = dataset.refreshed_at
+        out.append(
+            {
+                "name": dataset.name,
+                "title": dataset.title,
+                "refreshed_at": refreshed,
+                "stale": refreshed is None or now - refreshed > limit,
+            }
+        )
     return out
 
 
