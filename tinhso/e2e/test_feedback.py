@@ -75,9 +75,13 @@ def test_the_operations_centre_shows_a_new_report_without_a_reload(server, brows
     citizen.get_by_role("button", name="Gửi phản ánh").click()
     assert "Mã để theo dõi" in citizen.locator("main").inner_text()
 
-    leader.wait_for_function(
-        "n => Number(document.querySelector('[data-testid=feedback-open]').textContent) > n",
-        arg=before,
-        timeout=15_000,
-    )
-    assert leader.url.endswith("/ioc/?lam-moi=2")  # the same page: polled, not reloaded
+    try:
+        leader.wait_for_function(
+            "n => Number(document.querySelector('[data-testid=feedback-open]').textContent) > n",
+            arg=before,
+            timeout=15_000,
+        )
+        assert leader.url.endswith("/ioc/?lam-moi=2")  # the same page: polled, not reloaded
+    finally:  # a polling page left open would hold the server's workers at its shutdown
+        leader.context.close()
+        citizen.context.close()
