@@ -116,3 +116,27 @@ def test_the_ward_must_be_of_the_province(make_report):
         make_report(ward="00004")  # a ward of Hà Nội
     assert "ward" in err.value.fields
     assert HA_LONG  # the fixture's ward is of Quảng Ninh
+
+
+def test_the_hourly_sweep_keeps_the_photos_of_reports(make_report, ward_officer):
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    report = make_report(photos=[photo_with_gps()])
+    services.publish_report(actor=ward_officer, report=report, boxes={})
+    photo = report.photos.get()
+    root = Path(settings.MEDIA_ROOT)
+    orphan = root / "feedback" / "orphan.jpg"
+    orphan.write_bytes(b"x")
+    old = time.time() - 7200
+    for path in (orphan, root / photo.file_path, root / photo.public_path):
+        os.utime(path, (old, old))
+    call_command("sweep_files", stdout=io.StringIO())
+    assert not orphan.exists()
+    kept = [root / photo.file_path, root / photo.public_path]
+    assert all(path.exists() for path in kept)
+    for path in kept:  # their rows roll back with the test: no orphan for the next one
+        path.unlink()
