@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "tinhso.education",
     "tinhso.health",
     "tinhso.payments",
+    "tinhso.feedback",
+    "tinhso.ioc",  # the operations centre's board, above the apps it reads
     "tinhso.demo",  # demo and synthetic data, above the domain apps
     "tinhso.root",  # the composition root: URLs, API, cross-app commands
 ]
@@ -242,6 +244,16 @@ VERIFY_CONCURRENCY = int(os.environ.get("VERIFY_CONCURRENCY", "2"))
 VERIFY_MAX_SIGNATURES = int(os.environ.get("VERIFY_MAX_SIGNATURES", "20"))
 VERIFY_MAX_FIELDS = int(os.environ.get("VERIFY_MAX_FIELDS", "2000"))
 SMS_SENDER = os.environ.get("SMS_SENDER", "tinhso.notifications.channels.LoggingSmsSender")
+# Citizen feedback: the map's tiles, loaded by the browser (empty: no tiles, the page
+# still works with coordinates, an address and a ward); reports of the same category
+# within so many metres and days are offered to the officer as duplicates.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+FEEDBACK_DUPLICATE_METRES = int(os.environ.get("FEEDBACK_DUPLICATE_METRES", "100"))
+FEEDBACK_DUPLICATE_DAYS = int(os.environ.get("FEEDBACK_DUPLICATE_DAYS", "14"))
+FEEDBACK_JURISDICTION_ID = os.environ.get("FEEDBACK_JURISDICTION_ID", "")
+# The operations centre's board polls its figures this often.
+IOC_REFRESH_SECONDS = int(os.environ.get("IOC_REFRESH_SECONDS", "30"))
 
 # The shared cache: rate limits (core/throttle.py) and the catalogue's searches must be
 # the same for every server process, or each of N workers counts its own attempts.
@@ -389,13 +401,22 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+
+def _tile_origin(url: str) -> list[str]:
+    """The map tiles' origin (scheme and host), the one outside source of images."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") else []
+
+
 # Content-Security-Policy: everything from our own origin, no inline script or style.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origin(MAP_TILE_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],

@@ -30,6 +30,11 @@ FORMULAS = {
     "reused_documents": lambda d, p: (d.get("reused", 0), d.get("received", 0)),
     "results_issued_electronically": lambda d, p: (d.get("e_results", 0), d.get("resolved", 0)),
     "rated_satisfied": lambda d, p: (d.get("satisfied", 0), d.get("rated", 0)),
+    # Citizen feedback (feedback.selectors.answered_counts_by_agency_month).
+    "feedback_answered_on_time": lambda d, p: (
+        d.get("feedback_on_time", 0),
+        d.get("feedback_answered", 0),
+    ),
 }
 
 TWO = Decimal("0.01")

@@ -88,8 +88,29 @@ def _month_rows(agencies, first, last, *, by: tuple[str, ...] = ("agency",)):
     )
 
 
+FEEDBACK_FIELDS = ("feedback_answered", "feedback_on_time")
+
+
+def _with_feedback(counts: dict, agencies, first, last, *, by_month: bool) -> dict:
+    """Add the feedback each agency answered (and answered on time) in the period to
+    its counts: the satisfaction group's `feedback_on_time` component."""
+    from tinhso.feedback.selectors import answered_counts_by_agency_month
+
+    wanted = {a.pk for a in agencies}
+    for row in answered_counts_by_agency_month(first=first, last=last):
+        agency = row["answered_by_agency"]
+        if agency not in wanted:
+            continue
+        key = (agency, f"{row['month']:%Y-%m}") if by_month else agency
+        target = counts.setdefault(key, {"agency": agency})
+        for name in FEEDBACK_FIELDS:
+            target[name] = target.get(name, 0) + row[name]
+    return counts
+
+
 def _dossier_counts(agencies, first, last) -> dict[int, dict[str, int]]:
-    return {row["agency"]: row for row in _month_rows(agencies, first, last)}
+    counts = {row["agency"]: dict(row) for row in _month_rows(agencies, first, last)}
+    return _with_feedback(counts, agencies, first, last, by_month=False)
 
 
 def _procedure_counts(agencies) -> dict[int, tuple[int, int]]:
@@ -112,9 +133,9 @@ def _procedure_counts(agencies) -> dict[int, tuple[int, int]]:
 
 
 def _sum(rows) -> dict[str, int]:
-    total = dict.fromkeys(FIELDS, 0)
+    total = dict.fromkeys((*FIELDS, *FEEDBACK_FIELDS), 0)
     for row in rows:
-        for key in FIELDS:
+        for key in total:
             total[key] += row.get(key, 0)
     return total
 
@@ -267,9 +288,10 @@ def index_by_agency_month(*, start: str, end: str) -> list[AgencyIndex]:
     first, _end = parse_period(months[0])
     _start, last = _parse_period(months[-1])
     counts = {
-        (row["agency"], f"{row['month']:%Y-%m}"): row
+        (row["agency"], f"{row['month']:%Y-%m}"): dict(row)
         for row in _month_rows(agencies, first, last, by=("agency", "month"))
     }
+    _with_feedback(counts, agencies, first, last, by_month=True)
     procedures = _procedure_counts(agencies)
     out = []
     for month in months:

@@ -334,6 +334,44 @@ def _health_checkins_dataset() -> DatasetDefinition:
     )
 
 
+def _feedback_statistics():
+    from tinhso.feedback.selectors import counts_by_category_ward_month
+
+    first, last = _months_back(24)
+    for r in counts_by_category_ward_month(first=first, last=last):
+        yield {
+            "thang": f"{r['month']:%Y-%m}",
+            "linh_vuc": r["category__code"],
+            "ma_phuong_xa": r["ward_id"] or "",
+            "tiep_nhan": r["received"],
+            "da_tra_loi": r["answered"],
+            "tra_loi_dung_han": r["on_time"],
+        }
+
+
+def _feedback_dataset() -> DatasetDefinition:
+    """Citizen feedback counted per month, category and ward."""
+    return DatasetDefinition(
+        name="phan-anh-kien-nghi-theo-thang",
+        title="Phản ánh, kiến nghị của người dân theo tháng, lĩnh vực và phường, xã",
+        notes="Số phản ánh tiếp nhận, đã trả lời và trả lời đúng hạn theo tháng tiếp nhận, "
+        "lĩnh vực (mã dịch vụ Open311) và phường, xã (24 tháng gần nhất; phản ánh gộp vì "
+        "trùng không tính). Chỉ số đếm, không có dữ liệu cá nhân.",
+        organization="VPUB",
+        frequency="daily",
+        tags=["phan-anh-kien-nghi", "thong-ke", "open311"],
+        fields=[
+            {"id": "thang", "type": "text", "label": "Tháng"},
+            {"id": "linh_vuc", "type": "text", "label": "Lĩnh vực"},
+            {"id": "ma_phuong_xa", "type": "text", "label": "Mã phường, xã"},
+            {"id": "tiep_nhan", "type": "int", "label": "Tiếp nhận"},
+            {"id": "da_tra_loi", "type": "int", "label": "Đã trả lời"},
+            {"id": "tra_loi_dung_han", "type": "int", "label": "Trả lời đúng hạn"},
+        ],
+        rows=_feedback_statistics,
+    )
+
+
 def definitions() -> list[DatasetDefinition]:
     """Every dataset the province publishes, in the catalogue's order."""
     return [
@@ -344,6 +382,7 @@ def definitions() -> list[DatasetDefinition]:
         _goals_dataset(),
         _admission_dataset(),
         _health_checkins_dataset(),
+        _feedback_dataset(),
     ]
 
 

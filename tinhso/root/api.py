@@ -5,6 +5,7 @@ from tinhso.accounts.auth import BearerTokenAuth, SecondFactorSessionAuth
 from tinhso.core.api import build_api
 from tinhso.dossiers.api import router as dossiers_router
 from tinhso.education.api import router as education_router
+from tinhso.feedback.api import router as feedback_router
 from tinhso.geo.api import router as geo_router
 from tinhso.health.dcc_api import router as health_dcc_router
 from tinhso.monitoring.api import router as monitoring_router
@@ -25,5 +26,6 @@ for router in (
     education_router,
     payments_router,
     health_dcc_router,
+    feedback_router,
 ):
     api.add_router("", router)

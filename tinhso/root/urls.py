@@ -45,6 +45,9 @@ urlpatterns = [
     path("y-te/", include("tinhso.health.urls")),
     path("y-te/", include("tinhso.health.dcc_urls")),
     re_path(r"^fhir/(?P<path>.*)$", fhir_api.endpoint, name="fhir"),
+    path("phan-anh/", include("tinhso.feedback.urls")),
+    path("open311/v2/", include("tinhso.feedback.open311_urls")),
+    path("ioc/", include("tinhso.ioc.urls")),
     path("", include("tinhso.oidc.urls")),  # /.well-known/openid-configuration, /oidc/…
     path("quan-tri/", admin.site.urls),
     path("", include((app_urls, "core"))),

@@ -58,9 +58,12 @@ def test_each_weight_says_where_it_comes_from(client, returned):
     assert all(c.source for c in components.values())
     # INDICATORS.md: publicity, progress and satisfaction confirmed; online and
     # digitization (22 each) inferred, and so the split inside them
-    for code in ("publicity", "on_time", "satisfaction"):
+    for code in ("publicity", "on_time"):
         assert "766" in components[code].source and "suy ra" not in components[code].source
-    for code in ("online", "online_payment", "digitization", "e_results", "reuse"):
+    # the satisfaction group's 18 points are the decision's; its split with feedback is not
+    assert "766" in components["satisfaction"].source
+    assert "nhóm 18 điểm" in components["satisfaction"].source
+    for code in ("online", "online_payment", "digitization", "e_results", "reuse", "satisfaction"):
         assert "suy ra" in components[code].source
     page = client.get("/chi-so/", {"period": f"{timezone.localdate():%Y}"}).content.decode()
     assert "Nguồn trọng số" in page and "suy ra" in page
@@ -115,7 +118,7 @@ def test_the_api_follows_the_contract(client, returned):
 
 
 def test_the_index_is_a_fixed_number_of_queries(returned, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # + the feedback answered per agency
         selectors.service_index(period=f"{timezone.localdate():%Y-%m}")
 
 

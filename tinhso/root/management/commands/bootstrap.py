@@ -41,6 +41,10 @@ class Command(BaseCommand):
 
         facilities = load_facilities(province_code=settings.TINHSO_PROVINCE)
         self.stdout.write(f"health facilities: {facilities['total']} ({facilities['created']} new)")
+        from tinhso.feedback.services import load_feedback_reference
+
+        fb = load_feedback_reference()
+        self.stdout.write(f"feedback: {fb['categories']} categories, {fb['rules']} routing rules")
         swaps = load_calendar_overrides()
         self.stdout.write(f"calendar: {swaps} new decreed day swaps")
         catalogue = load_catalogue()
@@ -78,6 +82,9 @@ class Command(BaseCommand):
 
             if create_demo_certificate() is not None:
                 self.stdout.write("demo: congdan's vaccination certificate (HC1) issued")
+            from tinhso.demo.feedback import create_demo_feedback
+
+            accounts += create_demo_feedback()  # phuong, reports around Phường Hạ Long
             if not accounts:
                 self.stdout.write("demo accounts: already there (passwords unchanged)")
             for account in accounts:

@@ -18,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, min_age, dry_run, **options):
         from tinhso.documents.models import StoredDocument
         from tinhso.dossiers.models import Dossier, DossierDocument
+        from tinhso.feedback.models import Photo
 
         root = Path(settings.MEDIA_ROOT)
         if not root.exists():
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         referenced |= set(
             Dossier.objects.exclude(result_file="").values_list("result_file", flat=True)
         )
+        for original, public in Photo.objects.values_list("file_path", "public_path"):
+            referenced.add(original)
+            if public:
+                referenced.add(public)
         cutoff = time.time() - min_age * 60
         removed = 0
         for path in root.rglob("*"):
