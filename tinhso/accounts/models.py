@@ -132,6 +132,9 @@ class Role(models.TextChoices):
     REGISTRY_KEEPER = "registry_keeper", _("Cán bộ quản lý dữ liệu dân cư")
     # Giáo viên: teaches a class or a subject at the school (an agency) they hold it at.
     TEACHER = "teacher", _("Giáo viên")
+    # Cán bộ tài chính, kế toán: reconciles the agency's bank statements, resolves the
+    # credits that did not match, takes fees at the desk (payments).
+    FINANCE_OFFICER = "finance_officer", _("Cán bộ tài chính, kế toán")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
@@ -144,13 +147,14 @@ STAFF_ROLES = frozenset(
         Role.ADMINISTRATOR,
         Role.REGISTRY_KEEPER,
         Role.TEACHER,
+        Role.FINANCE_OFFICER,
     }
 )
 
 # Roles that see and act on dossiers: a registry keeper keeps the population
 # registry and sees no dossier of their agency for it.
 # Who works on dossiers: not the registry keepers nor the teachers.
-DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER}
+DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER, Role.FINANCE_OFFICER}
 
 
 class RoleAssignment(models.Model):

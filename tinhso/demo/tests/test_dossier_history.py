@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2025, 6, 30)
 FIELDS = ("procedure_id", "agency_id", "status", "channel", "submitted_at", "received_at",
           "due_date", "result_issued_at", "returned_at", "rating", "fee_amount",
-          "fee_paid")  # fmt: skip
+          "payment__status")  # fmt: skip
 OPENS, CLOSES = datetime.time(7, 30), datetime.time(17, 0)
 
 
