@@ -138,7 +138,9 @@ def contribution(dossier) -> dict[str, int]:
         "on_time": int(dossier.is_on_time),
         "e_results": int(dossier.is_resolved and bool(dossier.result_file)),
         "with_fee": int(dossier.fee_amount > 0),
-        "paid": int(dossier.fee_amount > 0 and _paid_online().filter(dossier_id=dossier.pk).exists()),
+        "paid": int(
+            dossier.fee_amount > 0 and _paid_online().filter(dossier_id=dossier.pk).exists()
+        ),
         "rated": int(dossier.rating is not None),
         "satisfied": int(dossier.rating is not None and dossier.rating >= 4),
     }

@@ -31,9 +31,7 @@ class DeskPaymentForm(forms.Form):
         choices=[(m.value, m.label) for m in (PaymentMethod.CASH, PaymentMethod.CARD)],
         widget=forms.RadioSelect,
     )
-    receipt_number = forms.CharField(
-        label=_("Số chứng từ (phiếu thu, hoá đơn thẻ)"), max_length=60
-    )
+    receipt_number = forms.CharField(label=_("Số chứng từ (phiếu thu, hoá đơn thẻ)"), max_length=60)
 
 
 class ResolveForm(forms.Form):
@@ -50,5 +48,7 @@ class ResolveForm(forms.Form):
         label=_("Lý do, ghi chú"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Ví dụ: đã gọi điện xác nhận; đã lập lệnh hoàn trả số …; không phải khoản phí."),
+        help_text=_(
+            "Ví dụ: đã gọi điện xác nhận; đã lập lệnh hoàn trả số …; không phải khoản phí."
+        ),
     )

@@ -140,3 +140,38 @@ def dossier_link(payment: Payment) -> str:
     from tinhso.dossiers.services import tracking_link
 
     return tracking_link(payment.dossier)
+
+
+def confirmation_section(dossier) -> list:
+    """On the confirmation of an online submission, while the fee is due: the VietQR
+    code, its text and the bank details written out (dossiers.pdf draws it)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    from . import selectors
+
+    view = selectors.describe(dossier)
+    account = view["account"]
+    if view["status"] != "due" or not view["vietqr"] or account is None:
+        return []
+    s = pdf.styles()
+    details = [
+        Paragraph(f"<b>{label}</b> {value}", s["base"])
+        for label, value in (
+            ("Ngân hàng:", account.bank_name),
+            ("Số tài khoản:", account.account_number),
+            ("Chủ tài khoản:", account.account_name),
+            ("Số tiền:", _vnd(view["amount"])),
+            ("Nội dung chuyển khoản:", dossier.code),
+        )
+    ]
+    table = Table(
+        [[pdf.qr_image(view["vietqr"], size_mm=38), details]], colWidths=[42 * mm, 133 * mm]
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [
+        Paragraph("Nộp phí, lệ phí bằng chuyển khoản (quét mã VietQR):", s["bold"]),
+        table,
+        Paragraph(f"Mã VietQR dạng chữ: {view['vietqr']}", s["small"]),
+        pdf.spacer(4),
+    ]

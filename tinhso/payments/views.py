@@ -120,7 +120,9 @@ def resolve(request, pk: int):
     line = selectors.queue_for(request.user).filter(pk=pk).first()
     if line is None:
         raise Http404(pk)
-    form = ResolveForm(request.POST or None, initial={"code": line.payment.code if line.payment else ""})
+    form = ResolveForm(
+        request.POST or None, initial={"code": line.payment.code if line.payment else ""}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.resolve_line(

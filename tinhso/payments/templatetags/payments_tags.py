@@ -21,7 +21,7 @@ def dossier_payment(dossier):
 
 @register.simple_tag
 def fee_status_label(dossier) -> str:
-    """"đã nộp" / "chưa nộp", read from the Payment (the summary of a dossier page)."""
+    """ "đã nộp" / "chưa nộp", read from the Payment (the summary of a dossier page)."""
     status = selectors.fee_status(dossier)
     if status == "paid":
         return _("đã nộp")

@@ -47,7 +47,10 @@ def test_an_uploaded_statement_is_reconciled_with_its_progress(
             {"file": SimpleUploadedFile("sao-ke.csv", content, "text/csv"), "format": ""},
         )
     job = Job.objects.get(kind="payments.reconcile")
-    assert response.status_code == 302 and response["Location"] == f"/lam-viec/tai-chinh/sao-ke/{job.pk}/"
+    assert (
+        response.status_code == 302
+        and response["Location"] == f"/lam-viec/tai-chinh/sao-ke/{job.pk}/"
+    )
     page = client.get(response["Location"]).content.decode()
     assert "matched: 1, queued: 1" in page and 'max="2"' in page
     assert Payment.objects.get(code=a).status == "paid"
@@ -110,7 +113,10 @@ def test_an_unknown_credit_can_be_ignored(finance):
 
 def test_a_desk_payment_is_recorded_on_its_page(finance, submitted):
     _officer, client = finance
-    assert submitted.code in client.get(f"/lam-viec/tai-chinh/nop-tai-quay/?ma={submitted.code}").content.decode()
+    assert (
+        submitted.code
+        in client.get(f"/lam-viec/tai-chinh/nop-tai-quay/?ma={submitted.code}").content.decode()
+    )
     response = client.post(
         "/lam-viec/tai-chinh/nop-tai-quay/",
         {"code": submitted.code, "method": "card", "receipt_number": "POS-5521"},
@@ -135,5 +141,9 @@ def test_a_finance_officer_of_another_agency_cannot_take_the_fee(make_staff, sub
 
 def test_the_pages_are_closed_to_a_specialist(make_staff, second_factor_client):
     client = second_factor_client(make_staff(Role.SPECIALIST, "SXD"))
-    for url in ("/lam-viec/tai-chinh/", "/lam-viec/tai-chinh/sao-ke/", "/lam-viec/tai-chinh/cho-xu-ly/"):
+    for url in (
+        "/lam-viec/tai-chinh/",
+        "/lam-viec/tai-chinh/sao-ke/",
+        "/lam-viec/tai-chinh/cho-xu-ly/",
+    ):
         assert client.get(url).status_code == 403

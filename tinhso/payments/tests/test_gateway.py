@@ -38,7 +38,11 @@ def test_a_signed_callback_pays_the_fee(submitted, client):
     response = _post(client, body, headers)
     assert response.status_code == 200 and response.json() == {"result": "matched"}
     payment = Payment.objects.get(dossier=submitted)
-    assert (payment.status, payment.method, payment.reference) == ("paid", "gateway", "sandbox:SBX-1")
+    assert (payment.status, payment.method, payment.reference) == (
+        "paid",
+        "gateway",
+        "sandbox:SBX-1",
+    )
     assert payment.receipt.number == 1
 
 
@@ -52,7 +56,9 @@ def test_a_bad_signature_changes_nothing(submitted, client):
     tampered_body, good_headers = providers.SandboxProvider().callback(
         transaction_id="SBX-2", code=submitted.code, amount=1
     )
-    assert _post(client, tampered_body.replace(b": 1,", b": 135000,"), good_headers).status_code == 403
+    assert (
+        _post(client, tampered_body.replace(b": 1,", b": 135000,"), good_headers).status_code == 403
+    )
     assert Payment.objects.get(dossier=submitted).status == "due"
     assert not StatementLine.objects.exists()
 

@@ -35,7 +35,9 @@ def _text(content: bytes) -> str:
 
 def test_receipts_of_an_agency_are_numbered_one_after_another(applicant, officer):
     codes = [DossierFactory(applicant=applicant, papers=PAPERS, submit=True).code for _ in range(3)]
-    numbers = [_pay_at_desk(officer, code, f"PT-{i}").receipt.number for i, code in enumerate(codes)]
+    numbers = [
+        _pay_at_desk(officer, code, f"PT-{i}").receipt.number for i, code in enumerate(codes)
+    ]
     assert numbers == [1, 2, 3]
     assert Receipt.objects.get(number=2).symbol.startswith("BL-SXD/")
 
@@ -90,3 +92,23 @@ def test_a_stranger_cannot_download_the_receipt(submitted, officer, make_citizen
 )
 def test_the_amount_is_written_out(amount, words):
     assert receipts.amount_in_words(amount) == words
+
+
+def test_the_confirmation_of_submission_carries_the_vietqr(submitted, applicant, client):
+    import zxingcpp
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from tinhso.payments import selectors
+
+    client.force_login(applicant)
+    response = client.get(f"/ho-so/{submitted.code}/bien-nhan.pdf")
+    content = response.content
+    text = _text(content)
+    payload = selectors.describe(submitted)["vietqr"]
+    assert "113000000001" in text and "Nội dung chuyển khoản" in text
+    images = [img for page in PdfReader(io.BytesIO(content)).pages for img in page.images]
+    decoded = {
+        r.text for img in images for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(img.data)))
+    }
+    assert payload in decoded

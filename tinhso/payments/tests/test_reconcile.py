@@ -9,7 +9,6 @@ from django.core.management import call_command
 from tinhso.accounts.models import Role
 from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import PermissionDenied, ValidationFailed
-from tinhso.dossiers.models import Dossier
 from tinhso.payments import services, statements
 from tinhso.payments.models import Outcome, Payment, StatementLine
 from tinhso.testing.factories import DossierFactory
