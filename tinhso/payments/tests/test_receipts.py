@@ -7,7 +7,7 @@ import io
 
 import pypdf
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from tinhso.documents.models import StoredDocument
 from tinhso.notifications.models import Notification
@@ -112,3 +112,36 @@ def test_the_confirmation_of_submission_carries_the_vietqr(submitted, applicant,
         r.text for img in images for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(img.data)))
     }
     assert payload in decoded
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks between real connections: PostgreSQL (CI runs it); SQLite's in-memory "
+    "test database serialises every write anyway",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_receipts_at_once_get_two_numbers():
+    """Two transactions taking a number of the same series at the same moment: the
+    UPDATE … RETURNING on the counter row makes the second wait for the first."""
+    import threading
+
+    from tinhso.accounts.models import Agency
+
+    agency = Agency.objects.get(code="SXD")
+    receipts.next_number(agency_id=agency.pk, year=2026)  # the counter row exists
+    start, taken = threading.Barrier(2), []
+
+    def take():
+        try:
+            start.wait(timeout=10)
+            with transaction.atomic():
+                taken.append(receipts.next_number(agency_id=agency.pk, year=2026))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(taken) == [2, 3]
