@@ -7,6 +7,7 @@ returned. Each person in their own browser, officers with their second factor.""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_back_office_journey import _act, _sign_in
 from .test_citizen_journey import PDF, _fill_the_form
@@ -68,10 +69,8 @@ def test_a_fee_paid_by_vietqr_then_the_result_returned(server, browser, tmp_path
     finance.goto(f"{base}/lam-viec/tai-chinh/sao-ke/")
     finance.get_by_label("Tệp sao kê (CSV)").set_input_files(str(statement))
     finance.get_by_role("button", name="Nhập và đối soát").click()
-    finance.wait_for_function(
-        "document.querySelector('#job') && document.querySelector('#job').innerText.includes('matched: 1')",
-        timeout=30_000,
-    )
+    # The job's progress refreshes itself (HTMX) until the statement is done.
+    expect(finance.locator("#job")).to_contain_text("matched: 1", timeout=60_000)
 
     # The citizen has the receipt: on the dossier page, as a PDF, and told so.
     citizen.goto(f"{base}/ho-so/{code}/")
