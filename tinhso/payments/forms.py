@@ -19,9 +19,9 @@ class StatementUploadForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["format"].choices = [("", _("Tự nhận"))] + [
-            (name, name) for name in statements.formats()
-        ]
+        field = self.fields["format"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Tự nhận"))] + [(name, name) for name in statements.formats()]
 
 
 class DeskPaymentForm(forms.Form):

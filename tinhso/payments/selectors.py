@@ -113,7 +113,9 @@ def covered_agency_paths(user) -> list[str]:
     from .services import FINANCE_ROLES
 
     return [
-        a.agency.path for a in authz.assignments(user) if a.agency_id and a.role in FINANCE_ROLES
+        a.agency.path
+        for a in authz.assignments(user)
+        if a.agency is not None and a.role in FINANCE_ROLES
     ]
 
 
