@@ -367,6 +367,13 @@ VNEID_CLIENT_SECRET = os.environ.get("VNEID_CLIENT_SECRET", "")
 VNEID_SCOPES = os.environ.get("VNEID_SCOPES", "openid profile personal_id")
 VNEID_PERSONAL_ID_CLAIM = os.environ.get("VNEID_PERSONAL_ID_CLAIM", "personal_id")
 
+# How fees are paid (payments.providers): "vietqr" (a transfer by VietQR, matched on
+# the bank's statements; needs no contract) or a gateway that calls back, signed with
+# HMAC-SHA256 under PAYMENT_PROVIDER_SECRET ("sandbox": the local stand-in for one).
+PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "vietqr")
+PAYMENT_PROVIDER_SECRET = os.environ.get("PAYMENT_PROVIDER_SECRET", "")
+PAYMENT_CALLBACK_WINDOW_SECONDS = int(os.environ.get("PAYMENT_CALLBACK_WINDOW_SECONDS", "300"))
+
 # Security headers and cookies.
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS

@@ -138,6 +138,9 @@ class Role(models.TextChoices):
     PHARMACIST = "pharmacist", _("Dược sĩ")
     # Nhân viên trạm y tế, tiếp đón: checks patients in, records doses.
     HEALTH_STAFF = "health_staff", _("Nhân viên y tế")
+    # Cán bộ tài chính, kế toán: reconciles the agency's bank statements, resolves the
+    # credits that did not match, takes fees at the desk (payments).
+    FINANCE_OFFICER = "finance_officer", _("Cán bộ tài chính, kế toán")
 
 
 # Roles that act for the state: scoped to an agency, and need a second factor.
@@ -154,6 +157,7 @@ STAFF_ROLES = frozenset(
         Role.NURSE,
         Role.PHARMACIST,
         Role.HEALTH_STAFF,
+        Role.FINANCE_OFFICER,
     }
 )
 
@@ -162,8 +166,11 @@ HEALTH_ROLES = frozenset({Role.DOCTOR, Role.NURSE, Role.PHARMACIST, Role.HEALTH_
 
 # Roles that see and act on dossiers: a registry keeper keeps the population
 # registry and sees no dossier of their agency for it.
-# Who works on dossiers: not the registry keepers, the teachers nor the health workers.
-DOSSIER_ROLES = STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER} - HEALTH_ROLES
+# Who works on dossiers: not the registry keepers, the teachers, the finance officers
+# nor the health workers.
+DOSSIER_ROLES = (
+    STAFF_ROLES - {Role.REGISTRY_KEEPER, Role.TEACHER, Role.FINANCE_OFFICER} - HEALTH_ROLES
+)
 
 
 class RoleAssignment(models.Model):

@@ -69,6 +69,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         ("lanhdao", "Lê Quang Huy", Role.LEADER, DEMO_AGENCY),
         ("quantri", "Đỗ Mạnh Cường", Role.ADMINISTRATOR, "UBND"),
         ("dancu", "Vũ Thị Lan", Role.REGISTRY_KEEPER, "CAT"),  # the police's registry officer
+        ("ketoan", "Hoàng Thị Mai", Role.FINANCE_OFFICER, DEMO_AGENCY),  # statements, the queue
     ]
     for username, full_name, role, agency_code in staff:
         user, account = demo_staff(username, full_name, role, agency_code)

@@ -29,6 +29,8 @@ from tinhso.accounts import services as accounts
 from tinhso.accounts.models import Agency, AgencyKind, User
 from tinhso.core import workdays
 from tinhso.dossiers.models import Dossier, DossierDocument, DossierStep
+from tinhso.payments.models import Payment, PaymentMethod, PaymentStatus
+from tinhso.payments.selectors import compact_code
 from tinhso.procedures.fees import fee_for
 from tinhso.procedures.models import Procedure, ProcedureLevel, ProcedureVersion
 from tinhso.procedures.selectors import definition_of
@@ -122,6 +124,7 @@ class _Plan(NamedTuple):
     received: datetime.datetime
     due: datetime.date
     finished: datetime.datetime | None
+    paid_online: bool  # the fee paid by transfer (a Payment row beside the dossier)
 
 
 @dataclass
@@ -299,20 +302,20 @@ class _Drawer:
         outcome = self._outcome(habits, received, cut_off, days, due, status)
         data: dict = {}  # the forms of the previous system are not kept
         fee = fee_for(version, data, on=timezone.localdate(submitted, self.tz))
+        paid_online = bool(fee) and rng.random() < habits.paid_online
         self.sequence += 1
         dossier = Dossier(
             code=f"{PREFIX}-{agency.code}-{self.sequence:07d}", procedure=procedure,
             procedure_version=version, applicant=self.user,
             applicant_name="Hồ sơ lịch sử", agency=agency, desk=at_desk, unit_id=agency.unit_id,
             status=status, channel=channel, data=data, fee_amount=fee,
-            fee_paid=bool(fee) and rng.random() < habits.paid_online,
             submitted_at=submitted, received_at=received if status != "refused" else None,
             due_date=due, expected_date=cal.due_date(submitted, days, cut_off),
             result_issued_at=outcome.issued, returned_at=outcome.returned_at,
             rating=outcome.rating,
         )  # fmt: skip
         digitized = status not in ("refused", "withdrawn") and rng.random() < habits.digitized
-        return dossier, _Plan(digitized, agency, received, due, outcome.finished)
+        return dossier, _Plan(digitized, agency, received, due, outcome.finished, paid_online)
 
 
 @transaction.atomic
@@ -338,6 +341,16 @@ def _save(drawn: list[tuple[Dossier, _Plan]], *, user: User, scan: _Scan, with_s
         )
         for dossier, plan in zip(saved, plans, strict=True)
         if plan.digitized
+    )  # fmt: skip
+    Payment.objects.bulk_create(
+        Payment(
+            dossier_id=dossier.pk, code=dossier.code, code_compact=compact_code(dossier.code),
+            agency_id=dossier.agency_id, amount=dossier.fee_amount, status=PaymentStatus.PAID,
+            method=PaymentMethod.TRANSFER, reference=f"LS-{dossier.pk}",
+            paid_at=dossier.submitted_at,
+        )
+        for dossier, plan in zip(saved, plans, strict=True)
+        if plan.paid_online
     )  # fmt: skip
     return len(saved)
 

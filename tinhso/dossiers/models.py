@@ -168,7 +168,6 @@ class Dossier(models.Model):
     )
     data = models.JSONField(default=dict)
     fee_amount = models.PositiveBigIntegerField(default=0)  # VND owed
-    fee_paid = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ from tinhso.procedures.fees import quote
 
 from . import services, slips
 from .models import Dossier
+from .signals import confirmation_sections
 
 
 def _vnd(amount: int) -> str:
@@ -101,8 +102,10 @@ def receipt_pdf(dossier: Dossier) -> bytes:
         Paragraph("Giấy tờ đã nộp:", s["bold"]),
         pdf.bordered_list(["STT", "Tên giấy tờ", "Hình thức", "Số lượng"], papers, [12, 103, 35, 25]),
         pdf.spacer(6),
-        footer,
     ]  # fmt: skip
+    for section in confirmation_sections:
+        story += section(dossier)
+    story.append(footer)
     return pdf.build(
         story, title=f"Giấy xác nhận nộp hồ sơ {dossier.code}", author=dossier.desk.name
     )

@@ -18,3 +18,14 @@ action_preconditions: dict[str, list] = {}
 def add_precondition(action: str, check) -> None:
     if check not in action_preconditions.setdefault(action, []):
         action_preconditions[action].append(check)
+
+
+# Blocks an app above this one adds to the confirmation of an online submission (e.g.
+# payments: the VietQR code and bank details of the fee): callables
+# `section(dossier) -> list` of reportlab flowables (empty: nothing to add).
+confirmation_sections: list = []
+
+
+def add_confirmation_section(section) -> None:
+    if section not in confirmation_sections:
+        confirmation_sections.append(section)

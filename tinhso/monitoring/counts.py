@@ -33,6 +33,16 @@ def _bounds(
     return start, end
 
 
+def _paid_online():
+    """The dossiers whose fee was paid without coming to the desk (Decision 766's
+    "online payment"): a transfer matched on a statement or a gateway's payment."""
+    from tinhso.payments.models import ONLINE_METHODS, Payment, PaymentStatus
+
+    return Payment.objects.filter(status=PaymentStatus.PAID, method__in=ONLINE_METHODS).values(
+        "dossier_id"
+    )
+
+
 def count_rows(
     *, first: datetime.date, last: datetime.date, agency_ids=None
 ) -> dict[tuple[int, datetime.date], dict[str, int]]:
@@ -62,7 +72,7 @@ def count_rows(
             on_time=Count("pk", filter=on_time_q()),
             e_results=Count("pk", filter=resolved_q() & ~Q(result_file="")),
             with_fee=Count("pk", filter=Q(fee_amount__gt=0)),
-            paid=Count("pk", filter=Q(fee_amount__gt=0, fee_paid=True)),
+            paid=Count("pk", filter=Q(fee_amount__gt=0, pk__in=_paid_online())),
             rated=Count("pk", filter=Q(rating__isnull=False)),
             satisfied=Count("pk", filter=Q(rating__gte=4)),
         )
@@ -128,7 +138,9 @@ def contribution(dossier) -> dict[str, int]:
         "on_time": int(dossier.is_on_time),
         "e_results": int(dossier.is_resolved and bool(dossier.result_file)),
         "with_fee": int(dossier.fee_amount > 0),
-        "paid": int(dossier.fee_amount > 0 and dossier.fee_paid),
+        "paid": int(
+            dossier.fee_amount > 0 and _paid_online().filter(dossier_id=dossier.pk).exists()
+        ),
         "rated": int(dossier.rating is not None),
         "satisfied": int(dossier.rating is not None and dossier.rating >= 4),
     }

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -84,6 +84,60 @@ def _dossier_statistics():
             "dung_han": r["on_time"],
             "tu_choi": r["refused"],
             "rut_ho_so": r["withdrawn"],
+        }
+
+
+def _payments():
+    """Fee payments per agency and month: due (by the month the dossier was filed),
+    paid (by the month paid), how. Counts and sums only."""
+    from tinhso.payments.models import ONLINE_METHODS, Payment, PaymentStatus
+
+    first, last = _months_back(24)
+    rows: dict[tuple[str, str], dict] = {}
+
+    def row(month, agency: str) -> dict:
+        return rows.setdefault(
+            (f"{month:%Y-%m}", agency),
+            {"phai_nop": 0, "da_nop": 0, "truc_tuyen": 0, "tai_quay": 0, "so_tien": 0},
+        )
+
+    due = (
+        Payment.objects.filter(created_at__date__gte=first, created_at__date__lte=last)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "agency__code")
+        .annotate(n=Count("pk"))
+    )
+    for r in due:
+        row(r["month"], r["agency__code"])["phai_nop"] = r["n"]
+    paid = (
+        Payment.objects.filter(
+            status=PaymentStatus.PAID, paid_at__date__gte=first, paid_at__date__lte=last
+        )
+        .annotate(month=TruncMonth("paid_at"))
+        .values("month", "agency__code")
+        .annotate(
+            n=Count("pk"),
+            online=Count("pk", filter=Q(method__in=ONLINE_METHODS)),
+            total=Sum("amount"),
+        )
+    )
+    for r in paid:
+        target = row(r["month"], r["agency__code"])
+        target.update(
+            da_nop=r["n"],
+            truc_tuyen=r["online"],
+            tai_quay=r["n"] - r["online"],
+            so_tien=int(r["total"] or 0),
+        )
+    for (month, agency), counts in sorted(rows.items()):
+        yield {
+            "thang": month,
+            "co_quan": agency,
+            "khoan_phai_nop": counts["phai_nop"],
+            "da_nop": counts["da_nop"],
+            "nop_truc_tuyen": counts["truc_tuyen"],
+            "nop_tai_quay": counts["tai_quay"],
+            "so_tien_da_thu_vnd": counts["so_tien"],
         }
 
 
@@ -203,6 +257,30 @@ def _dossier_statistics_dataset() -> DatasetDefinition:
             {"id": "rut_ho_so", "type": "int", "label": "Rút hồ sơ"},
         ],
         rows=_dossier_statistics,
+    )
+
+
+def _payments_dataset() -> DatasetDefinition:
+    """Fee payments per agency and month."""
+    return DatasetDefinition(
+        name="thanh-toan-phi-le-phi-theo-thang",
+        title="Thanh toán phí, lệ phí thủ tục hành chính theo tháng",
+        notes="Số khoản phí, lệ phí phải nộp (theo tháng nộp hồ sơ), số đã nộp, nộp trực "
+        "tuyến (chuyển khoản VietQR, cổng thanh toán), nộp tại quầy và số tiền đã thu, theo "
+        "cơ quan và tháng (24 tháng gần nhất). Chỉ số đếm, không có dữ liệu cá nhân.",
+        organization="TTPVHCC",
+        frequency="monthly",
+        tags=["thanh-toan", "phi-le-phi", "dich-vu-cong"],
+        fields=[
+            {"id": "thang", "type": "text", "label": "Tháng"},
+            {"id": "co_quan", "type": "text", "label": "Mã cơ quan"},
+            {"id": "khoan_phai_nop", "type": "int", "label": "Khoản phải nộp"},
+            {"id": "da_nop", "type": "int", "label": "Đã nộp"},
+            {"id": "nop_truc_tuyen", "type": "int", "label": "Nộp trực tuyến"},
+            {"id": "nop_tai_quay", "type": "int", "label": "Nộp tại quầy"},
+            {"id": "so_tien_da_thu_vnd", "type": "int", "label": "Số tiền đã thu (đồng)"},
+        ],
+        rows=_payments,
     )
 
 
@@ -377,6 +455,7 @@ def definitions() -> list[DatasetDefinition]:
     return [
         _procedures_dataset(),
         _dossier_statistics_dataset(),
+        _payments_dataset(),
         _units_dataset(),
         _index_dataset(),
         _goals_dataset(),

@@ -7,3 +7,5 @@ class PaymentsErrorCode(StrEnum):
     BAD_STATEMENT = "payments_bad_statement"
     ALREADY_RESOLVED = "payments_already_resolved"
     ALREADY_PAID = "payments_already_paid"
+    BAD_SIGNATURE = "payments_bad_signature"
+    BAD_CALLBACK = "payments_bad_callback"

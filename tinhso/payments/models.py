@@ -31,6 +31,11 @@ class PaymentMethod(models.TextChoices):
     TRANSFER = "transfer", _("Chuyển khoản (VietQR)")
     CASH = "cash", _("Tiền mặt tại bộ phận một cửa")
     CARD = "card", _("Thẻ tại bộ phận một cửa")
+    GATEWAY = "gateway", _("Cổng thanh toán trực tuyến")
+
+
+# Paid without coming to the desk: what Decision 766's "online payment" counts.
+ONLINE_METHODS = (PaymentMethod.TRANSFER, PaymentMethod.GATEWAY)
 
 
 class Payment(models.Model):
@@ -77,6 +82,7 @@ QUEUED = (Outcome.SHORT, Outcome.OVER, Outcome.UNKNOWN, Outcome.DUPLICATE)
 class Resolution(models.TextChoices):
     ACCEPTED = "accepted", _("Chấp nhận, ghi nhận đã nộp")
     REFUNDED = "refunded", _("Hoàn trả người nộp")
+    IGNORED = "ignored", _("Bỏ qua (ghi rõ lý do)")
 
 
 class StatementLine(models.Model):
@@ -112,3 +118,50 @@ class StatementLine(models.Model):
     @property
     def is_queued(self) -> bool:
         return self.outcome in QUEUED and self.resolved_at is None
+
+
+class ReceiptCounter(models.Model):
+    """Quyển biên lai: the last number issued in an agency's series for a year. The
+    next number is taken by one UPDATE … RETURNING on this row, in the transaction
+    that records the payment, so numbers are never skipped nor given twice."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="payments_one_series_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last_number}"
+
+
+class Receipt(models.Model):
+    """Biên lai thu phí, lệ phí điện tử: issued once a payment is paid, numbered in the
+    collecting agency's series, kept in the citizen's document store."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="receipt")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    symbol = models.CharField(max_length=30)  # ký hiệu: "BL-SXD/2026"
+    file_path = models.CharField(max_length=300)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "number"], name="payments_receipt_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} {self.number:07d}"
+
+    @property
+    def number_text(self) -> str:
+        return f"{self.number:07d}"

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from tinhso.accounts import authz
 from tinhso.accounts.models import Agency
 from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.dossiers.models import Dossier
 
 from . import vietqr
-from .models import QUEUED, BankAccount, Payment, PaymentStatus, StatementLine
+from .models import (
+    QUEUED,
+    BankAccount,
+    Payment,
+    PaymentMethod,
+    PaymentStatus,
+    Receipt,
+    StatementLine,
+)
 
 
 def amount_due(dossier: Dossier) -> int:
@@ -50,7 +59,21 @@ def transfer_text(payment: Payment, account: BankAccount | None) -> str:
 
 
 def payment_of(dossier: Dossier) -> Payment | None:
-    return Payment.objects.filter(dossier=dossier).first()
+    return Payment.objects.filter(dossier=dossier).select_related("receipt").first()
+
+
+def fee_status(dossier: Dossier, payment: Payment | None = None) -> str:
+    """`not_required`, `due` or `paid`, read from the Payment (the one record of it).
+    A filed fee-bearing dossier without a Payment (filed before payments were
+    recorded) is due."""
+    payment = payment if payment is not None else payment_of(dossier)
+    if payment is not None and payment.status == PaymentStatus.PAID:
+        return "paid"
+    if amount_due(dossier) <= 0:
+        return "not_required"  # none, or exempted after it fell due
+    if payment is not None or dossier.submitted_at is not None:
+        return "due"
+    return "not_required"
 
 
 def payment_view(user, code: str) -> dict | None:
@@ -64,31 +87,48 @@ def payment_view(user, code: str) -> dict | None:
 
 def describe(dossier: Dossier) -> dict:
     payment = payment_of(dossier)
-    if payment is None:
-        status = "paid" if dossier.fee_paid and amount_due(dossier) else "not_required"
-        if amount_due(dossier) and not dossier.fee_paid and dossier.status != "draft":
-            status = "due"  # filed before payments were recorded
-        return {
-            "code": dossier.code,
-            "amount": amount_due(dossier),
-            "status": status,
-            "vietqr": "",
-            "paid_at": None,
-            "reference": "",
-            "account": None,
-            "method": "",
-        }
-    account = bank_account_for(dossier.agency)
+    status = fee_status(dossier, payment)
+    account = bank_account_for(dossier.agency) if status == "due" else None
+    receipt = getattr(payment, "receipt", None) if payment is not None else None
     return {
         "code": dossier.code,
-        "amount": payment.amount,
-        "status": payment.status,
-        "vietqr": transfer_text(payment, account) if payment.status == PaymentStatus.DUE else "",
-        "paid_at": payment.paid_at,
-        "reference": payment.reference,
+        "amount": payment.amount if payment is not None else amount_due(dossier),
+        "status": status,
+        "vietqr": transfer_text(payment, account)
+        if payment is not None and status == PaymentStatus.DUE
+        else "",
+        "paid_at": payment.paid_at if payment is not None else None,
+        "reference": payment.reference if payment is not None else "",
         "account": account,
-        "method": payment.method,
+        "method": payment.method if payment is not None else "",
+        "method_label": PaymentMethod(payment.method).label
+        if payment is not None and payment.method
+        else "",
+        "receipt": receipt,
     }
+
+
+def covered_agency_paths(user) -> list[str]:
+    """The paths of the agencies where `user` holds a finance role (and below them)."""
+    from .services import FINANCE_ROLES
+
+    return [
+        a.agency.path
+        for a in authz.assignments(user)
+        if a.agency is not None and a.role in FINANCE_ROLES
+    ]
+
+
+def queue_for(user) -> QuerySet[StatementLine]:
+    """Credits a person must resolve, oldest first: those of fees of the agencies the
+    user covers, and those matching no fee at all (anyone in finance may place them)."""
+    paths = covered_agency_paths(user)
+    if not paths:
+        return StatementLine.objects.none()
+    scope = Q(payment__isnull=True)
+    for path in paths:
+        scope |= Q(payment__agency__path__startswith=path)
+    return queue().filter(scope)
 
 
 def queue() -> QuerySet[StatementLine]:
@@ -98,3 +138,11 @@ def queue() -> QuerySet[StatementLine]:
         .select_related("payment")
         .order_by("transaction_date", "pk")
     )
+
+
+def receipt_for(user, code: str) -> Receipt | None:
+    """The receipt of dossier `code`, for someone who may see the dossier."""
+    dossier = dossier_selectors.dossier_for(user, code, with_history=False)
+    if dossier is None:
+        return None
+    return Receipt.objects.filter(payment__dossier=dossier).first()

@@ -91,7 +91,10 @@ def _detect(header: list[str], wanted: str | None) -> StatementFormat:
 def read(content: bytes, *, format_name: str | None = None) -> list[Credit]:
     """The credits of a statement, in order; a row that cannot be read refuses the file
     (nothing imported), naming its line."""
-    text = content.decode("utf-8-sig", errors="strict") if content else ""
+    try:
+        text = content.decode("utf-8-sig", errors="strict") if content else ""
+    except UnicodeDecodeError as exc:
+        raise _bad(_("Sao kê phải là tệp CSV mã UTF-8.")) from exc
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)

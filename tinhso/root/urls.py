@@ -35,6 +35,8 @@ urlpatterns = [
     path("thu-tuc/", include("tinhso.procedures.urls")),
     path("ho-so/", include("tinhso.dossiers.urls")),
     path("lam-viec/ho-so/", include("tinhso.dossiers.office_urls")),
+    path("lam-viec/tai-chinh/", include("tinhso.payments.urls")),
+    path("thanh-toan/", include("tinhso.payments.public_urls")),
     path("tra-cuu/", dossier_views.track, name="track"),
     path("thong-bao/", include("tinhso.notifications.urls")),
     path("kho-giay-to/", include("tinhso.documents.urls")),

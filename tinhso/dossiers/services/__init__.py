@@ -14,7 +14,7 @@ from .common import (
     profile_values,
     tracking_link,
 )
-from .fees import mark_fee_paid
+from .fees import recording_fee_payment
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
 from .steps import open_step
 
@@ -26,7 +26,7 @@ __all__ = [
     "current_documents",
     "definition_of",
     "mask_id",
-    "mark_fee_paid",
+    "recording_fee_payment",
     "may",
     "missing_documents",
     "open_step",

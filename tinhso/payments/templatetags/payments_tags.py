@@ -17,3 +17,14 @@ def dossier_payment(dossier):
         svg = vietqr.svg(view["vietqr"], title=_("Mã VietQR nộp phí hồ sơ"))
         qr = mark_safe(svg)  # noqa: S308  # nosec B308 B703
     return {"payment": view, "qr_svg": qr, "account": view["account"]}
+
+
+@register.simple_tag
+def fee_status_label(dossier) -> str:
+    """ "đã nộp" / "chưa nộp", read from the Payment (the summary of a dossier page)."""
+    status = selectors.fee_status(dossier)
+    if status == "paid":
+        return _("đã nộp")
+    if status == "due":
+        return _("chưa nộp")
+    return _("không phải nộp")

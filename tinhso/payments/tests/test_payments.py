@@ -81,7 +81,7 @@ def test_paid_at_the_desk_then_returned(returned):
     payment = Payment.objects.get(dossier=returned)
     assert returned.status == "returned"
     assert (payment.status, payment.method, payment.reference) == ("paid", "cash", "BL-000001")
-    assert not returned.fee_paid  # the index's "paid online" flag: a desk payment is not
+    assert payment.receipt.number == 1
     assert selectors.describe(returned)["vietqr"] == ""
 
 

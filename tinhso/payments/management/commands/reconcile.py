@@ -17,10 +17,27 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: không có tệp")
+        content = path.read_bytes()
+        progress = self._progress() if self.stderr.isatty() else None
         try:
             result = services.reconcile(
-                actor=None, content=path.read_bytes(), source=path.name, format_name=format
+                actor=None, content=content, source=path.name, format_name=format, step=progress
             )
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"matched: {result.matched}, queued: {result.queued}")
+        if progress is not None:
+            self.stderr.write("")
+        self.stdout.write(result.summary())
+
+    def _progress(self):
+        """A count on the terminal as credits are imported (stdout keeps the summary)."""
+        done = 0
+
+        def step() -> None:
+            nonlocal done
+            done += 1
+            if done % 50 == 0:
+                self.stderr.write(f"\r{done} …", ending="")
+                self.stderr.flush()
+
+        return step

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0007_slips_numbers_and_delivery'),
+        ('dossiers', '0008_remove_fee_paid'),
         ('documents', '0002_documentregister_issueddocument'),
     ]
 
