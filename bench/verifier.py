@@ -48,6 +48,7 @@ from reportlab.pdfbase.ttfonts import TTFont  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
 from tinhso.signing import limits, pades, sandbox  # noqa: E402
+
 # The attack file is built as the tests build it (one definition).
 from tinhso.signing.tests.test_verifier_limits import repeat_signature_field  # noqa: E402
 
