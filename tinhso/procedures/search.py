@@ -20,6 +20,7 @@ catalogue version and keeps it. The data files, in `data/`:
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 import re
 from collections import defaultdict
@@ -122,9 +123,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @cache
-def rules(path: Path = SYNONYMS_FILE) -> tuple[Rule, ...]:
+def rules() -> tuple[Rule, ...]:
     found = []
-    for row in _rows(path):
+    for row in _rows(SYNONYMS_FILE):
         phrase = tuple(words(row["phrase"]))
         if phrase:
             lang = (row.get("lang") or "").strip()
@@ -135,7 +136,7 @@ def rules(path: Path = SYNONYMS_FILE) -> tuple[Rule, ...]:
 
 
 @cache
-def elsewhere_answers(path: Path = ELSEWHERE_FILE) -> tuple[Elsewhere, ...]:
+def elsewhere_answers() -> tuple[Elsewhere, ...]:
     return tuple(
         Elsewhere(
             key=row["key"],
@@ -146,14 +147,14 @@ def elsewhere_answers(path: Path = ELSEWHERE_FILE) -> tuple[Elsewhere, ...]:
             where_en=row["where_en"] or row["where_vi"],
             url=row["url"],
         )
-        for row in _rows(path)
+        for row in _rows(ELSEWHERE_FILE)
     )
 
 
 @cache
-def english_names(paths: tuple[Path, ...] = NAMES_EN_FILES) -> dict[str, str]:
+def english_names() -> dict[str, str]:
     names: dict[str, str] = {}
-    for path in reversed(paths):  # the first file wins
+    for path in reversed(NAMES_EN_FILES):  # the first file wins
         for row in _rows(path):
             if row.get("kind", "procedure") == "procedure" and row.get("name_en"):
                 names[row["code"]] = row["name_en"]
@@ -161,8 +162,8 @@ def english_names(paths: tuple[Path, ...] = NAMES_EN_FILES) -> dict[str, str]:
 
 
 @cache
-def popular_codes(path: Path = POPULAR_FILE) -> tuple[str, ...]:
-    return tuple(row["code"] for row in _rows(path))
+def popular_codes() -> tuple[str, ...]:
+    return tuple(row["code"] for row in _rows(POPULAR_FILE))
 
 
 @cache
@@ -176,8 +177,25 @@ def _english_rule_words() -> frozenset[str]:
     return frozenset(found)
 
 
+@cache
+def data_version() -> str:
+    """Changes with any data file: part of the key of a cached answer (the shared
+    cache outlives a deployment that ships new synonyms)."""
+    digest = hashlib.sha256()
+    for path in (SYNONYMS_FILE, ELSEWHERE_FILE, *NAMES_EN_FILES):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()[:16]
+
+
 def forget_data() -> None:
-    for loaded in (_english_rule_words, rules, elsewhere_answers, english_names, popular_codes):
+    for loaded in (
+        data_version,
+        _english_rule_words,
+        rules,
+        elsewhere_answers,
+        english_names,
+        popular_codes,
+    ):
         loaded.cache_clear()
 
 

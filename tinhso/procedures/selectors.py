@@ -37,7 +37,7 @@ def procedures(
     # first) is kept in the shared cache until the catalogue changes, for every server
     # process at once; see _catalogue_stamp.
     stamp = _catalogue_stamp()
-    key = _search_key(stamp, folded, sector, agency, level, online_level)
+    key = _search_key(stamp, search.data_version(), folded, sector, agency, level, online_level)
     found_ids = cache.get(key)
     if found_ids is not None:
         rows = qs.in_bulk(found_ids)
