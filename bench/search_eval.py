@@ -7,6 +7,7 @@ results).
     .venv/bin/python bench/search_eval.py              # the shipped catalogue, SQLite
     .venv/bin/python bench/search_eval.py --quiet      # the figures only
     .venv/bin/python bench/search_eval.py --timing 5   # and the time per query (5 rounds)
+    .venv/bin/python bench/search_eval.py --size 1832  # and the index at a province's size
 
 Prints numbers; asserts nothing.
 """
@@ -63,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quiet", action="store_true", help="no list of misses")
     parser.add_argument("--timing", type=int, default=0, help="rounds of timed queries")
+    parser.add_argument("--size", type=int, default=0, help="index build/query time at N entries")
     o = parser.parse_args()
     prepare()
     rows = list(csv.DictReader(EVAL_FILE.open(encoding="utf-8")))
@@ -88,6 +90,8 @@ def main() -> None:
             print(
                 f"  miss {query!r}: expected {expected} (rank {rank or '-'}), top {top} of {total}"
             )
+    if o.size:
+        index_at_size(o.size, rows)
     if o.timing:
         from django.core.cache import cache
 
@@ -103,6 +107,46 @@ def main() -> None:
             f"time per query (uncached answer, warm index): p50 {timings[len(timings) // 2] * 1000:.2f} ms"
             f"  p99 {timings[int(len(timings) * 0.99)] * 1000:.2f} ms"
         )
+
+
+def index_at_size(size: int, rows: list[dict[str, str]]) -> None:
+    """The shipped entries copied up to `size` (Quảng Ninh publishes 1,832): the time to
+    build the index once, and a query's time on it (no database, no cache)."""
+    from tinhso.procedures import search, selectors
+
+    base = selectors._index(selectors._catalogue_stamp())
+    from tinhso.procedures.models import Procedure, ProcedureVersion
+
+    papers = {
+        v.procedure_id: " ".join(d["label"] for d in v.data["documents"])
+        for v in ProcedureVersion.objects.all()
+    }
+    english = search.english_names()
+    shipped = [
+        {
+            "name": p.name,
+            "name_en": english.get(p.code, ""),
+            "body": f"{p.code} {p.result_type} {p.sector.name}",
+            "papers": papers.get(p.pk, ""),
+        }
+        for p in Procedure.objects.select_related("sector")
+    ]
+    records = [
+        (i, {**shipped[i % len(shipped)], "name": f"{shipped[i % len(shipped)]['name']} {i}"})
+        for i in range(size)
+    ]
+    start = time.perf_counter()
+    index = search.Index(records)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    for row in rows:
+        index.search(index.parse(row["query"]))
+    each = (time.perf_counter() - start) / len(rows)
+    print(
+        f"index of {size} entries: built in {built * 1000:.0f} ms, "
+        f"{len(index.vocabulary)} words; a query {each * 1000:.2f} ms "
+        f"(shipped catalogue: {len(base.keys)} entries)"
+    )
 
 
 if __name__ == "__main__":

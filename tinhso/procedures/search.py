@@ -23,9 +23,10 @@ import csv
 import hashlib
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from tinhso.core.text import fold
@@ -51,6 +52,7 @@ PREFIX = 0.6  # a catalogue word that the last, unfinished word begins
 BIGRAM = 0.25  # two query words side by side in the name, times their rarity
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[0-9a-z]+")
+_RAW = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
 _POSSESSIVE = re.compile(r"['’]s\b")
 # kí/ký, lí/lý, mĩ/mỹ, sĩ/sỹ, quí/quý...: after a consonant, a final y is written i too.
 _I_OR_Y = re.compile(r"(?:b|c|ch|d|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y")
@@ -73,7 +75,18 @@ def term(token: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return [term(t) for t in _TOKEN.findall(fold(_POSSESSIVE.sub("", text or "")))]
+    found: list[str] = []
+    text = unicodedata.normalize("NFC", _POSSESSIVE.sub("", text or "").lower())
+    for raw in _RAW.findall(text):
+        found.extend(_terms(raw))
+    return found
+
+
+@lru_cache(maxsize=100_000)
+def _terms(raw: str) -> tuple[str, ...]:
+    """A word as typed, folded once (a language has few syllables; the catalogue
+    repeats them)."""
+    return tuple(term(t) for t in _TOKEN.findall(fold(raw)))
 
 
 # --- data ------------------------------------------------------------------------
