@@ -49,7 +49,10 @@ MIN_COVERAGE = 0.5
 REWRITTEN = 0.3  # a phrase's own words, when a synonym says what it means
 TYPO = 0.7  # a catalogue word one edit away from an unknown word
 PREFIX = 0.6  # a catalogue word that the last, unfinished word begins
-BIGRAM = 0.25  # two query words side by side in the name, times their rarity
+PREFIXES = 8  # at most so many of them
+ELSEWHERE_REST = 1.0  # the rest of a query must weigh more than this × the trigger's
+BIGRAM = 0.25
+NAME_FIT = 2.0  # times the share of the name's words the query asked for  # two query words side by side in the name, times their rarity
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[0-9a-z]+")
 _RAW = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
@@ -229,6 +232,7 @@ class Query:
     sequence: list[str] = field(default_factory=list)  # in order, for bigrams
     elsewhere: list[Elsewhere] = field(default_factory=list)
     triggers: list[tuple[str, ...]] = field(default_factory=list)  # the phrases found
+    elsewhere_words: set[str] = field(default_factory=set)  # theirs, and their synonyms'
 
 
 class Index:
@@ -240,6 +244,7 @@ class Index:
         tf: list[dict[str, dict[str, int]]] = []
         lengths: dict[str, list[int]] = defaultdict(list)
         self.name_bigrams: list[set[tuple[str, str]]] = []
+        self.names: list[tuple[frozenset[str], ...]] = []  # each name's distinct words
         vietnamese: set[str] = set()
         english: set[str] = set()
         for _, fields in records:
@@ -257,6 +262,7 @@ class Index:
                 (english if name == "name_en" else vietnamese).update(tokens)
             tf.append(counts)
             self.name_bigrams.append(bigrams)
+            self.names.append(tuple(frozenset(counts[f]) for f in NAME_FIELDS if counts[f]))
         average = {f: (sum(v) / len(v) if v and sum(v) else 1.0) for f, v in lengths.items()}
         df: dict[str, int] = defaultdict(int)
         for counts in tf:
@@ -298,6 +304,7 @@ class Index:
             if found:
                 query.elsewhere.append(answer)
                 query.triggers.extend(found)
+                query.elsewhere_words.update(t for trigger in found for t in trigger)
         applicable = [r for r in rules() if r.lang in ("", "en" if english else "vi")]
         plain: list[tuple[str, float]] = []  # (word, weight) before typo handling
         i = 0
@@ -312,6 +319,8 @@ class Index:
             if not rule.means:
                 continue  # a filler
             meant = rule.words()
+            if query.elsewhere_words.intersection(rule.phrase):
+                query.elsewhere_words.update(meant)
             for t in rule.phrase:
                 if t not in meant:
                     query.concepts.append(Concept({t: 1.0}, REWRITTEN))
@@ -320,6 +329,13 @@ class Index:
         for position, (t, weight) in enumerate(plain):
             last = position == len(plain) - 1
             query.concepts.extend(self._concepts(t, weight, last=last))
+        # A word asked twice ("đổi bằng lái xe" → "giấy phép lái xe" + "xe") counts once.
+        once: dict[tuple[str, ...], Concept] = {}
+        for concept in query.concepts:
+            key = tuple(sorted(concept.options))
+            if key not in once or once[key].weight < concept.weight:
+                once[key] = concept
+        query.concepts = list(once.values())
         return query
 
     def _concepts(self, t: str, weight: float, *, last: bool) -> list[Concept]:
@@ -331,8 +347,9 @@ class Index:
         options = {t: 1.0}
         for w in self._near(t):
             options[w] = TYPO
-        if last and len(options) == 1 and len(t) >= 2:
-            for w in sorted(w for w in self.vocabulary if w.startswith(t))[:5]:
+        if last and len(options) == 1:  # still being typed: the commonest words it begins
+            begun = [w for w in self.vocabulary if w.startswith(t)]
+            for w in sorted(begun, key=lambda w: (-len(self.contrib[w]), w))[:PREFIXES]:
                 options[w] = PREFIX
         return [Concept(options, weight)]
 
@@ -365,6 +382,11 @@ class Index:
 
     # -- ranking --
 
+    def _fit(self, name: frozenset[str], asked: set[str]) -> float:
+        """The share of the name (its words weighed by rarity) that the query asked for."""
+        whole = sum(self.idf[t] for t in name)
+        return sum(self.idf[t] for t in name & asked) / whole if whole else 0.0
+
     def _named(self, doc: int, phrase: tuple[str, ...]) -> bool:
         return all(doc in self.in_name.get(t, ()) for t in phrase)
 
@@ -380,9 +402,9 @@ class Index:
         known = [r for r in rarities if r]
         # A word the catalogue never uses counts as much as the query's others, on average.
         unknown = sum(known) / len(known) if known else self.idf_unknown
+        rarities = [r or unknown for r in rarities]
         total = 0.0
         for concept, rarity in zip(query.concepts, rarities, strict=True):
-            rarity = rarity or unknown
             total += concept.weight * rarity
             best: dict[int, float] = {}
             for t, f in concept.options.items():
@@ -398,12 +420,26 @@ class Index:
                     scores[doc] += bonus
         if total <= 0:
             return []
+        # Of two names holding the query's words, the one with fewer other words fits
+        # better: "đăng ký hộ kinh doanh" is the registration, not its change.
+        asked = {t for c in query.concepts for t in c.options}
+        for doc in scores:
+            scores[doc] += NAME_FIT * max(
+                (self._fit(name, asked) for name in self.names[doc]), default=0
+            )
+        # A service handled elsewhere, and little else asked: only procedures named for
+        # it, if any ("hộ chiếu" lists no procedure that merely mentions a passport).
+        rest = sum(
+            c.weight * r
+            for c, r in zip(query.concepts, rarities, strict=True)
+            if not query.elsewhere_words.intersection(c.options)
+        )
+        only_elsewhere = bool(query.triggers) and rest <= ELSEWHERE_REST * (total - rest)
         listed = [
             doc
             for doc in scores
             if matched[doc] / total >= MIN_COVERAGE
-            # A service handled elsewhere: only procedures named for it, if any.
-            and (not query.triggers or any(self._named(doc, t) for t in query.triggers))
+            and (not only_elsewhere or any(self._named(doc, t) for t in query.triggers))
         ]
         listed.sort(key=lambda doc: (-scores[doc], str(self.keys[doc])))
         return [(self.keys[doc], scores[doc]) for doc in listed]
