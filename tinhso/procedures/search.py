@@ -299,12 +299,10 @@ class Index:
         if not tokens:
             return query
         english = any(t in self.english_only or t in _english_rule_words() for t in tokens)
-        for answer in elsewhere_answers():
-            found = [trigger for trigger in answer.triggers if _contains(tokens, trigger)]
-            if found:
-                query.elsewhere.append(answer)
-                query.triggers.extend(found)
-                query.elsewhere_words.update(t for trigger in found for t in trigger)
+        for answer, found in _elsewhere(tokens):
+            query.elsewhere.append(answer)
+            query.triggers.extend(found)
+            query.elsewhere_words.update(t for trigger in found for t in trigger)
         applicable = [r for r in rules() if r.lang in ("", "en" if english else "vi")]
         plain: list[tuple[str, float]] = []  # (word, weight) before typo handling
         i = 0
@@ -443,6 +441,20 @@ class Index:
         ]
         listed.sort(key=lambda doc: (-scores[doc], str(self.keys[doc])))
         return [(self.keys[doc], scores[doc]) for doc in listed]
+
+
+def elsewhere_for(text: str) -> list[Elsewhere]:
+    """The services named in `text` that the province does not handle."""
+    return [answer for answer, _ in _elsewhere(words(text))]
+
+
+def _elsewhere(tokens: list[str]) -> list[tuple[Elsewhere, list[tuple[str, ...]]]]:
+    found = []
+    for answer in elsewhere_answers():
+        triggers = [trigger for trigger in answer.triggers if _contains(tokens, trigger)]
+        if triggers:
+            found.append((answer, triggers))
+    return found
 
 
 def _contains(tokens: list[str], phrase: tuple[str, ...]) -> bool:

@@ -118,17 +118,18 @@ def _index(stamp: tuple) -> search.Index:
     """The search index of the active procedures (name, English name, result, sector,
     code, papers of the current version), built once per catalogue version."""
     english = search.english_names()
-    papers = dict(
-        ProcedureVersion.objects.filter(procedure__is_active=True, number=F("procedure__version"))
-        .values_list("procedure_id", "data__documents")
-        .iterator()
-    )
-    rows = Procedure.objects.filter(is_active=True).values_list(
-        "pk", "code", "name", "result_type", "sector__name"
+    rows = ProcedureVersion.objects.filter(
+        procedure__is_active=True, number=F("procedure__version")
+    ).values_list(
+        "procedure_id",
+        "procedure__code",
+        "procedure__name",
+        "procedure__result_type",
+        "procedure__sector__name",
+        "data__documents",
     )
     records: list[tuple[object, dict[str, str]]] = []
-    for pk, code, name, result_type, sector_name in rows.iterator():
-        documents = papers.get(pk) or []
+    for pk, code, name, result_type, sector_name, documents in rows.iterator():
         records.append(
             (
                 pk,
@@ -137,7 +138,7 @@ def _index(stamp: tuple) -> search.Index:
                     "name_en": english.get(code, ""),
                     "body": f"{code} {result_type} {sector_name}",
                     "papers": " ".join(
-                        str(d.get("label", "")) for d in documents if isinstance(d, dict)
+                        str(d.get("label", "")) for d in documents or [] if isinstance(d, dict)
                     ),
                 },
             )
@@ -158,13 +159,10 @@ class ElsewhereAnswer:
 def elsewhere(q: str) -> list[ElsewhereAnswer]:
     """For a search: the services asked for that are handled elsewhere (passports:
     the police, on the national portal...), from data/search_elsewhere.csv."""
-    folded = fold(q or "")
-    if not search.words(folded):
-        return []
     lang = get_language() or "vi"
     return [
         ElsewhereAnswer(key=e.key, title=e.title(lang), where=e.where(lang), url=e.url)
-        for e in _index(_catalogue_stamp()).parse(folded).elsewhere
+        for e in search.elsewhere_for(q or "")
     ]
 
 
