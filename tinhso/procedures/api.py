@@ -76,10 +76,33 @@ class ProcedureFilter(Schema):
     online_level: Literal["full", "partial"] | None = None
 
 
+class ElsewhereOut(Schema):
+    """A service the province does not handle (a passport, say), and where to go."""
+
+    key: str
+    title: str
+    where: str
+    url: str
+
+
+class SearchPagination(PageNumberPagination):
+    """The contract's list, with the "handled elsewhere" answers for `q` beside it."""
+
+    class Output(PageNumberPagination.Output):
+        elsewhere: list[ElsewhereOut] = []
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page["elsewhere"] = selectors.elsewhere(request.GET.get("q", "")[:200])
+        return page
+
+
 @router.get("/procedures", response=list[ProcedureOut], auth=None, summary="Tra cứu thủ tục")
-@paginate(PageNumberPagination)
+@paginate(SearchPagination)
 def list_procedures(request, filters: Query[ProcedureFilter]):
-    """Accent-insensitive, typo-tolerant search; best match first when `q` is given."""
+    """Search: accent-insensitive, with synonyms, abbreviations, English names and
+    typos; the procedures that match enough of `q`, best first; `elsewhere` lists the
+    services asked for that other authorities handle (passports...)."""
     return selectors.procedures(**filters.model_dump())
 
 

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
-from difflib import get_close_matches
+from dataclasses import dataclass
 
 from cachetools import LRUCache, TLRUCache, cached
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, QuerySet
+from django.utils.translation import get_language
 
 from tinhso.core.text import fold
 
+from . import search
 from .models import Procedure, ProcedureVersion, Sector
 from .schema import ProcedureDefinition
 
@@ -24,18 +25,19 @@ def procedures(
     level: str | None = None,
     online_level: str | None = None,
 ) -> QuerySet[Procedure] | list[Procedure]:
-    """The catalogue, filtered; `q` is accent-insensitive and tolerates typos.
-    With `q`, results come best match first (a list; the catalogue of a province is
-    a few thousand rows, and a query matches a few dozen)."""
+    """The catalogue, filtered; `q` is accent-insensitive, knows synonyms and
+    abbreviations (data/search_synonyms.csv), English names, and tolerates typos.
+    With `q`, the procedures that match enough of it, best first (a list; see
+    `search`)."""
     qs = _filtered(sector=sector, agency=agency, level=level, online_level=online_level)
     folded = fold(q or "")
-    if not _tokens(folded):
+    if not search.words(folded):
         return qs.order_by("code")
     # The catalogue is reference data: a search's answer (the procedures' ids, best
     # first) is kept in the shared cache until the catalogue changes, for every server
     # process at once; see _catalogue_stamp.
     stamp = _catalogue_stamp()
-    key = _search_key(stamp, folded, sector, agency, level, online_level)
+    key = _search_key(stamp, search.data_version(), folded, sector, agency, level, online_level)
     found_ids = cache.get(key)
     if found_ids is not None:
         rows = qs.in_bulk(found_ids)
@@ -71,26 +73,17 @@ def _fresh_for_a_while(_key, _value, now: float) -> float:
     return now + getattr(settings, "CATALOGUE_CACHE_SECONDS", 10)
 
 
-def _tokens(folded: str) -> list[str]:
-    return [t for t in re.split(r"[^0-9a-z.]+", folded) if t]
-
-
 def _search_key(*parts) -> str:
     return "catalogue:search:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
 def _search(qs: QuerySet[Procedure], stamp: tuple, folded: str) -> list[Procedure]:
-    """Every word, or a catalogue word close to it (a typo), must be there; best match
-    first. On PostgreSQL the LIKE '%word%' filters are served by the pg_trgm GIN index."""
-    vocabulary = _vocabulary(stamp)
-    alternatives = [_spellings(t, vocabulary) for t in _tokens(folded)]
-    matching = qs
-    for options in alternatives:
-        condition = Q()
-        for option in options:
-            condition |= Q(search_text__contains=option)
-        matching = matching.filter(condition)
-    return sorted(matching, key=lambda p: (-_score(alternatives, folded, p.search_text), p.code))
+    """Ranked by the in-process index of this catalogue version; the filters apply
+    to the ranked ids."""
+    index = _index(stamp)
+    ranked = [pk for pk, _score in index.search(index.parse(folded))]
+    rows = qs.in_bulk(ranked)
+    return [rows[pk] for pk in ranked if pk in rows]
 
 
 def _catalogue_stamp() -> tuple:
@@ -121,33 +114,76 @@ def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 @cached(LRUCache(maxsize=1), lock=_lock)
-def _vocabulary(stamp: tuple) -> frozenset[str]:
-    """Every word of the catalogue, kept until the catalogue changes."""
-    words: set[str] = set()
-    for text in Procedure.objects.values_list("search_text", flat=True).iterator():
-        words.update(text.split())
-    return frozenset(words)
+def _index(stamp: tuple) -> search.Index:
+    """The search index of the active procedures (name, English name, result, sector,
+    code, papers of the current version), built once per catalogue version."""
+    english = search.english_names()
+    rows = ProcedureVersion.objects.filter(
+        procedure__is_active=True, number=F("procedure__version")
+    ).values_list(
+        "procedure_id",
+        "procedure__code",
+        "procedure__name",
+        "procedure__result_type",
+        "procedure__sector__name",
+        "data__documents",
+    )
+    records: list[tuple[object, dict[str, str]]] = []
+    for pk, code, name, result_type, sector_name, documents in rows.iterator():
+        records.append(
+            (
+                pk,
+                {
+                    "name": name,
+                    "name_en": english.get(code, ""),
+                    "body": f"{code} {result_type} {sector_name}",
+                    "papers": " ".join(
+                        str(d.get("label", "")) for d in documents or [] if isinstance(d, dict)
+                    ),
+                },
+            )
+        )
+    return search.Index(records)
+
+
+@dataclass(frozen=True)
+class ElsewhereAnswer:
+    """A service the province does not handle, said in the current language."""
+
+    key: str
+    title: str
+    where: str
+    url: str
+
+
+def elsewhere(q: str) -> list[ElsewhereAnswer]:
+    """For a search: the services asked for that are handled elsewhere (passports:
+    the police, on the national portal...), from data/search_elsewhere.csv."""
+    lang = get_language() or "vi"
+    return [
+        ElsewhereAnswer(key=e.key, title=e.title(lang), where=e.where(lang), url=e.url)
+        for e in search.elsewhere_for(q or "")
+    ]
+
+
+def popular_procedures() -> list[Procedure]:
+    """Suggested when a search finds nothing (data/search_popular.csv)."""
+    codes = search.popular_codes()
+    rows = {
+        p.code: p
+        for p in _filtered(sector=None, agency=None, level=None, online_level=None).filter(
+            code__in=codes
+        )
+    }
+    return [rows[c] for c in codes if c in rows]
 
 
 def forget_catalogue() -> None:
     """After a change to the catalogue: every process asks the database again (the
     stamp is shared); this process also drops what it keeps of its own."""
     cache.delete(STAMP_KEY)
-    for kept in (_vocabulary, filter_choices):
+    for kept in (_index, filter_choices):
         kept.cache_clear()
-
-
-def _spellings(token: str, vocabulary: frozenset[str]) -> list[str]:
-    """The token, and when no catalogue word contains it, the words close to it."""
-    if token in vocabulary or len(token) < 3 or any(token in w for w in vocabulary):
-        return [token]
-    return [token, *get_close_matches(token, vocabulary, n=3, cutoff=0.75)]
-
-
-def _score(alternatives: list[list[str]], phrase: str, text: str) -> float:
-    words = set(text.split())
-    whole = sum(any(o in words for o in options) for options in alternatives)
-    return whole / len(alternatives) + (0.5 if phrase in text else 0.0)
 
 
 def procedure(code: str) -> Procedure | None:

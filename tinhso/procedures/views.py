@@ -25,7 +25,9 @@ class CatalogueFilter(forms.Form):
         label=gettext_lazy("Tìm thủ tục"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "aria-describedby": "q-hint"}
+        ),
     )
     sector = forms.ChoiceField(label=gettext_lazy("Lĩnh vực"), required=False)
     agency = forms.ChoiceField(label=gettext_lazy("Cơ quan"), required=False)
@@ -53,6 +55,11 @@ def catalogue(request):
     filters = form.cleaned_data if form.is_valid() else {}
     results = selectors.procedures(**{k: v for k, v in filters.items() if v})
     page = Paginator(results, 20).get_page(request.GET.get("page"))
+    q = filters.get("q") or ""
+    # Above the results: the services asked for that the province does not handle;
+    # when nothing is asked, or nothing is found, the sectors and the usual procedures.
+    elsewhere = selectors.elsewhere(q) if q else []
+    suggest = not q.strip() or not page.paginator.count
     query = request.GET.copy()
     query.pop("page", None)
     template = "procedures/_results.html" if request.htmx else "procedures/catalogue.html"
@@ -69,6 +76,11 @@ def catalogue(request):
             "page": page,
             "query": query.urlencode(),
             "can_review_data": can_review_data,
+            "q": q,
+            "elsewhere": elsewhere,
+            "suggest": suggest,
+            "sectors": selectors.filter_choices()[0] if suggest else [],
+            "popular": selectors.popular_procedures() if suggest else [],
         },
     )
 

@@ -74,9 +74,9 @@ def test_someone_elses_dossier_is_a_404(client, make_citizen, submitted):
 
 def test_catalogue_page_query_count(client, django_assert_max_num_queries):
     assert client.get("/thu-tuc/").status_code == 200
-    # A first search: the filters (2), the catalogue's stamp (2), its vocabulary and the
-    # search (2), and the answer read from and written to the shared cache (1 + 5 on
-    # the database cache: Django counts the table's rows before each write).
+    # A first search: the filters (2), the catalogue's stamp (2), its search index (1)
+    # and the rows found (1), and the answer read from and written to the shared cache
+    # (1 + 5 on the database cache: Django counts the table's rows before each write).
     with django_assert_max_num_queries(12):
         response = client.get("/thu-tuc/", {"q": "giay phep"})
     assert response.status_code == 200 and "9.000001" in response.content.decode()

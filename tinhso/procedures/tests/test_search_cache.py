@@ -38,7 +38,7 @@ def test_a_repeated_search_is_not_run_again(cached):
 def test_another_process_uses_the_same_answers(cached, monkeypatch):
     first = [p.code for p in selectors.procedures(q="giay phep lai xe")]
     monkeypatch.setattr(selectors, "cache", caches.create_connection("default"))
-    selectors._vocabulary.cache_clear()  # nothing of the first process
+    selectors._index.cache_clear()  # nothing of the first process
     with CaptureQueriesContext(connection) as queries:
         again = [p.code for p in selectors.procedures(q="giay phep lai xe")]
     assert again == first and _searches(queries.captured_queries) == []
