@@ -27,6 +27,6 @@ def form_values(form: forms.Form, post) -> dict:
     for name, field in form.fields.items():
         if isinstance(field, forms.BooleanField):
             values[name] = name in post
-        else:
-            values[name] = post.get(name, "")
+        else:  # a date comes in three boxes (day / month / year): the widget joins them
+            values[name] = field.widget.value_from_datadict(post, {}, name) or ""
     return values

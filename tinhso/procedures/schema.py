@@ -66,6 +66,10 @@ class DocumentDef(BaseModel):
     copies: int = Field(1, ge=1, le=100)
     # Procedures whose signed result stands for this paper (reused from the store).
     accepts: list[str] = []
+    # Once-only: the declaration (tờ khai) whose every line the online form holds. It
+    # is never asked for as an upload online; it is made from the answers, as a PDF,
+    # and attached to the dossier when it is submitted (and again after a supplement).
+    generated: bool = False
 
 
 class StepDef(BaseModel):
