@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -333,13 +334,16 @@ def _detail(request, dossier, *, supplement_error=None, status=200):
 
     awaiting = dossier.status == Status.AWAITING_SUPPLEMENT
     changes = changes_since_request(dossier) if awaiting else None
+    definition = _definition(dossier)
+    kinds = {d.kind: d for d in definition.documents}
     return render(
         request,
         "dossiers/detail.html",
         {
             "dossier": dossier,
             "status_label": Status(dossier.status).label,
-            "definition": _definition(dossier),
+            "definition": definition,
+            "papers": [(kinds.get(d.kind), d) for d in services.current_documents(dossier)],
             "is_applicant": dossier.applicant_id == request.user.pk,
             "can_withdraw": dossier.status in services.workflow.TRANSITIONS["withdraw"].sources,
             "supplement_slip": changes.slip if changes else None,
@@ -415,9 +419,19 @@ class TrackingForm(forms.Form):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def track(request):
-    """Public tracking: no sign-in, the code and 4 digits only the applicant knows."""
-    form = TrackingForm(request.GET if "so" in request.GET else None, initial=request.GET)
+    """Public tracking: no sign-in, the code and 4 digits only the applicant knows.
+    The digits travel in the POST body, never in an address (logs, history, the
+    Referer). An old link that put them in the address is sent to the form, with the
+    code kept and the digits dropped."""
+    if request.method == "GET" and "so" in request.GET:
+        code = request.GET.get("ma", "")[:40]
+        return redirect(reverse("track") + (f"?{urlencode({'ma': code})}" if code else ""))
+    form = TrackingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"ma": request.GET.get("ma", "")[:40]},
+    )
     dossier = None
     if form.is_bound and form.is_valid():
         from tinhso.core.middleware import client_ip
@@ -431,12 +445,15 @@ def track(request):
             return render(request, "dossiers/track.html", {"form": form}, status=429)
         if dossier is None:
             form.add_error(None, _("Không tìm thấy hồ sơ với mã và 4 số cuối đã nhập."))
+    holder = selectors.holder_now(dossier) if dossier is not None else None
     return render(
         request,
         "dossiers/track.html",
         {
             "form": form,
             "dossier": dossier,
+            "holder": holder,
+            "shows_dates": dossier is not None and dossier.status not in CLOSED_WITHOUT_RESULT,
             "status_label": Status(dossier.status).label if dossier else "",
         },
         status=404 if form.is_bound and dossier is None and not form.errors.get("so") else 200,

@@ -58,11 +58,11 @@ def test_a_disguised_upload_is_explained(client, applicant, draft):
 
 
 def test_public_tracking_page(client, submitted):
-    page = client.get("/tra-cuu/", {"ma": submitted.code, "so": "5678"})
+    page = client.post("/tra-cuu/", {"ma": submitted.code, "so": "5678"})
     html = page.content.decode()
     assert page.status_code == 200 and "Đã nộp, chờ tiếp nhận" in html
     assert submitted.applicant_name not in html
-    wrong = client.get("/tra-cuu/", {"ma": submitted.code, "so": "1111"})
+    wrong = client.post("/tra-cuu/", {"ma": submitted.code, "so": "1111"})
     assert wrong.status_code == 404
 
 
