@@ -78,7 +78,9 @@ def changes_since_request(dossier: Dossier, *, slip: Slip | None = None) -> Chan
             and (d.replaced_at is None or d.replaced_at >= slip.issued_at)
         ]
         papers.append(
-            PaperChange(doc.kind, labels.get(doc.kind, doc.kind), earlier[-1] if earlier else None, doc)
+            PaperChange(
+                doc.kind, labels.get(doc.kind, doc.kind), earlier[-1] if earlier else None, doc
+            )
         )
     statement = None
     done = (

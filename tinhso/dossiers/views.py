@@ -49,7 +49,11 @@ def _bound_to_saved(definition, prefilled, dossier):
         if field.type == "date" and value:
             day = datetime.date.fromisoformat(value)
             data.update(
-                {f"{field.name}_0": day.day, f"{field.name}_1": day.month, f"{field.name}_2": day.year}
+                {
+                    f"{field.name}_0": day.day,
+                    f"{field.name}_1": day.month,
+                    f"{field.name}_2": day.year,
+                }
             )
         elif field.type == "checkbox":
             if value:

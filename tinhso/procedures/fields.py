@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tinhso.core.identity import InvalidIdentifier, parse_personal_id
 from tinhso.geo import selectors as geo
@@ -191,7 +191,11 @@ class DateParts(forms.MultiWidget):
 
     template_name = "procedures/widgets/date_parts.html"
     is_date_parts = True  # includes/form.html draws a fieldset with a legend around it
-    part_labels = (gettext_lazy("Ngày"), gettext_lazy("Tháng"), gettext_lazy("Năm"))
+    part_labels = (
+        pgettext_lazy("date part", "Ngày"),
+        pgettext_lazy("date part", "Tháng"),
+        pgettext_lazy("date part", "Năm"),
+    )
 
     def __init__(self, attrs=None):
         box = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}

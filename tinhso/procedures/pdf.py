@@ -84,9 +84,7 @@ def filled_declaration_pdf(
         pdf.spacer(4),
         Paragraph("TỜ KHAI", s["title"]),
         Paragraph(escape(paper_label), s["center_bold"]),
-        Paragraph(
-            escape(f"(Mã thủ tục {definition.code} — kính gửi: {addressee})"), s["center"]
-        ),
+        Paragraph(escape(f"(Mã thủ tục {definition.code} — kính gửi: {addressee})"), s["center"]),
         pdf.spacer(6),
         pdf.key_values([(escape(label), escape(value)) for label, value in answers]),
         pdf.spacer(6),

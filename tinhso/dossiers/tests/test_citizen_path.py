@@ -79,13 +79,23 @@ def test_a_date_is_typed_as_day_month_and_year(client, applicant, draft):
     answers = {"hang_gplx": "B", "so_gplx_cu": "AB1", "cam_ket": "on"}
     client.post(
         f"/ho-so/{draft.code}/thong-tin/",
-        {**answers, "ngay_trung_tuyen_0": "5", "ngay_trung_tuyen_1": "3", "ngay_trung_tuyen_2": "2019"},
+        {
+            **answers,
+            "ngay_trung_tuyen_0": "5",
+            "ngay_trung_tuyen_1": "3",
+            "ngay_trung_tuyen_2": "2019",
+        },
     )
     draft.refresh_from_db()
     assert draft.data["ngay_trung_tuyen"] == "2019-03-05"
     wrong = client.post(
         f"/ho-so/{draft.code}/thong-tin/",
-        {**answers, "ngay_trung_tuyen_0": "31", "ngay_trung_tuyen_1": "2", "ngay_trung_tuyen_2": "2019"},
+        {
+            **answers,
+            "ngay_trung_tuyen_0": "31",
+            "ngay_trung_tuyen_1": "2",
+            "ngay_trung_tuyen_2": "2019",
+        },
     )
     html = wrong.content.decode()
     assert wrong.status_code == 400
@@ -115,7 +125,10 @@ def test_a_wrong_file_is_explained_without_a_mime_type(client, applicant, draft)
     png_named_pdf = b"\x89PNG\r\n\x1a\n" + b"0" * 64
     response = client.post(
         f"/ho-so/{draft.code}/giay-to/",
-        {"kind": "giay-phep-cu", "file": SimpleUploadedFile("a.pdf", png_named_pdf, "application/pdf")},
+        {
+            "kind": "giay-phep-cu",
+            "file": SimpleUploadedFile("a.pdf", png_named_pdf, "application/pdf"),
+        },
     )
     main = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
     assert response.status_code == 400
@@ -214,7 +227,9 @@ def awaiting(received, officer):
 
 def test_the_request_lists_the_items_in_the_notification_and_sms_subject(awaiting):
     note = Notification.objects.filter(user=awaiting.applicant).order_by("-pk").first()
-    assert "Giấy khám sức khỏe còn hạn" in note.subject and "Số giấy phép cũ ghi sai" in note.subject
+    assert (
+        "Giấy khám sức khỏe còn hạn" in note.subject and "Số giấy phép cũ ghi sai" in note.subject
+    )
     assert "- Giấy khám sức khỏe còn hạn (Giấy đã hết hạn)" in note.body
     assert "tạm dừng" in note.body
 
@@ -262,7 +277,10 @@ def test_a_real_change_is_enough_and_the_officer_sees_it_side_by_side(
     )
     client.post(
         f"/ho-so/{awaiting.code}/giay-to/",
-        {"kind": "giay-kham-suc-khoe", "file": SimpleUploadedFile("moi.pdf", PDF, "application/pdf")},
+        {
+            "kind": "giay-kham-suc-khoe",
+            "file": SimpleUploadedFile("moi.pdf", PDF, "application/pdf"),
+        },
     )
     done = client.post(f"/ho-so/{awaiting.code}/bo-sung/")
     assert done.status_code == 302
