@@ -4,7 +4,6 @@ from django.urls import reverse
 from tinhso.geo.selectors import home_province
 from tinhso.oidc import national
 
-
 # The national public-service portal's free hotline (dichvucong.gov.vn).
 NATIONAL_PORTAL_HOTLINE = "18001096"
 
