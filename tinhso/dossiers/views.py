@@ -50,9 +50,9 @@ def _bound_to_saved(definition, prefilled, dossier):
             day = datetime.date.fromisoformat(value)
             data.update(
                 {
-                    f"{field.name}_0": day.day,
-                    f"{field.name}_1": day.month,
-                    f"{field.name}_2": day.year,
+                    f"{field.name}_0": str(day.day),
+                    f"{field.name}_1": str(day.month),
+                    f"{field.name}_2": str(day.year),
                 }
             )
         elif field.type == "checkbox":

@@ -72,7 +72,7 @@ def filled_declaration_pdf(
 ) -> bytes:
     """The declaration made from the answers given online (once-only: the citizen is
     not asked to upload it), with the dossier code it belongs to."""
-    from xml.sax.saxutils import escape
+    from html import escape
 
     from reportlab.platypus import Paragraph
 
