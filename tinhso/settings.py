@@ -227,6 +227,10 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # the appointment's random room name. Any Jitsi Meet server works (self-hosted in
 # production); the default only makes a link, nothing is needed to run.
 TELEHEALTH_URL = os.environ.get("TELEHEALTH_URL", "https://meet.jit.si/{room}")
+# The help shown in every page's footer: the province's own hotline and address for
+# questions, when it has them; the national portal's hotline is always shown.
+SUPPORT_HOTLINE = os.environ.get("SUPPORT_HOTLINE", "")
+SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "")
 # Dossier codes: agency code, date, sequence (data, not code).
 DOSSIER_CODE_FORMAT = os.environ.get("DOSSIER_CODE_FORMAT", "{agency}-{date:%y%m%d}-{seq:04d}")
 # Uploaded papers.

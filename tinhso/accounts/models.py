@@ -39,6 +39,9 @@ class Agency(models.Model):
     # Appendix I): "GIÁM ĐỐC", "CHỦ TỊCH". A deputy signs "KT. <head_title>". The apology
     # and decline notices are signed by the head (Decree 118/2025/NĐ-CP).
     head_title = models.CharField(max_length=80, blank=True)
+    # When its one-stop desk receives people, as the procedure pages show it
+    # ("Thứ Hai – Thứ Sáu, 7:30–11:30, 13:30–17:00"); data/desks.csv.
+    opening_hours = models.CharField(max_length=200, blank=True)
     # After this time a dossier received today counts from the next working day.
     cut_off_time = models.TimeField(default=datetime.time(15, 0))
     is_active = models.BooleanField(default=True)

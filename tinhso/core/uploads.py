@@ -192,6 +192,10 @@ def _check_declared_size(upload, limit: int) -> None:
         raise _refuse(_("Tệp rỗng."), UploadErrorCode.EMPTY)
 
 
+# What a person calls each accepted kind of file (never a MIME type in a message).
+TYPE_LABELS = {"application/pdf": "PDF", "image/jpeg": "JPG", "image/png": "PNG"}
+
+
 def _identify(upload, display: str, allowed: tuple[str, ...]) -> str:
     """The content type read from the file's first bytes, one of `allowed`, and
     matching the extension of its name when it has one."""
@@ -201,14 +205,14 @@ def _identify(upload, display: str, allowed: tuple[str, ...]) -> str:
     content_type = sniff(head)
     if content_type is None or content_type not in allowed:
         raise _refuse(
-            _("Chỉ nhận tệp PDF, JPEG hoặc PNG (nội dung tệp không phải các loại này)."),
+            _("Chỉ nhận tệp PDF, JPG hoặc PNG (nội dung tệp không phải các loại này)."),
             UploadErrorCode.TYPE_NOT_ALLOWED,
         )
     extension = os.path.splitext(display)[1].lower()
     if extension and extension not in SIGNATURES[content_type][1]:
         raise _refuse(
             _("Tên tệp có đuôi %(ext)s nhưng nội dung là %(type)s.")
-            % {"ext": extension, "type": content_type},
+            % {"ext": extension, "type": TYPE_LABELS.get(content_type, content_type)},
             UploadErrorCode.NAME_MISMATCH,
         )
     return content_type

@@ -3,6 +3,8 @@ values are checked by the same service the API uses (one set of rules)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from tinhso.procedures.fields import form_field, in_form
@@ -23,10 +25,10 @@ def dossier_form(fields: list[FieldDef], *, prefilled: dict[str, str], data=None
 
 def form_values(form: forms.Form, post) -> dict:
     """What the person typed, by field name (checkboxes as booleans)."""
-    values = {}
+    values: dict[str, Any] = {}
     for name, field in form.fields.items():
         if isinstance(field, forms.BooleanField):
             values[name] = name in post
-        else:
-            values[name] = post.get(name, "")
+        else:  # a date comes in three boxes (day / month / year): the widget joins them
+            values[name] = field.widget.value_from_datadict(post, {}, name) or ""
     return values

@@ -74,6 +74,14 @@ class SupplementRequest(ActionInput):
         return items
 
 
+class SupplementDone(ActionInput):
+    """The applicant's "I have finished the supplement": at least one answer or paper
+    changed since the request, or `no_change`, their recorded statement that nothing
+    needs changing (with the reason in `note`, optional)."""
+
+    no_change: bool = False
+
+
 class Submission(ActionInput):
     """How the applicant will collect the result (desk, post, online); none: online."""
 
@@ -134,6 +142,13 @@ def _messages() -> dict[str, tuple[str, str]]:
             _("Ngày hẹn mới không hợp lệ."),
         ),
         "rating": (_("Chọn mức đánh giá từ 1 đến 5."), _("Từ 1 đến 5.")),
+        "no_change": (
+            _(
+                "Bạn chưa sửa thông tin hay tải lên giấy tờ nào từ khi được yêu cầu bổ sung. "
+                "Hãy bổ sung, hoặc xác nhận rằng không cần thay đổi gì."
+            ),
+            _("Bổ sung ít nhất một mục, hoặc đánh dấu ô này."),
+        ),
         "notice": (
             _("Chọn từ chối giải quyết hoặc dừng giải quyết."),
             _("Chọn một trong hai."),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -115,6 +117,24 @@ def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | No
             throttle.allow(key, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
         return None
     return dossier
+
+
+class Holder(NamedTuple):
+    agency: str  # the agency's name
+    step: str  # the step's name, or what the dossier waits for
+
+
+def holder_now(dossier: Dossier) -> Holder | None:
+    """Which agency holds the dossier now and at which step (the open line of the
+    control slip); who it waits for while a supplement is awaited; None once closed."""
+    if dossier.status == Status.AWAITING_SUPPLEMENT:
+        return Holder(_("Người nộp hồ sơ"), _("Chờ bổ sung hồ sơ"))
+    step = dossier.steps.open().select_related("agency").order_by("-started_at").first()
+    if step is None:
+        if dossier.status == Status.RESULT_READY:
+            return Holder(dossier.desk.name, _("Trả kết quả"))
+        return None
+    return Holder(step.agency.name, step.name)
 
 
 DUE_SOON_WORKING_DAYS = 2

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:code>/giay-to/", views.papers, name="papers"),
     path("<str:code>/giay-to/dung-lai/", views.reuse, name="reuse"),
     path("<str:code>/nop/", views.review, name="review"),
+    path("<str:code>/da-nop/", views.submitted, name="submitted"),
     path("<str:code>/rut/", views.withdraw, name="withdraw"),
     path("<str:code>/bien-nhan.pdf", views.receipt, name="receipt"),
     path("<str:code>/tep/<int:document_id>/", views.document, name="document"),

@@ -80,6 +80,7 @@ TRANSITIONS: dict[str, Transition] = {
             {Status.AWAITING_SUPPLEMENT},
             None,
             _("Bổ sung hồ sơ"),
+            inputs.SupplementDone,
         ),
         _t(
             "refuse",

@@ -73,6 +73,8 @@ def test_the_five_steps_through_the_pages(server, browser, tmp_path):
     citizen.get_by_role("button", name="Tải lên").click()
     citizen.get_by_role("button", name="Tiếp tục: kiểm tra và nộp").click()
     citizen.get_by_role("button", name="Nộp hồ sơ").click()
+    assert "Đã nộp hồ sơ" in citizen.locator("h1").inner_text()  # the confirmation
+    citizen.get_by_role("button", name="Xem hồ sơ").click()
     assert "Đã nộp, chờ tiếp nhận" in citizen.locator("main").inner_text()
 
     desk = _sign_in(browser, base, "motcua", passwords["motcua"], otp["motcua"])

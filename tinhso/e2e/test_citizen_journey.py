@@ -21,9 +21,12 @@ def _fill_the_form(page):
         box.check()
     for field in form.locator("input:not([type=hidden]):not([type=checkbox]), textarea").all():
         kind = field.get_attribute("type") or "text"
-        if kind == "date":
-            field.fill("2020-01-15")
-        elif kind == "number":
+        box = field.get_attribute("class") or ""
+        if "date-part-year" in box:  # a date: day / month / year
+            field.fill("2020")
+        elif "date-part" in box:
+            field.fill("15" if field.get_attribute("id").endswith("_0") else "1")
+        elif field.get_attribute("inputmode") == "decimal":
             field.fill("1")
         elif kind == "tel":
             field.fill("0912345678")
@@ -69,6 +72,9 @@ def test_a_citizen_files_a_driving_licence_exchange(server, page, tmp_path):
     page.get_by_role("button", name="Tiếp tục: kiểm tra và nộp").click()
     expected = page.locator("dd").last.inner_text()[:10]  # dd/mm/yyyy shown before submitting
     page.get_by_role("button", name="Nộp hồ sơ").click()
+    confirmation = page.locator("main").inner_text()
+    assert "Đã nộp hồ sơ" in confirmation and code in confirmation and expected in confirmation
+    page.get_by_role("button", name="Xem hồ sơ").click()
 
     main = page.locator("main").inner_text()
     assert "Đã nộp, chờ tiếp nhận" in main and expected in main

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tinhso.core.identity import InvalidIdentifier, parse_personal_id
 from tinhso.geo import selectors as geo
@@ -80,18 +80,33 @@ def _text_of_at_most(default_limit: int) -> Cleaner:
     return clean
 
 
-def _clean_date(field: FieldDef, raw: Any, answering: Answering) -> str:
+def _parse_date(raw: Any) -> datetime.date:
+    """A date given as ISO (the API, a saved draft) or as day/month/year (the form's
+    three boxes, or typed "15/3/2020")."""
     if isinstance(raw, datetime.date):
-        value = raw
-    else:
-        try:
-            value = datetime.date.fromisoformat(str(raw).strip())
-        except ValueError as exc:
-            raise ValueError(_("Ngày không hợp lệ (định dạng YYYY-MM-DD).")) from exc
+        return raw
+    text = str(raw).strip()
+    parts = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text)
+    if parts:
+        day, month, year = (int(p) for p in parts.groups())
+        return datetime.date(year, month, day)
+    return datetime.date.fromisoformat(text)
+
+
+def _clean_date(field: FieldDef, raw: Any, answering: Answering) -> str:
+    try:
+        value = _parse_date(raw)
+    except ValueError as exc:
+        raise ValueError(
+            _("Nhập ngày, tháng, năm có thật, ví dụ 15 3 2020 (ngày 15 tháng 3 năm 2020).")
+        ) from exc
     if field.refuses_future and value > answering.today:
-        raise ValueError(_("Ngày không được ở tương lai."))
+        raise ValueError(
+            _("Ngày không được sau hôm nay (%(today)s).")
+            % {"today": answering.today.strftime("%d/%m/%Y")}
+        )
     if value.year < 1900:
-        raise ValueError(_("Ngày không hợp lệ."))
+        raise ValueError(_("Năm phải từ 1900 trở đi."))
     return value.isoformat()
 
 
@@ -168,6 +183,76 @@ def _draw_choices(field: FieldDef, common: dict[str, Any]) -> forms.Field:
     return forms.ChoiceField(choices=choices, **common)
 
 
+class DateParts(forms.MultiWidget):
+    """A date typed as day / month / year, three boxes in one fieldset (the GOV.UK
+    date input): no calendar picker, no ISO format to know. Posts `name_0` (day),
+    `name_1` (month), `name_2` (year); the value handed on is "d/m/yyyy" (or ISO
+    when the three are whole numbers), checked by the field's cleaner."""
+
+    template_name = "procedures/widgets/date_parts.html"
+    is_date_parts = True  # includes/form.html draws a fieldset with a legend around it
+    part_labels = (
+        pgettext_lazy("date part", "Ngày"),
+        pgettext_lazy("date part", "Tháng"),
+        pgettext_lazy("date part", "Năm"),
+    )
+
+    def __init__(self, attrs=None):
+        box = {"inputmode": "numeric", "pattern": "[0-9]*", "autocomplete": "off"}
+        super().__init__(
+            [
+                forms.TextInput(attrs={**box, "maxlength": "2", "class": "date-part"}),
+                forms.TextInput(attrs={**box, "maxlength": "2", "class": "date-part"}),
+                forms.TextInput(attrs={**box, "maxlength": "4", "class": "date-part-year"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if not value:
+            return [None, None, None]
+        try:
+            day = _parse_date(value)
+        except ValueError:
+            return [None, None, None]
+        return [day.day, day.month, day.year]
+
+    def value_from_datadict(self, data, files, name):
+        parts = [str(p or "").strip() for p in super().value_from_datadict(data, files, name)]
+        if not any(parts):
+            # the API and old links post the date whole under its own name
+            return data.get(name, "")
+        return "/".join(parts)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for sub, label in zip(context["widget"]["subwidgets"], self.part_labels, strict=True):
+            sub["part_label"] = label
+        return context
+
+
+class DateField(forms.CharField):
+    """The date's answer as typed (checked on the server by `_clean_date`)."""
+
+    widget = DateParts
+
+    def prepare_value(self, value):
+        return value
+
+
+def _draw_date(_field: FieldDef, common: dict[str, Any]) -> forms.Field:
+    return DateField(**common)
+
+
+def _draw_number(field: FieldDef, common: dict[str, Any]) -> forms.Field:
+    attrs: dict[str, Any] = {"inputmode": "decimal"}
+    if field.min is not None:
+        attrs["min"] = f"{field.min:g}"
+    if field.max is not None:
+        attrs["max"] = f"{field.max:g}"
+    return forms.CharField(widget=forms.TextInput(attrs=attrs), **common)
+
+
 def _draw_checkbox(_field: FieldDef, common: dict[str, Any]) -> forms.Field:
     return forms.BooleanField(**common)
 
@@ -181,8 +266,8 @@ def _draw_units(_field: FieldDef, common: dict[str, Any]) -> forms.Field:
 FIELD_TYPES: dict[str, FieldType] = {
     "text": FieldType(clean=_text_of_at_most(500)),
     "textarea": FieldType(clean=_text_of_at_most(5000), draw=_input(forms.Textarea, rows=4)),
-    "date": FieldType(clean=_clean_date, draw=_input(forms.DateInput, type="date")),
-    "number": FieldType(clean=_clean_number, draw=_input(forms.NumberInput, step="any")),
+    "date": FieldType(clean=_clean_date, draw=_draw_date),
+    "number": FieldType(clean=_clean_number, draw=_draw_number),
     "select": FieldType(clean=_clean_choice, draw=_draw_choices),
     "checkbox": FieldType(clean=_clean_checkbox, draw=_draw_checkbox),
     "email": FieldType(clean=_clean_email, draw=_input(forms.EmailInput, autocomplete="email")),

@@ -57,3 +57,47 @@ def declaration_form_pdf(procedure: Procedure, definition: ProcedureDefinition) 
         Paragraph("(Ký, ghi rõ họ tên)", s["center"]),
     ]  # fmt: skip
     return pdf.build(story, title=f"Tờ khai {definition.code}", author="tinhso")
+
+
+def filled_declaration_pdf(
+    *,
+    definition: ProcedureDefinition,
+    paper_label: str,
+    addressee: str,
+    answers: list[tuple[str, str]],
+    declarant: str,
+    dossier_code: str,
+    place: str,
+    day,
+) -> bytes:
+    """The declaration made from the answers given online (once-only: the citizen is
+    not asked to upload it), with the dossier code it belongs to."""
+    from html import escape
+
+    from reportlab.platypus import Paragraph
+
+    from tinhso.core.document_layout import place_date_line
+
+    s = pdf.styles()
+    story = [
+        pdf.header(parent_name="", agency_name="", place_date=place_date_line(place, day)),
+        pdf.spacer(4),
+        Paragraph("TỜ KHAI", s["title"]),
+        Paragraph(escape(paper_label), s["center_bold"]),
+        Paragraph(escape(f"(Mã thủ tục {definition.code} — kính gửi: {addressee})"), s["center"]),
+        pdf.spacer(6),
+        pdf.key_values([(escape(label), escape(value)) for label, value in answers]),
+        pdf.spacer(6),
+        Paragraph(
+            escape(
+                "Tờ khai này được lập từ thông tin người yêu cầu khai trực tuyến trong hồ sơ "
+                f"{dossier_code}; người khai cam đoan thông tin là đúng sự thật."
+            ),
+            s["small"],
+        ),
+        pdf.spacer(8),
+        Paragraph("NGƯỜI KHAI", s["center_bold"]),
+        Paragraph(escape(declarant), s["center"]),
+        Paragraph("(Đã xác thực điện tử khi nộp hồ sơ)", s["center"]),
+    ]
+    return pdf.build(story, title=f"Tờ khai {dossier_code}", author="tinhso")

@@ -66,6 +66,10 @@ class DocumentDef(BaseModel):
     copies: int = Field(1, ge=1, le=100)
     # Procedures whose signed result stands for this paper (reused from the store).
     accepts: list[str] = []
+    # Once-only: the declaration (tờ khai) whose every line the online form holds. It
+    # is never asked for as an upload online; it is made from the answers, as a PDF,
+    # and attached to the dossier when it is submitted (and again after a supplement).
+    generated: bool = False
 
 
 class StepDef(BaseModel):
@@ -165,6 +169,9 @@ class ProcedureDefinition(BaseModel):
     data_note: str = ""
     data_verified: bool = True
     legal_basis: list[str] = []
+    # Who may use the service (đối tượng thực hiện), as the procedure page says it;
+    # empty: said from the form (a business's fields, an authorisation paper).
+    who: str = Field("", max_length=500)
     result_type: str = ""
     # The result's kind in its number, "Số: 12/GCN-STP" (Decree 30/2020, Appendix III).
     result_symbol: str = Field("", pattern=r"^[A-ZĐ]{0,10}$")

@@ -15,7 +15,7 @@ from tinhso.accounts import authz
 from tinhso.accounts.models import Role
 from tinhso.core.errors import DomainError
 
-from . import selectors, services
+from . import guidance, selectors, services
 from .models import OnlineLevel, ProcedureLevel
 from .pdf import declaration_form_pdf
 
@@ -96,6 +96,8 @@ def detail(request, code: str):
         {
             "procedure": proc,
             "definition": definition,
+            "who": guidance.who_may_apply(definition),
+            "desk": guidance.desk_of(proc),
             "can_edit": request.user.is_authenticated and services.can_edit(request.user, proc),
         },
     )

@@ -4,10 +4,18 @@ from django.urls import reverse
 from tinhso.geo.selectors import home_province
 from tinhso.oidc import national
 
+# The national public-service portal's free hotline (dichvucong.gov.vn).
+NATIONAL_PORTAL_HOTLINE = "18001096"
+
 
 def platform(request):
     return {
         "province": home_province(),
         "debug_banner": settings.DEBUG,
         "national_sign_in_url": reverse("national_sign_in:start") if national.enabled() else "",
+        "support": {
+            "hotline": settings.SUPPORT_HOTLINE,
+            "email": settings.SUPPORT_EMAIL,
+            "national_hotline": NATIONAL_PORTAL_HOTLINE,
+        },
     }

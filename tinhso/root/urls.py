@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
@@ -17,10 +19,19 @@ admin.site.__class__ = OTPAdminSite
 app_urls = [
     path("", root_views.home, name="home"),
     path("lam-viec/", root_views.workspace, name="workspace"),
+    *[
+        path(f"{page}/", root_views.info_page, {"page": page}, name=page)
+        for page in root_views.INFO_PAGES
+    ],
 ]
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("img/favicon.ico"), permanent=True),
+        name="favicon",
+    ),
     path("api/v1/", api.urls),
     # CKAN clients call /api/3/action/<name>; older ones /api/action/<name>.
     path("api/3/action/<slug:name>", ckan.action, name="ckan_action"),

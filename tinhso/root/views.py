@@ -31,3 +31,23 @@ def workspace(request):
     assignments = authz.assignments(request.user)
     roles = {a.role for a in assignments}
     return render(request, "core/workspace.html", {"assignments": assignments, "roles": roles})
+
+
+# The short pages every footer links to: (template, title) by address.
+INFO_PAGES = {
+    "lien-he": "core/info/contact.html",
+    "cau-hoi-thuong-gap": "core/info/faq.html",
+    "quyen-rieng-tu": "core/info/privacy.html",
+    "tro-nang": "core/info/accessibility.html",
+    "gop-y": "core/info/feedback.html",
+}
+
+
+def info_page(request, page: str):
+    """Contact, FAQ, privacy notice, accessibility statement, feedback."""
+    from django.http import Http404
+
+    template = INFO_PAGES.get(page)
+    if template is None:
+        raise Http404(page)
+    return render(request, template)

@@ -76,6 +76,7 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
             head_title=WARD_COMMITTEE_HEAD,
         )
         created += was_created
+    _apply_desks()
     total = Agency.objects.count()
     record_event(
         actor=actor,
@@ -88,6 +89,21 @@ def load_agencies(*, province_code: str, actor=None) -> dict[str, int]:
 
 
 WARD_COMMITTEE_HEAD = "CHỦ TỊCH"  # of a People's Committee
+
+
+def _apply_desks() -> None:
+    """Where and when each one-stop desk receives people (data/desks.csv): a row per
+    agency code, or `*ward` for every ward People's Committee. An empty cell leaves
+    what an administrator set."""
+    with (DATA_DIR / "desks.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            changes = {k: row[k] for k in ("address", "phone", "opening_hours") if row.get(k)}
+            if not changes:
+                continue
+            if row["code"] == "*ward":
+                Agency.objects.filter(kind=AgencyKind.WARD_COMMITTEE).update(**changes)
+            else:
+                Agency.objects.filter(code=row["code"]).update(**changes)
 
 
 def _upsert_agency(

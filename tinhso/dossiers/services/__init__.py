@@ -7,6 +7,7 @@ from tinhso.core.identity import mask_id
 from .. import workflow
 from .actions import allowed_actions, may, sign_in_bulk, take_action
 from .common import (
+    check_answers,
     current_documents,
     definition_of,
     missing_documents,
@@ -22,6 +23,7 @@ __all__ = [
     "allowed_actions",
     "attach_document",
     "attach_from_store",
+    "check_answers",
     "create_dossier",
     "current_documents",
     "definition_of",

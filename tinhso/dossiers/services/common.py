@@ -77,13 +77,22 @@ def _clean(
     )
     errors.update(field_errors)
     if errors:
+        # The summary names the questions as the form asks them, never their keys.
+        order = [f.name for f in definition.fields]
+        named = sorted(errors, key=lambda k: order.index(k) if k in order else len(order))
         raise ValidationFailed(
             _("Thông tin trong biểu mẫu chưa hợp lệ: %(fields)s.")
-            % {"fields": ", ".join(sorted(errors))},
+            % {"fields": "; ".join(by_name[k].label if k in by_name else k for k in named)},
             code=DossiersErrorCode.INVALID_DATA,
             fields={f"data.{k}" if k != "data" else k: v for k, v in errors.items()},
         )
     return cleaned
+
+
+def check_answers(*, actor, dossier: Dossier) -> None:
+    """Every required answer given and every answer in range, or `ValidationFailed`
+    naming each question (leaving the form's step; submitting checks it again)."""
+    _clean(definition_of(dossier), actor, dossier.data, partial=False)
 
 
 def _same(field: FieldDef, given: Any, known: str) -> bool:
@@ -189,7 +198,11 @@ def current_documents(dossier: Dossier) -> list[DossierDocument]:
 
 def missing_documents(dossier: Dossier, definition: ProcedureDefinition) -> list[str]:
     have = {d.kind for d in current_documents(dossier)}
-    return [d.label for d in definition.documents if d.required and d.kind not in have]
+    return [
+        d.label
+        for d in definition.documents
+        if d.required and not d.generated and d.kind not in have
+    ]
 
 
 def definition_of(dossier: Dossier) -> ProcedureDefinition:

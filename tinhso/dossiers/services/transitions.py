@@ -20,11 +20,12 @@ from tinhso.core import workdays
 from tinhso.core.errors import Conflict, ValidationFailed
 from tinhso.procedures.fees import fee_for
 
-from .. import inputs, rules, slips, workflow
+from .. import inputs, rules, slips, supplements, workflow
 from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
 from ..signals import action_preconditions
 from .common import _clean, current_documents, definition_of, missing_documents
+from .declaration import attach_declarations
 from .steps import close_step, local_day, open_step, resume_clock, start_step
 
 
@@ -77,6 +78,27 @@ def notice(action: str, dossier: Dossier, note: str) -> tuple[str, str] | None:
             "date": new_date,
         }
         return subject, body
+    if action == "request_supplement":
+        slip = dossier.slips.filter(kind=SlipKind.SUPPLEMENT).order_by("-pk").first()
+        items = list(slip.data.get("items") or []) if slip else []
+        reasons = list(slip.data.get("reasons") or []) if slip else []
+        listed = "; ".join(items)
+        subject = _("Hồ sơ %(code)s cần bổ sung: %(items)s") % {"code": code, "items": listed}
+        lines = [
+            f"- {item}" + (f" ({reasons[n]})" if n < len(reasons) and reasons[n] else "")
+            for n, item in enumerate(items)
+        ]
+        body = _(
+            "%(desk)s đề nghị ông/bà bổ sung hồ sơ %(code)s (%(procedure)s):\n%(lines)s\n"
+            "Thời hạn giải quyết tạm dừng từ hôm nay và tính tiếp khi ông/bà gửi phần bổ "
+            "sung trên trang hồ sơ."
+        ) % {
+            "desk": dossier.desk.name,
+            "code": code,
+            "procedure": dossier.procedure.name,
+            "lines": "\n".join(lines),
+        }
+        return subject, body + (f"\n{note}" if note else "")
     if action == "decline":
         slip = dossier.slips.order_by("-pk").first()
         stopped = slip is not None and slip.kind == SlipKind.STOP
@@ -132,6 +154,7 @@ def _submit(dossier: Dossier, *, actor, given: inputs.Submission, now) -> None:
     dossier.expected_date = workdays.calendar().due_date(
         now, definition.processing_days, dossier.desk.cut_off_time
     )
+    attach_declarations(dossier, actor=actor, now=now)
     start_step(dossier, role=workflow.OFFICER, now=now)
 
 
@@ -140,13 +163,27 @@ def _withdraw(dossier: Dossier, *, actor, given, now) -> None:
     dossier.paused_at = None
 
 
-def _supplement(dossier: Dossier, *, actor, given, now) -> dict:
-    """Back where it was; the clock runs again, later by the working days it stood."""
+def _supplement(dossier: Dossier, *, actor, given: inputs.SupplementDone, now) -> dict:
+    """Back where it was; the clock runs again, later by the working days it stood.
+    Only after at least one change since the request, or the applicant's recorded
+    statement that nothing needs changing."""
+    changes = supplements.changes_since_request(dossier)
+    changed = changes is None or changes.any
+    if not changed and not given.no_change:
+        raise inputs.invalid("no_change")
     _check_complete(dossier, actor=actor)
+    attach_declarations(dossier, actor=actor, now=now)
     paused = resume_clock(dossier, now=now)
     dossier.status = dossier.status_before_pause or Status.SUBMITTED
     dossier.status_before_pause = ""
-    return {"paused_working_days": paused}
+    details: dict[str, Any] = {"paused_working_days": paused}
+    if changes is not None:
+        details["changed_answers"] = [c.name for c in changes.answers]
+        details["changed_papers"] = [c.kind for c in changes.papers]
+    if not changed:
+        details["no_change_statement"] = True
+        details[TIMELINE_MARK] = supplements.NO_CHANGE_MARK
+    return details
 
 
 def _not_rated_yet(dossier: Dossier, *, now) -> None:
@@ -246,6 +283,7 @@ def _request_supplement(dossier: Dossier, *, actor, given, now) -> dict:
         items=items,
         reasons=list(given.reasons)[: len(items)],
         note=given.note,
+        answers_before=dict(dossier.data),  # for the side-by-side view of what changed
         **late_mark,
     )
     details: dict[str, Any] = {"items": items, **late_mark}

@@ -28,7 +28,7 @@ def test_a_citizen_files_through_the_pages(client, applicant):
     review = client.get(f"/ho-so/{dossier.code}/nop/").content.decode()
     assert "135.000 đồng" in review
     done = client.post(f"/ho-so/{dossier.code}/nop/")
-    assert done["Location"] == f"/ho-so/{dossier.code}/"
+    assert done["Location"] == f"/ho-so/{dossier.code}/da-nop/"
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
     page = client.get(f"/ho-so/{dossier.code}/").content.decode()
@@ -54,15 +54,15 @@ def test_a_disguised_upload_is_explained(client, applicant, draft):
         {"kind": "giay-phep-cu", "file": SimpleUploadedFile("a.pdf", b"<html>", "application/pdf")},
     )
     assert response.status_code == 400
-    assert "Chỉ nhận tệp PDF, JPEG hoặc PNG" in response.content.decode()
+    assert "Chỉ nhận tệp PDF, JPG hoặc PNG" in response.content.decode()
 
 
 def test_public_tracking_page(client, submitted):
-    page = client.get("/tra-cuu/", {"ma": submitted.code, "so": "5678"})
+    page = client.post("/tra-cuu/", {"ma": submitted.code, "so": "5678"})
     html = page.content.decode()
     assert page.status_code == 200 and "Đã nộp, chờ tiếp nhận" in html
     assert submitted.applicant_name not in html
-    wrong = client.get("/tra-cuu/", {"ma": submitted.code, "so": "1111"})
+    wrong = client.post("/tra-cuu/", {"ma": submitted.code, "so": "1111"})
     assert wrong.status_code == 404
 
 

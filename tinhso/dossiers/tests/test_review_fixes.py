@@ -30,7 +30,7 @@ def test_every_action_body_reaches_its_action(api_as, received, officer, special
     supplement = _post(agency, f"{url}/request_supplement", {"items": ["Ảnh chân dung"]})
     assert supplement.status_code == 200 and supplement.json()["status"] == "awaiting_supplement"
     assert _post(agency, f"{url}/request_supplement", {"itemz": ["x"]}).status_code == 400
-    back = _post(api_as(applicant), f"{url}/supplement", {})
+    back = _post(api_as(applicant), f"{url}/supplement", {"no_change": True})
     assert back.json()["status"] == "in_progress"
     moved = _post(agency, f"{url}/forward", {"agency": "STP", "note": "đúng thẩm quyền"})
     assert moved.status_code == 200 and moved.json()["agency"] == "STP"

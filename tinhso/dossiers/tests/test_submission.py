@@ -121,7 +121,7 @@ def test_unknown_procedures_and_actions(applicant, draft):
         ("hang_gplx", "Z", "Chọn một giá trị"),
         ("so_nam_lai_xe", "nhiều", "Phải là một số"),
         ("so_nam_lai_xe", 120, "lớn hơn"),
-        ("ngay_trung_tuyen", "31/12/2020", "YYYY-MM-DD"),
+        ("ngay_trung_tuyen", "31/13/2020", "ngày, tháng, năm có thật"),
         ("khong_co", "x", "không có trường này"),
         ("so_gplx_cu", "x" * 21, "Tối đa 20"),
     ],
@@ -140,7 +140,7 @@ def test_a_birth_date_in_the_future_is_refused(applicant, ward_codes):
         services.create_dossier(
             actor=applicant, procedure_code=BIRTH, data={"ngay_sinh_tre": tomorrow, "ward": ward}
         )
-    assert "tương lai" in caught.value.fields["data.ngay_sinh_tre"]
+    assert "sau hôm nay" in caught.value.fields["data.ngay_sinh_tre"]
 
 
 def test_an_id_number_that_fails_its_check_is_refused(applicant, ward_codes):

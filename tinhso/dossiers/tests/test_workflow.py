@@ -40,6 +40,7 @@ PAYLOADS = {
     "forward": {"agency": "STP"},
     "decline": {"note": "Không đủ điều kiện cấp"},
     "rate": {"rating": 5, "comment": "Nhanh"},
+    "supplement": {"no_change": True},
 }
 
 

@@ -77,7 +77,7 @@ def test_tracking_guesses_get_a_problem_with_retry_after(client, settings):
         client.get("/api/v1/tracking", {"code": "KHONG-CO", "last4": f"{n:04d}"})
     blocked = client.get("/api/v1/tracking", {"code": "KHONG-CO", "last4": "1234"})
     assert blocked.status_code == 429 and blocked["Retry-After"] == "3600"
-    page = client.get("/tra-cuu/", {"ma": "KHONG-CO", "so": "1234"})
+    page = client.post("/tra-cuu/", {"ma": "KHONG-CO", "so": "1234"})
     assert page.status_code == 429
     assert "Tra cứu sai quá nhiều lần" in page.content.decode()
 
