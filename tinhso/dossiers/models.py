@@ -38,6 +38,16 @@ OPEN_STATES = frozenset(
 )  # filed and not finished: with the desk or the agency
 CLOCK_RUNNING = OPEN_STATES - {Status.AWAITING_SUPPLEMENT}  # a stopped clock is never late
 RECEIVED_STATES = (OPEN_STATES - {Status.SUBMITTED}) | {Status.RETURNED}  # taken in by an agency
+
+
+class ResultState(models.TextChoices):
+    """A signed result in its register: still valid, revoked, or replaced by another."""
+
+    VALID = "valid", _("Còn hiệu lực")
+    REVOKED = "revoked", _("Đã bị thu hồi")
+    REPLACED = "replaced", _("Đã được thay thế")
+
+
 RESOLVED_STATES = frozenset({Status.RESULT_READY, Status.RETURNED})  # a result is signed
 AT_DESK = frozenset({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.RESULT_READY})
 AT_AGENCY = frozenset(
@@ -191,6 +201,17 @@ class Dossier(models.Model):
     result_file = models.CharField(max_length=300, blank=True)
     result_number = models.CharField(max_length=40, blank=True)  # số văn bản
     result_issued_at = models.DateTimeField(null=True, blank=True)
+    # The specialist's draft of the result: the answers as they will be printed, edited
+    # ({"values": {field: text}, "body": text}), or a PDF they attached instead.
+    result_draft = models.JSONField(default=dict, blank=True)
+    result_draft_file = models.CharField(max_length=300, blank=True)
+    # The register entry the QR on the result opens (/van-ban/<key>/): the key is the
+    # secret the paper carries; the SHA-256 is of the signed original.
+    result_key = models.CharField(max_length=40, blank=True, db_index=True)
+    result_sha256 = models.CharField(max_length=64, blank=True)
+    result_state = models.CharField(
+        max_length=10, choices=ResultState.choices, default=ResultState.VALID
+    )
     returned_at = models.DateTimeField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)

@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 from django_otp.admin import OTPAdminSite
 
 from tinhso.core import views as core_views
+from tinhso.dossiers import registry_views
 from tinhso.dossiers import views as dossier_views
 from tinhso.monitoring.urls import office_urlpatterns as monitoring_office
 from tinhso.opendata import ckan
@@ -35,6 +36,9 @@ urlpatterns = [
     path("ho-so/", include("tinhso.dossiers.urls")),
     path("lam-viec/ho-so/", include("tinhso.dossiers.office_urls")),
     path("tra-cuu/", dossier_views.track, name="track"),
+    # The QR on a signed result opens its register entry.
+    path("van-ban/<str:key>/", registry_views.entry, name="register_entry"),
+    path("van-ban/<str:key>/ban-goc.pdf", registry_views.original, name="register_original"),
     path("thong-bao/", include("tinhso.notifications.urls")),
     path("kho-giay-to/", include("tinhso.documents.urls")),
     path("", include("tinhso.signing.urls")),

@@ -14,12 +14,14 @@ from .common import (
     profile_values,
     tracking_link,
 )
+from .drafts import approve_and_sign, save_result_draft
 from .fees import mark_fee_paid
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
 from .steps import open_step
 
 __all__ = [
     "allowed_actions",
+    "approve_and_sign",
     "attach_document",
     "attach_from_store",
     "create_dossier",
@@ -31,6 +33,7 @@ __all__ = [
     "missing_documents",
     "open_step",
     "prefilled_fields",
+    "save_result_draft",
     "sign_in_bulk",
     "profile_values",
     "take_action",
