@@ -38,3 +38,16 @@ def plain_number(value) -> str:
     exponent = number.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def table_cell(value):
+    """A table's cell: numbers in the one style of `plain_number` (floats to two
+    places), anything else as it is."""
+    from decimal import Decimal
+
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return value
+    if isinstance(value, float):
+        value = round(value, 2)
+    return plain_number(value)
