@@ -1,5 +1,6 @@
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -30,8 +31,8 @@ def test_an_agencys_rates_follow_its_dossiers_through_the_back_office(
     assert board.unit == "SXD"
     on_time = next(r for r in board.components.rows if "đúng hạn" in r[0])
     online = next(r for r in board.components.rows if "trực tuyến trên hồ sơ đã nộp" in r[0])
-    assert (on_time[3], on_time[4], on_time[5]) == ("100.0", 1, 1)
-    assert (online[3], online[4], online[5]) == ("100.0", 1, 1)
+    assert (on_time[3], on_time[4], on_time[5]) == (Decimal("100.0"), 1, 1)
+    assert (online[3], online[4], online[5]) == (Decimal("100.0"), 1, 1)
     ranked = _row(board.agencies, returned.agency.name)
     assert ranked[3] == 1  # one dossier counted in the ranking
     html = page.content.decode()
