@@ -185,7 +185,7 @@ def _error_items(error, action: str) -> list[tuple[str, str]]:
     return [(f"{action}-{name}", str(message)) for name, message in error.fields.items()]
 
 
-def _actions(request, dossier, *, error, error_action) -> list[dict]:
+def _actions(request, dossier, *, error, error_action) -> list[dict[str, typing.Any]]:
     """The actions this officer may take now, the next expected one first, each with
     its inputs and, for the one that just failed, its error beside its fields."""
     rules_ = [
@@ -193,7 +193,7 @@ def _actions(request, dossier, *, error, error_action) -> list[dict]:
         for rule in services.allowed_actions(request.user, dossier)
         if workflow.APPLICANT not in rule.roles
     ]
-    actions = [
+    actions: list[dict[str, typing.Any]] = [
         {
             "action": rule.action,
             "label": rule.label,
@@ -218,12 +218,14 @@ def _actions(request, dossier, *, error, error_action) -> list[dict]:
     if expected == APPROVE_AND_SIGN and expected not in names:
         expected = "approve"
     for a in actions:
+        failed = error if error is not None and a["action"] == error_action else None
+        said = failed.fields if failed is not None else {}
         a["primary"] = a["action"] == expected
-        a["error"] = error if error is not None and a["action"] == error_action else None
-        a["error_items"] = _error_items(a["error"], a["action"])
+        a["error"] = failed
+        a["error_items"] = _error_items(failed, a["action"])
         for f in a["fields"]:
-            f["error"] = a["error"].fields.get(f["name"]) if a["error"] else None
-        a["note_error"] = a["error"].fields.get("note") if a["error"] else None
+            f["error"] = said.get(f["name"])
+        a["note_error"] = said.get("note")
     actions.sort(key=lambda a: not a["primary"])
     return actions
 

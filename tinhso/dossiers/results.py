@@ -13,10 +13,10 @@ import hashlib
 import os
 import secrets
 import uuid
+from html import escape
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils import timezone
@@ -149,7 +149,7 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
             ]
         ),
         *(
-            [pdf.spacer(4), Paragraph(escape(body).replace("\n", "<br/>"), s["base"])]
+            [pdf.spacer(4), Paragraph(escape(body, quote=False).replace("\n", "<br/>"), s["base"])]
             if body
             else []
         ),

@@ -9,8 +9,8 @@ province's People's Committee for the whole province)."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
