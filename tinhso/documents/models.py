@@ -61,7 +61,7 @@ class DocumentRegister(models.Model):
 
 class IssuedStatus(models.TextChoices):
     VALID = "valid", _("Còn hiệu lực")
-    REVOKED = "revoked", _("Đã thu hồi")
+    REVOKED = "revoked", _("Đã bị thu hồi")
     REPLACED = "replaced", _("Đã được thay thế")
 
 
@@ -80,7 +80,7 @@ class IssuedDocument(models.Model):
     issuer_name = models.CharField(max_length=300)
     issued_at = models.DateTimeField()
     holder_name = models.CharField(max_length=150)
-    holder_identifier = models.CharField(max_length=12, blank=True)
+    holder_identifier = models.CharField(max_length=14, blank=True)  # personal ID or tax code
     sha256 = models.CharField(max_length=64, db_index=True)
     file_path = models.CharField(max_length=300)
     content_type = models.CharField(max_length=60, default="application/pdf")

@@ -8,5 +8,5 @@ app_name = "issued"
 
 urlpatterns = [
     path("<str:code>/", views.issued, name="entry"),
-    path("<str:code>/ban-goc/", views.issued_original, name="original"),
+    path("<str:code>/ban-goc.pdf", views.issued_original, name="original"),
 ]

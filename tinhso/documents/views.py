@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from tinhso.core import throttle, uploads
+from tinhso.core.identity import mask_id
 
 from . import selectors
 
@@ -34,7 +35,7 @@ def download(request, pk: int):
 
 class CompareForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Tệp PDF bạn nhận được"),
+        label=gettext_lazy("Tệp PDF cần đối chiếu"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
     )
 
@@ -80,6 +81,7 @@ def issued(request, code: str):
         {
             "entry": entry,
             "holder": selectors.masked_holder(entry.holder_name),
+            "holder_id": mask_id(entry.holder_identifier),
             "form": form,
             "same": same,
         },

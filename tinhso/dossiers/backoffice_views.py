@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,16 +163,82 @@ def _form_payload(action: str, data) -> dict:
     return payload
 
 
-def _work_context(request, dossier, *, error=None, error_action=None):
-    actions = [
-        {
-            "rule": rule,
-            "fields": _action_fields(rule, dossier),
-            "note_required": _note_required(rule),
-        }
+APPROVE_AND_SIGN = "approve_and_sign"  # the leader's two steps in one (services.drafts)
+
+# The action each state waits for: its button is the primary one, the others secondary.
+NEXT_ACTION = {
+    Status.SUBMITTED: "receive",
+    Status.RECEIVED: "assign",
+    Status.IN_PROGRESS: "submit_for_approval",
+    Status.AWAITING_APPROVAL: APPROVE_AND_SIGN,  # "approve" for a leader who cannot sign
+    Status.APPROVED: "sign",
+    Status.RESULT_READY: "return",
+}
+
+
+def _error_items(error, action: str) -> list[tuple[str, str]]:
+    """(the id of the field at fault, its message), for the summary's links. A list,
+    not the error's dict, in the template: `fields.items` would look up a field
+    named "items" (the supplement request's) before the dict's method."""
+    if error is None:
+        return []
+    return [(f"{action}-{name}", str(message)) for name, message in error.fields.items()]
+
+
+def _actions(request, dossier, *, error, error_action) -> list[dict[str, typing.Any]]:
+    """The actions this officer may take now, the next expected one first, each with
+    its inputs and, for the one that just failed, its error beside its fields."""
+    rules_ = [
+        rule
         for rule in services.allowed_actions(request.user, dossier)
         if workflow.APPLICANT not in rule.roles
     ]
+    actions: list[dict[str, typing.Any]] = [
+        {
+            "action": rule.action,
+            "label": rule.label,
+            "fields": _action_fields(rule, dossier),
+            "note_required": _note_required(rule),
+        }
+        for rule in rules_
+    ]
+    names = {a["action"] for a in actions}
+    if "approve" in names and services.may(request.user, workflow.TRANSITIONS["sign"], dossier):
+        actions.insert(
+            0,
+            {
+                "action": APPROVE_AND_SIGN,
+                "label": _("Phê duyệt và ký"),
+                "fields": [],
+                "note_required": False,
+            },
+        )
+        names.add(APPROVE_AND_SIGN)
+    expected = NEXT_ACTION.get(dossier.status)
+    if expected == APPROVE_AND_SIGN and expected not in names:
+        expected = "approve"
+    for a in actions:
+        failed = error if error is not None and a["action"] == error_action else None
+        said = failed.fields if failed is not None else {}
+        a["primary"] = a["action"] == expected
+        a["error"] = failed
+        a["error_items"] = _error_items(failed, a["action"])
+        for f in a["fields"]:
+            f["error"] = said.get(f["name"])
+        a["note_error"] = said.get("note")
+    actions.sort(key=lambda a: not a["primary"])
+    return actions
+
+
+def _work_context(request, dossier, *, error=None, error_action=None, done=None):
+    from .results import draft_lines
+
+    actions = _actions(request, dossier, error=error, error_action=error_action)
+    shown = names = {a["action"] for a in actions}
+    drafting = "submit_for_approval" in names
+    signing = bool(names & {"approve", "sign", APPROVE_AND_SIGN}) or (
+        dossier.status in {Status.AWAITING_APPROVAL, Status.APPROVED} and drafting
+    )
     definition = services.definition_of(dossier)
     labels = {f.name: f.label for f in definition.fields}
     return {
@@ -184,9 +250,23 @@ def _work_context(request, dossier, *, error=None, error_action=None):
         "steps": dossier.steps.select_related("agency", "assignee", "finished_by").order_by("started_at", "pk"),
         "slips": dossier.slips.all(),
         "actions": actions,
-        "error": error,
+        "error": error if error is not None and error_action not in shown else None,
         "error_action": error_action,
+        "error_items": _error_items(error, error_action or "") if error_action not in shown else [],
+        "done": done,
+        "drafting": drafting,
+        "draft_error": error if error_action == "draft" else None,
+        "preview": drafting or signing,
+        "draft_lines": draft_lines(dossier) if drafting or signing else [],
+        "draft_body": (dossier.result_draft or {}).get("body", ""),
     }  # fmt: skip
+
+
+def _visible_dossier(request, code: str):
+    dossier = selectors.dossier_for(request.user, code)
+    if dossier is None or dossier.applicant_id == request.user.pk:
+        raise Http404(code)
+    return dossier
 
 
 @login_required
@@ -194,10 +274,21 @@ def work(request, code: str):
     refused = _officer_or_redirect(request)
     if refused:
         return refused
-    dossier = selectors.dossier_for(request.user, code)
-    if dossier is None or dossier.applicant_id == request.user.pk:
-        raise Http404(code)
+    dossier = _visible_dossier(request, code)
     return render(request, "dossiers/office/work.html", _work_context(request, dossier))
+
+
+def _work_response(request, dossier, *, error=None, action=None, done=None):
+    """The work area again, in place (HTMX) or as the whole page: a refusal with its
+    status, said beside the action's fields; a success said on this dossier only."""
+    context = _work_context(request, dossier, error=error, error_action=action, done=done)
+    status = error.status if error is not None else 200
+    if request.htmx:
+        response = render(request, "dossiers/office/_work.html", context, status=status)
+        if error is not None:
+            response["X-Swap-Error"] = "1"  # static/js/tinhso.js swaps it like a success
+        return response
+    return render(request, "dossiers/office/work.html", context, status=status)
 
 
 @login_required
@@ -209,7 +300,10 @@ def act(request, code: str, action: str):
     payload = _form_payload(action, request.POST)
     error = None
     try:
-        services.take_action(actor=request.user, code=code, action=action, payload=payload)
+        if action == APPROVE_AND_SIGN:
+            services.approve_and_sign(actor=request.user, code=code)
+        else:
+            services.take_action(actor=request.user, code=code, action=action, payload=payload)
     except DomainError as exc:
         error = exc
     dossier = selectors.dossier_for(request.user, code)
@@ -222,17 +316,78 @@ def act(request, code: str, action: str):
             response["HX-Redirect"] = "/lam-viec/ho-so/"
             return response
         return redirect("office:queue")
-    if error is None:
-        rule = workflow.TRANSITIONS[action]
-        messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": rule.label})
-    if request.htmx:
-        context = _work_context(request, dossier, error=error, error_action=action)
-        return render(
-            request, "dossiers/office/_work.html", context, status=(error.status if error else 200)
-        )
     if error is not None:
-        messages.error(request, str(error.message))
+        return _work_response(request, dossier, error=error, action=action)
+    label = (
+        _("Phê duyệt và ký") if action == APPROVE_AND_SIGN else workflow.TRANSITIONS[action].label
+    )
+    done = _("Đã thực hiện: %(action)s.") % {"action": label}
+    if request.htmx:
+        return _work_response(request, dossier, done=done)
+    messages.success(request, done)  # shown by the very next page: this dossier's
     return redirect("office:work", code=code)
+
+
+class DraftForm(forms.Form):
+    body = forms.CharField(required=False, max_length=4000)
+    file = forms.FileField(required=False)
+    remove_file = forms.BooleanField(required=False)
+
+
+@login_required
+@require_POST
+def draft(request, code: str):
+    """The specialist keeps the result's draft: the template's lines edited, a free
+    paragraph, or a PDF attached instead."""
+    refused = _officer_or_redirect(request)
+    if refused:
+        return refused
+    dossier = _visible_dossier(request, code)
+    values = {
+        key.removeprefix("line-"): value
+        for key, value in request.POST.items()
+        if key.startswith("line-")
+    }
+    try:
+        services.save_result_draft(
+            actor=request.user,
+            code=code,
+            values=values,
+            body=request.POST.get("body", ""),
+            upload=request.FILES.get("file"),
+            remove_file=bool(request.POST.get("remove_file")),
+        )
+    except DomainError as exc:
+        dossier.refresh_from_db()
+        return _work_response(request, dossier, error=exc, action="draft")
+    messages.success(request, _("Đã lưu dự thảo kết quả."))
+    return redirect("office:work", code=code)
+
+
+@login_required
+def preview(request, code: str):
+    """The PDF the leader signs, before it is signed (the number and date are the
+    register's at signing)."""
+    from .results import preview_result
+
+    refused = _officer_or_redirect(request)
+    if refused:
+        return refused
+    dossier = _visible_dossier(request, code)
+    if dossier.status not in {Status.IN_PROGRESS, Status.AWAITING_APPROVAL, Status.APPROVED}:
+        raise Http404(code)
+    signer = request.user
+    if not services.may(signer, workflow.TRANSITIONS["approve"], dossier):
+        leader = (
+            RoleAssignment.objects.filter(role=Role.LEADER, agency=dossier.agency)
+            .select_related("user")
+            .first()
+        )
+        signer = leader.user if leader else signer  # who will sign, as they will
+    response = HttpResponse(preview_result(dossier, signer=signer), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="du-thao-{dossier.code}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -241,16 +396,29 @@ def bulk_sign(request):
     refused = _officer_or_redirect(request)
     if refused:
         return refused
-    if request.method == "POST":
-        try:
-            job = services.sign_in_bulk(actor=request.user, codes=request.POST.getlist("codes"))
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            return redirect("office:job", pk=job.pk)
     approved = selectors.officer_queue(request.user, status=Status.APPROVED)[:500]
     ready = [d for d in approved if services.may(request.user, workflow.TRANSITIONS["sign"], d)]
-    return render(request, "dossiers/office/bulk_sign.html", {"dossiers": ready})
+    error = None
+    if request.method == "POST":
+        codes = request.POST.getlist("codes")
+        if request.POST.get("confirm") == "1":
+            try:
+                job = services.sign_in_bulk(actor=request.user, codes=codes)
+            except DomainError as exc:
+                error = exc
+            else:
+                return redirect("office:job", pk=job.pk)
+        else:  # the list it will sign, each result to open, before signing them
+            chosen = [d for d in ready if d.code in set(codes)]
+            if chosen:
+                return render(request, "dossiers/office/bulk_confirm.html", {"dossiers": chosen})
+            error = DomainError(_("Chọn ít nhất một hồ sơ để ký."), fields={"codes": ""})
+    return render(
+        request,
+        "dossiers/office/bulk_sign.html",
+        {"dossiers": ready, "error": error},
+        status=error.status if error else 200,
+    )
 
 
 @login_required

@@ -38,6 +38,8 @@ OPEN_STATES = frozenset(
 )  # filed and not finished: with the desk or the agency
 CLOCK_RUNNING = OPEN_STATES - {Status.AWAITING_SUPPLEMENT}  # a stopped clock is never late
 RECEIVED_STATES = (OPEN_STATES - {Status.SUBMITTED}) | {Status.RETURNED}  # taken in by an agency
+
+
 RESOLVED_STATES = frozenset({Status.RESULT_READY, Status.RETURNED})  # a result is signed
 AT_DESK = frozenset({Status.SUBMITTED, Status.AWAITING_SUPPLEMENT, Status.RESULT_READY})
 AT_AGENCY = frozenset(
@@ -190,6 +192,13 @@ class Dossier(models.Model):
     result_file = models.CharField(max_length=300, blank=True)
     result_number = models.CharField(max_length=40, blank=True)  # số văn bản
     result_issued_at = models.DateTimeField(null=True, blank=True)
+    # The specialist's draft of the result: the answers as they will be printed, edited
+    # ({"values": {field: text}, "body": text}), or a PDF they attached instead.
+    result_draft = models.JSONField(default=dict, blank=True)
+    result_draft_file = models.CharField(max_length=300, blank=True)
+    # The code of the result's entry in the register of issued papers
+    # (documents.IssuedDocument, /van-ban/<code>/): what the QR on the paper opens.
+    result_key = models.CharField(max_length=40, blank=True, db_index=True)
     returned_at = models.DateTimeField(null=True, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("cong-viec/<int:pk>/", views.job_progress, name="job"),
     path("<str:code>/", views.work, name="work"),
     path("<str:code>/thao-tac/<str:action>/", views.act, name="act"),
+    path("<str:code>/du-thao/", views.draft, name="draft"),
+    path("<str:code>/du-thao.pdf", views.preview, name="preview"),
 ]

@@ -9,8 +9,7 @@ on the page, rather than pretending.
 
 from __future__ import annotations
 
-import os
-import uuid
+from html import escape
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlencode
@@ -24,6 +23,7 @@ from tinhso.accounts.selectors import signature_lines
 from tinhso.core import pdf
 from tinhso.core.document_layout import number_line
 from tinhso.documents import registers
+from tinhso.documents import services as documents
 from tinhso.procedures import selectors as procedure_selectors
 
 from . import slips
@@ -70,20 +70,35 @@ def _next_number(dossier: Dossier, year: int) -> str:
 
 
 def verification_link(dossier: Dossier) -> str:
-    """What the QR code on an issued paper carries (Circular 01/2023/TT-VPCP): the
-    dossier code, the procedure code and the document name, and the applicant's
-    identifier masked (its last digits are the tracking page's secret)."""
-    from tinhso.core.identity import mask_id
-
+    """What the QR code on an issued result carries: its entry in the register
+    (/van-ban/<key>/, documents.IssuedDocument), whose key only the paper holds. Before the
+    key is given (a slip, an old result) the verification page, with the dossier code,
+    the procedure code and the document name (Circular 01/2023/TT-VPCP)."""
+    if dossier.result_key:
+        return f"{settings.PUBLIC_BASE_URL}/van-ban/{dossier.result_key}/"
     query = urlencode(
         {
             "ma": dossier.code,
             "ma_tthc": dossier.procedure.code,
-            "dinh_danh": mask_id(dossier.applicant_identifier)[:4],
             "ten": dossier.procedure.result_type or dossier.procedure.name,
         }
     )
     return f"{settings.PUBLIC_BASE_URL}/xac-thuc/?{query}"
+
+
+def draft_lines(dossier: Dossier) -> list[dict]:
+    """The result's lines from the procedure's template (its form's fields, the answers
+    filled in), each as the specialist's draft has it: {name, label, value}."""
+    definition = procedure_selectors.definition_of(dossier.procedure_version)
+    edited = (dossier.result_draft or {}).get("values", {})
+    lines = []
+    for f in definition.fields:
+        if f.type in PRIVATE_FIELD_TYPES | {"unit"}:
+            continue
+        answer = dossier.data.get(f.name)
+        text = "Có" if answer is True else "" if answer in ("", None, False) else str(answer)
+        lines.append({"name": f.name, "label": f.label, "value": edited.get(f.name, text)})
+    return lines
 
 
 # Answers never printed on a result: how to reach the applicant is not part of it.
@@ -99,7 +114,7 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
 
     s = pdf.styles()
     definition = procedure_selectors.definition_of(dossier.procedure_version)
-    fields = {f.name: f for f in definition.fields}
+    body = str((dossier.result_draft or {}).get("body", "")).strip()
     parent, agency = slips.header_lines(dossier.agency)
     titles = signature_lines(signer, dossier.agency)
     story = [
@@ -121,12 +136,15 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
                 ("Mã thủ tục:", dossier.procedure.code),
             ]
             + [
-                (f"{fields[k].label}:", "Có" if v is True else str(v))
-                for k, v in dossier.data.items()
-                if k in fields
-                and v not in ("", None, False)
-                and fields[k].type not in PRIVATE_FIELD_TYPES | {"unit"}
+                (f"{line['label']}:", line["value"])
+                for line in draft_lines(dossier)
+                if line["value"]
             ]
+        ),
+        *(
+            [pdf.spacer(4), Paragraph(escape(body, quote=False).replace("\n", "<br/>"), s["base"])]
+            if body
+            else []
         ),
         pdf.spacer(8),
         pdf.signatures([(titles, signer.get_full_name())], hint=False),
@@ -136,25 +154,56 @@ def draw_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
     return pdf.build(story, title=f"{number} {definition.result_type}", author=dossier.agency.name)
 
 
+PREVIEW_NUMBER = "…"
+
+
+def unsigned_result(dossier: Dossier, *, number: str, signer, issued_at) -> bytes:
+    """What the leader signs: the PDF the specialist attached, else the result drawn
+    from the draft."""
+    if dossier.result_draft_file:
+        return (Path(settings.MEDIA_ROOT) / dossier.result_draft_file).read_bytes()
+    return draw_result(dossier, number=number, signer=signer, issued_at=issued_at)
+
+
+def preview_result(dossier: Dossier, *, signer) -> bytes:
+    """The PDF the leader will sign, before signing: the same drawing, with the number
+    and date the register gives at signing left as "…" and today."""
+    symbol = procedure_selectors.definition_of(dossier.procedure_version).result_symbol
+    number = number_line(
+        0, kind=symbol or DEFAULT_RESULT_SYMBOL, agency=agency_symbol(dossier.agency)
+    ).removeprefix("Số: ")
+    number = PREVIEW_NUMBER + number[number.index("/") :] if "/" in number else PREVIEW_NUMBER
+    return unsigned_result(dossier, number=number, signer=signer, issued_at=timezone.now())
+
+
 def issue_result(dossier: Dossier, *, signer, now) -> str:
     """Number, draw, sign and store the result; called inside the sign transition. The
-    number is on the dossier before signing, so the signature's stamp shows it."""
+    number is on the dossier before signing, so the signature's stamp shows it; the
+    key of its register entry before drawing, so its QR opens that entry."""
     number = _next_number(dossier, timezone.localtime(now).year)
     dossier.result_number = number
+    dossier.result_key = dossier.result_key or documents.new_issued_code()
     document = result_signer().sign(
-        draw_result(dossier, number=number, signer=signer, issued_at=now),
+        unsigned_result(dossier, number=number, signer=signer, issued_at=now),
         signer=signer,
         dossier=dossier,
     )
-    relative = Path("results") / f"{now:%Y}" / f"{uuid.uuid4().hex}.pdf"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("xb") as out:
-        out.write(document)
-        out.flush()
-        os.fsync(out.fileno())
-    target.chmod(0o600)
-    dossier.result_file = relative.as_posix()
+    issued = documents.issue(
+        actor=signer,
+        code=dossier.result_key,
+        content=document,
+        kind=documents.result_kind(dossier.procedure.code),
+        title=dossier.procedure.result_type or dossier.procedure.name,
+        number=number,
+        issuer_code=dossier.agency.code,
+        issuer_name=dossier.agency.name,
+        holder_name=dossier.applicant_name,
+        holder_identifier=dossier.applicant_identifier,
+        owners=[],  # the sign transition keeps it in the applicant's store
+        issued_at=now,
+        folder="results",
+    )
+    dossier.result_file = issued.file_path
     dossier.result_number = number
     dossier.result_issued_at = now
     return number

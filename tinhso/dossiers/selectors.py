@@ -263,3 +263,44 @@ def agency_queue(agency, *, status: str | None = None) -> QuerySet[Dossier]:
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("submitted_at")
+
+
+# What each waiting state asks of the officer, in the order of a dossier's life.
+WAITING_KINDS = (
+    (Status.SUBMITTED, "receive"),
+    (Status.RECEIVED, "assign"),
+    (Status.IN_PROGRESS, "submit_for_approval"),
+    (Status.AWAITING_APPROVAL, "approve"),
+    (Status.APPROVED, "sign"),
+    (Status.RESULT_READY, "return"),
+    (Status.AWAITING_SUPPLEMENT, ""),  # the citizen's move: nothing to do but watch
+)
+
+
+def waiting_work(user) -> dict:
+    """The officer's landing: how many dossiers wait for each kind of work (what to
+    do, the state, how many, the queue's link), how many are late, and the kind to
+    start with (the most numerous one that asks something of them)."""
+    from . import workflow
+
+    counts = queue_counts(user)
+    kinds = [
+        {
+            "status": status,
+            "status_label": Status(status).label,
+            "action": action,
+            "label": workflow.TRANSITIONS[action].label if action else Status(status).label,
+            "count": counts.get(status, 0),
+        }
+        for status, action in WAITING_KINDS
+        if counts.get(status)
+    ]
+    todo = [k for k in kinds if k["action"]]
+    first = max(todo, key=lambda k: k["count"]) if todo else None
+    for k in kinds:
+        k["primary"] = k is first
+    return {
+        "waiting": kinds,
+        "waiting_total": sum(k["count"] for k in todo),
+        "late_count": officer_queue(user, due="late").count() if kinds else 0,
+    }

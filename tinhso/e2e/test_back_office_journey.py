@@ -43,8 +43,11 @@ def _sign_in(browser, base, username, password, otp_secret=None):
 def _act(page, base, code, label, **fields):
     """Open the dossier's work page and take one action through its form (HTMX)."""
     page.goto(f"{base}/lam-viec/ho-so/{code}/")
-    panel = page.locator("details", has=page.locator(f"summary:text-is('{label}')"))
-    panel.locator("summary").click()
+    button = page.get_by_role("button", name=label, exact=True)
+    panel = page.locator("#work form[data-action]", has=button)
+    folded = page.locator("details", has=panel)
+    if folded.count():  # the next expected action is open; the others are folded
+        folded.locator("summary").click()
     for name, value in fields.items():
         field = panel.locator(f"[name={name}]")
         if field.evaluate("e => e.tagName") == "SELECT":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -98,8 +99,10 @@ def _root_agency(unit: str) -> Agency:
     return named or agencies[0]
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}"
+def _pct(value: float | None) -> Decimal | str:
+    """A share as a percentage with one decimal, a number (the page prints it in the
+    table's one style, the exports as a number), "—" when there is none."""
+    return "—" if value is None else Decimal(f"{value * 100:.1f}")
 
 
 def _trend_range(period: str) -> tuple[str, str]:

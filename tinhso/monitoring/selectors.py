@@ -302,3 +302,29 @@ def index_by_agency_month(*, start: str, end: str) -> list[AgencyIndex]:
             score, values = score_of(d, procedures.get(agency.pk, (0, 0)), components)
             out.append(AgencyIndex(agency.code, agency.name, month, score, values))
     return out
+
+
+def available_periods(
+    *, today: datetime.date | None = None
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The periods that hold figures, to pick from (newest first), grouped by year:
+    [(year, [(value, label), ...])]: the year, its quarters and its months that have
+    begun, from the first month with dossiers (the current year when none)."""
+    today = today or timezone.localdate()
+    first = AgencyMonth.objects.order_by("month").values_list("month", flat=True).first()
+    start = first.year if first else today.year
+    groups = []
+    for year in range(today.year, start - 1, -1):
+        options = [(str(year), _("Cả năm %(year)s") % {"year": year})]
+        for q in range(4, 0, -1):
+            if datetime.date(year, 3 * q - 2, 1) <= today:
+                options.append((f"{year}-Q{q}", _("Quý %(q)s/%(year)s") % {"q": q, "year": year}))
+        for m in range(12, 0, -1):
+            if datetime.date(year, m, 1) <= today and (
+                first is None or (year, m) >= (first.year, first.month)
+            ):
+                options.append(
+                    (f"{year}-{m:02d}", _("Tháng %(m)s/%(year)s") % {"m": m, "year": year})
+                )
+        groups.append((str(year), options))
+    return groups

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts import authz
 from tinhso.core.errors import DomainError, PermissionDenied
 
-from . import dashboard, exports, goals
+from . import dashboard, exports, goals, selectors
 from .models import Programme
 
 
@@ -39,7 +39,12 @@ def _render(request, template, *, build, extra=None):
     download = _export(request, board)
     if download is not None:
         return download
-    context = {"board": board, "error": error, "period_input": _period(request)}
+    context = {
+        "board": board,
+        "error": error,
+        "period_input": board.period if error else _period(request),
+        "periods": selectors.available_periods(),
+    }
     return render(request, template, {**context, **(extra or {})})
 
 

@@ -51,6 +51,7 @@ urlpatterns = [
     path("tra-cuu/", dossier_views.track, name="track"),
     path("thong-bao/", include("tinhso.notifications.urls")),
     path("kho-giay-to/", include("tinhso.documents.urls")),
+    # The QR on a signed paper (a result, a school report, a diploma) opens its entry.
     path("van-ban/", include("tinhso.documents.public_urls")),
     path("", include("tinhso.signing.urls")),
     path("dan-cu/", include("tinhso.population.urls")),

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from tinhso.accounts import authz
 from tinhso.accounts.models import Agency, AgencyKind
+from tinhso.dossiers import selectors as dossier_selectors
 from tinhso.geo import selectors as geo
 
 
@@ -30,7 +31,15 @@ def workspace(request):
         return redirect("accounts:otp_setup")
     assignments = authz.assignments(request.user)
     roles = {a.role for a in assignments}
-    return render(request, "core/workspace.html", {"assignments": assignments, "roles": roles})
+    return render(
+        request,
+        "core/workspace.html",
+        {
+            "assignments": assignments,
+            "roles": roles,
+            **dossier_selectors.waiting_work(request.user),
+        },
+    )
 
 
 # The short pages every footer links to: (template, title) by address.

@@ -6,3 +6,4 @@ class SigningErrorCode(StrEnum):
     ALREADY_REVOKED = "signing_already_revoked"
     NOT_A_SIGNER = "signing_not_a_signer"
     TOO_LARGE = "signing_too_large"
+    NOT_SIGNABLE = "signing_not_signable"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts import authz
 from tinhso.accounts.models import Role
 from tinhso.audit.services import record_event
-from tinhso.core.errors import Conflict, PermissionDenied
+from tinhso.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 from .error_codes import SigningErrorCode
 from .models import SigningCertificate
@@ -241,8 +241,37 @@ class PadesResultSigner:
             issuer_name=dossier.agency.name,
             location=dossier.agency.unit.name,
             number=dossier.result_number or "",
-            qr_url=f"{settings.PUBLIC_BASE_URL}/xac-thuc/?ma={dossier.code}",
+            qr_url=_register_link(dossier),
             reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
+        )
+
+
+def _register_link(dossier) -> str:
+    """Where the stamp's QR leads: the result's register entry when it has one (its
+    key, given before signing), else this verification page with the dossier code."""
+    key = getattr(dossier, "result_key", "")
+    if key:
+        return f"{settings.PUBLIC_BASE_URL}/van-ban/{key}/"
+    return f"{settings.PUBLIC_BASE_URL}/xac-thuc/?ma={dossier.code}"
+
+
+def check_signable(document: bytes) -> None:
+    """A PDF an officer attaches to be signed later must open for the signer: refused
+    when attached (ValidationFailed naming `file`), not when the leader signs."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(document))
+        unusable = writer.prev.encrypted or writer.root is None
+    except Exception:  # noqa: BLE001 (whatever pyHanko cannot read, the signer cannot)
+        unusable = True
+    if unusable:
+        raise ValidationFailed(
+            _("Tệp PDF này không ký được (hỏng, có mật khẩu hoặc không đúng chuẩn PDF)."),
+            code=SigningErrorCode.NOT_SIGNABLE,
+            fields={"file": _("Chọn một tệp PDF khác.")},
         )
 
 

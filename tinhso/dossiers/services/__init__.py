@@ -15,12 +15,14 @@ from .common import (
     profile_values,
     tracking_link,
 )
+from .drafts import approve_and_sign, save_result_draft
 from .fees import recording_fee_payment
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
 from .steps import open_step
 
 __all__ = [
     "allowed_actions",
+    "approve_and_sign",
     "attach_document",
     "attach_from_store",
     "check_answers",
@@ -33,6 +35,7 @@ __all__ = [
     "missing_documents",
     "open_step",
     "prefilled_fields",
+    "save_result_draft",
     "sign_in_bulk",
     "profile_values",
     "take_action",

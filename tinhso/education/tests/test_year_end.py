@@ -207,7 +207,7 @@ def test_the_register_page_tells_the_document_from_another_signed_one(
     assert signing.verify(other).valid
     assert "Không phải văn bản này" in differs.content.decode()
     assert "Đã được thay thế" in differs.content.decode()
-    download = client.get(f"/van-ban/{entry.code}/ban-goc/")
+    download = client.get(f"/van-ban/{entry.code}/ban-goc.pdf")
     assert download.status_code == 200 and b"".join(download.streaming_content) == original
     assert client.get("/van-ban/KHONGCOMA/").status_code == 404
 

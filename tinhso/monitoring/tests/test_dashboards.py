@@ -1,5 +1,6 @@
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -30,8 +31,8 @@ def test_an_agencys_rates_follow_its_dossiers_through_the_back_office(
     assert board.unit == "SXD"
     on_time = next(r for r in board.components.rows if "đúng hạn" in r[0])
     online = next(r for r in board.components.rows if "trực tuyến trên hồ sơ đã nộp" in r[0])
-    assert (on_time[3], on_time[4], on_time[5]) == ("100.0", 1, 1)
-    assert (online[3], online[4], online[5]) == ("100.0", 1, 1)
+    assert (on_time[3], on_time[4], on_time[5]) == (Decimal("100.0"), 1, 1)
+    assert (online[3], online[4], online[5]) == (Decimal("100.0"), 1, 1)
     ranked = _row(board.agencies, returned.agency.name)
     assert ranked[3] == 1  # one dossier counted in the ranking
     html = page.content.decode()
@@ -98,3 +99,23 @@ def test_a_bad_period_says_so_and_shows_the_default(client):
     page = client.get("/chi-so/", {"period": "2999"})
     assert page.status_code == 200 and page.context["error"]
     assert page.context["board"].period == dashboard.default_period()
+
+
+def test_goal_bars_carry_a_dot_and_numbers_one_style(client):
+    import re
+
+    load_goals()
+    goals = client.get("/chi-so/muc-tieu/").content.decode()
+    values = re.findall(r'<progress value="([^"]*)"', goals)
+    assert values and all(re.fullmatch(r"\d+(\.\d+)?(e-\d+)?", v) for v in values)
+    assert any("." in v for v in values)  # a partial value, with a dot (not "0,8")
+    assert "E+" not in goals  # Decimal('100.00').normalize() printed as 1E+2 before
+    assert "100 %" in goals and "7,1 % GRDP" in goals
+
+
+def test_the_index_period_is_picked_from_those_with_figures(client):
+    page = client.get("/chi-so/").content.decode()
+    select = page.split('<select id="id_period" name="period"', 1)[1].split("</select>", 1)[0]
+    year = str(dashboard.default_period())
+    assert f'<option value="{year}" selected>' in select and f"{year}-Q1" in select
+    assert '<input id="id_period"' not in page
