@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field
 from tinhso.accounts import authz
 from tinhso.core import uploads
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
-from tinhso.core.pagination import PageNumberPagination
+from tinhso.core.pagination import KeysetPagination, PageNumberPagination
 
 from . import inputs, pdf, rules, selectors, services, workflow
 from .error_codes import DossiersErrorCode
@@ -258,7 +258,7 @@ class QueueFilter(Schema):
 
 
 @router.get("/queue", response=list[QueueItemOut], summary="Hàng đợi của cán bộ")
-@paginate(PageNumberPagination)
+@paginate(KeysetPagination, rows_after=selectors.queue_rows_after, key_of=selectors.queue_key)
 def queue(request, filters: Query[QueueFilter]):
     """Dossiers at the officer's agencies, the most urgent first."""
     if not authz.is_staff_member(request.user):
