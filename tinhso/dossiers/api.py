@@ -122,7 +122,13 @@ class MyDossiersFilter(Schema):
 @router.get("/dossiers", response=list[DossierOut], summary="Hồ sơ của tôi")
 @paginate(PageNumberPagination)
 def list_dossiers(request, filters: Query[MyDossiersFilter]):
-    return selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
+    found = selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
+    return found.defer(*LIST_UNREAD)
+
+
+# What a list never shows: the answers, and the whole form of the procedure's version
+# (JSON decoded for nothing, twenty times a page).
+LIST_UNREAD = ("data", "procedure_version__data")
 
 
 @router.get("/dossiers/{code}", response=DossierDetailOut)
@@ -263,7 +269,8 @@ def queue(request, filters: Query[QueueFilter]):
     """Dossiers at the officer's agencies, the most urgent first."""
     if not authz.is_staff_member(request.user):
         raise PermissionDenied(_("Chỉ cán bộ mới có hàng đợi hồ sơ."))
-    return selectors.officer_queue(request.user, **filters.model_dump()).select_related("assignee")
+    found = selectors.officer_queue(request.user, **filters.model_dump())
+    return found.select_related("assignee").defer(*LIST_UNREAD)
 
 
 class SlipOut(Schema):
