@@ -1,6 +1,7 @@
 import datetime
 from typing import Any, Literal
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from tinhso.core.pagination import KeysetPagination, PageNumberPagination
 
 from . import inputs, pdf, rules, selectors, services, workflow
 from .error_codes import DossiersErrorCode
-from .models import Dossier
+from .models import Dossier, DossierEvent
 
 router = Router(tags=["dossiers"])
 
@@ -110,7 +111,12 @@ def create_dossier(request, payload: DossierIn):
     dossier = services.create_dossier(
         actor=request.user, procedure_code=payload.procedure, data=payload.data
     )
-    return HttpStatus(201, selectors.dossier_for(request.user, dossier.code))
+    # The new draft as the service made it (no reload): no papers yet, its first line.
+    dossier.current_documents = []
+    prefetch_related_objects(
+        [dossier], Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk"))
+    )
+    return HttpStatus(201, dossier)
 
 
 class MyDossiersFilter(Schema):
@@ -151,20 +157,26 @@ def attach_document(
     stored_document: Form[int] = None,
 ):
     """Upload a paper (`file`), or reuse one from the applicant's store (`stored_document`)."""
-    dossier = _visible(request, code, with_history=False)  # the service reloads it locked
-    if stored_document is not None:
-        document = services.attach_from_store(
-            actor=request.user, dossier=dossier, kind=kind, stored_document_id=stored_document
-        )
-    elif file is not None:
-        document = services.attach_document(
-            actor=request.user, dossier=dossier, kind=kind, upload=file
-        )
-    else:
+    # The service loads the dossier locked and checks it is the applicant's; someone
+    # else's gets the 404 of a dossier they cannot see, as if there were none.
+    if stored_document is None and file is None:
+        _visible(request, code, with_history=False)
         raise ValidationFailed(
             _("Gửi tệp (trường file) hoặc chọn giấy tờ trong kho (trường stored_document)."),
             fields={"file": _("Thiếu tệp.")},
         )
+    try:
+        if stored_document is not None:
+            document = services.attach_from_store(
+                actor=request.user, dossier=code, kind=kind, stored_document_id=stored_document
+            )
+        else:
+            document = services.attach_document(
+                actor=request.user, dossier=code, kind=kind, upload=file
+            )
+    except PermissionDenied:
+        _visible(request, code, with_history=False)
+        raise
     return HttpStatus(201, document)
 
 
