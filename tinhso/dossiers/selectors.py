@@ -105,10 +105,11 @@ def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | No
 
     code_key = (code or "").strip().upper()[:40]
     keys = (f"track-ip:{client}", f"track-code:{code_key}")
-    if any(throttle.exceeded(k, limit=TRACKING_FAILURES_PER_HOUR) for k in keys):
+    if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
         raise TooManyAttempts(code_key)
     dossier = (
         _base()
+        .defer("procedure_version__data")  # the form's definition: not shown here
         .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")))
         .filter(code=(code or "").strip().upper())
         .exclude(status=Status.DRAFT)

@@ -1,11 +1,15 @@
 """Anonymous GETs of the public catalogue are answered from the server process's
 memory (root.middleware.PublicCacheMiddleware): the same answer without the database,
 a 304 to a client that has it, an edit visible at once, nothing kept for a signed-in
-person nor for a page that carries a CSRF token."""
+person; a page's CSRF token is each visitor's own."""
+
+import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tinhso.accounts.models import Role
 from tinhso.procedures import selectors, services
@@ -80,8 +84,33 @@ def test_a_signed_in_person_is_not_served_from_it(client, make_citizen):
     assert "ETag" not in mine and "private" in mine["Cache-Control"]
 
 
-def test_a_page_with_a_csrf_token_is_never_kept(client):
-    first = client.get("/thu-tuc/")
-    again = client.get("/thu-tuc/")
-    assert "csrftoken" in first.cookies and "csrftoken" in again.cookies
-    assert "ETag" not in again
+def test_a_kept_page_carries_the_visitors_own_csrf_token(client):
+    first = client.get(f"/thu-tuc/{CODE}/")
+    strangers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    with CaptureQueriesContext(connection) as queries:
+        pages = [c.get(f"/thu-tuc/{CODE}/") for c in strangers]
+    assert _catalogue_sql(queries) == []
+    tokens = [_token(p) for p in [first, *pages]]
+    assert len(set(tokens)) == 3  # never the first visitor's token
+    for visitor, page in zip(strangers, pages, strict=True):
+        assert "csrftoken" in page.cookies  # its secret, set as the page would
+        switched = visitor.post(
+            reverse("set_language"),
+            {"language": "en", "next": "/", "csrfmiddlewaretoken": _token(page)},
+        )
+        assert switched.status_code == 302  # the token holds against its cookie
+    again = strangers[0].get(f"/thu-tuc/{CODE}/")  # its secret kept, in English now
+    assert again.cookies["csrftoken"].value == strangers[0].cookies["csrftoken"].value
+    assert again.get("Content-Language") == "en"
+
+
+def test_a_message_waiting_is_not_served_from_it(client):
+    client.get(f"/thu-tuc/{CODE}/")
+    client.cookies["messages"] = "anything"
+    assert "ETag" not in client.get(f"/thu-tuc/{CODE}/")
+
+
+def _token(page) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert found is not None
+    return found.group(1)
