@@ -26,16 +26,19 @@ class PageNumberPagination(PaginationBase):
     items_attribute = "results"
 
     def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
-        size = pagination.page_size
-        offset = (pagination.page - 1) * size
         count = self._items_count(queryset)
-        items = list(queryset[offset : offset + size])
-        return {
-            "count": count,
-            "next": _page_url(request, pagination.page + 1) if offset + size < count else None,
-            "previous": _page_url(request, pagination.page - 1) if pagination.page > 1 else None,
-            "results": items,
-        }
+        return _numbered(queryset, count, pagination.page, pagination.page_size, request)
+
+
+def _numbered(queryset, count: int, page: int, size: int, request: HttpRequest) -> dict:
+    offset = (page - 1) * size
+    items = list(queryset[offset : offset + size])
+    return {
+        "count": count,
+        "next": _page_url(request, page + 1) if offset + size < count else None,
+        "previous": _page_url(request, page - 1) if page > 1 else None,
+        "results": items,
+    }
 
 
 def _page_url(request: HttpRequest, page: int) -> str:
@@ -44,7 +47,7 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-class KeysetPagination(PageNumberPagination):
+class KeysetPagination(PaginationBase):
     """The same shape, but `next` carries `after=<the last row's sort key>`: the next
     page starts where this one ended (an index range), so page 500 costs what page 1
     does, and a row that arrives meanwhile neither repeats nor hides one. `page=N`
@@ -57,6 +60,9 @@ class KeysetPagination(PageNumberPagination):
         page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
         after: str = Field("", max_length=120)
 
+    Output = PageNumberPagination.Output
+    items_attribute = "results"
+
     def __init__(self, *, rows_after, key_of, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows_after = rows_after
@@ -64,7 +70,8 @@ class KeysetPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
         if pagination.page > 1 and not pagination.after:
-            return super().paginate_queryset(queryset, pagination, request, **params)
+            count = self._items_count(queryset)
+            return _numbered(queryset, count, pagination.page, pagination.page_size, request)
         size = pagination.page_size
         items = list(self.rows_after(queryset, pagination.after, size + 1))
         more = len(items) > size

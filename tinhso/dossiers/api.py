@@ -112,7 +112,7 @@ def create_dossier(request, payload: DossierIn):
         actor=request.user, procedure_code=payload.procedure, data=payload.data
     )
     # The new draft as the service made it (no reload): no papers yet, its first line.
-    dossier.current_documents = []
+    dossier.current_documents = []  # type: ignore[attr-defined]
     prefetch_related_objects(
         [dossier], Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk"))
     )
@@ -157,8 +157,9 @@ def attach_document(
     stored_document: Form[int] = None,
 ):
     """Upload a paper (`file`), or reuse one from the applicant's store (`stored_document`)."""
-    # The service loads the dossier locked and checks it is the applicant's; someone
-    # else's gets the 404 of a dossier they cannot see, as if there were none.
+    # The service loads the dossier locked (by its code: not read twice) and checks it
+    # is the applicant's; someone else's gets the 404 of a dossier they cannot see.
+    named = Dossier(code=code)
     if stored_document is None and file is None:
         _visible(request, code, with_history=False)
         raise ValidationFailed(
@@ -168,11 +169,11 @@ def attach_document(
     try:
         if stored_document is not None:
             document = services.attach_from_store(
-                actor=request.user, dossier=code, kind=kind, stored_document_id=stored_document
+                actor=request.user, dossier=named, kind=kind, stored_document_id=stored_document
             )
         else:
             document = services.attach_document(
-                actor=request.user, dossier=code, kind=kind, upload=file
+                actor=request.user, dossier=named, kind=kind, upload=file
             )
     except PermissionDenied:
         _visible(request, code, with_history=False)

@@ -164,7 +164,7 @@ def on_dossier_changed(sender, *, dossier, **kwargs) -> None:
     before = getattr(dossier, "_index_before", None)
     place = _place(dossier)
     after = contribution(dossier) if place is not None else None
-    if before is not None and after is not None and before[0] == place:
+    if before is not None and place is not None and after is not None and before[0] == place:
         # the same month of the same agency: one update of the difference
         _add(place, {f: after.get(f, 0) - before[1].get(f, 0) for f in {*before[1], *after}}, +1)
     else:

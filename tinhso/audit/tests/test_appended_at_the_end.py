@@ -46,13 +46,11 @@ def test_an_exception_drops_the_noted_events():
     assert verify_chain().ok
 
 
-def test_a_submission_audits_all_its_events_in_one_append(
-    submitted, django_assert_max_num_queries
-):
+def test_a_submission_audits_all_its_events_in_one_append(submitted, django_assert_max_num_queries):
     assert verify_chain().ok
     actions = list(
-        AuditEvent.objects.filter(object_id=submitted.code).order_by("seq").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(object_id=submitted.code)
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions[0] == "dossiers.created" and actions[-1] == "dossiers.submit"

@@ -118,7 +118,7 @@ def update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Dossier:
     return dossier
 
 
-def _attachable(actor, dossier: Dossier | str, kind: str):
+def _attachable(actor, dossier: Dossier, kind: str):
     """The locked dossier and the paper definition, if this applicant may attach it now."""
     dossier = _locked(dossier)
     _require_applicant(actor, dossier)
@@ -139,7 +139,7 @@ def _attachable(actor, dossier: Dossier | str, kind: str):
 
 @transaction.atomic
 def attach_from_store(
-    *, actor, dossier: Dossier | str, kind: str, stored_document_id: int
+    *, actor, dossier: Dossier, kind: str, stored_document_id: int
 ) -> DossierDocument:
     """Once-only: a paper the state already holds for this person (a signed result or
     a paper accepted before) stands for a new upload."""
@@ -195,7 +195,7 @@ def attach_from_store(
 
 @transaction.atomic
 @appended_at_the_end()
-def attach_document(*, actor, dossier: Dossier | str, kind: str, upload) -> DossierDocument:
+def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocument:
     """Check and store a paper. The file is on disk before the row that points at it
     commits; if the transaction fails, the file is removed."""
     dossier, paper = _attachable(actor, dossier, kind)
