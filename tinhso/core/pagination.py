@@ -60,7 +60,12 @@ class KeysetPagination(PaginationBase):
         page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
         after: str = Field("", max_length=120)
 
-    Output = PageNumberPagination.Output
+    class Output(Schema):  # the same shape as PageNumberPagination's
+        count: int
+        next: str | None
+        previous: str | None
+        results: list[Any]
+
     items_attribute = "results"
 
     def __init__(self, *, rows_after, key_of, **kwargs: Any) -> None:
