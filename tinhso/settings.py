@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "tinhso.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tinhso.root.middleware.PublicCacheMiddleware",  # anonymous public GETs: the short way
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tinhso.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -278,6 +279,10 @@ else:
         # Culling forgets counts: keep room for every address and code being counted.
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
     }
+# Anonymous GETs of the public catalogue (root.middleware.PublicCacheMiddleware) are
+# answered from each process's memory until the catalogue changes, and at most this long
+# (what the catalogue's stamp does not see: an agency renamed). 0: never.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 CACHES: dict[str, dict[str, Any]] = {
     "default": _shared_cache,
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},

@@ -4,6 +4,8 @@ together or not at all."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +29,62 @@ def record_event(
     after: Any = None,
     agency_code: str = "",
 ) -> AuditEvent:
+    """Append an event to the chain, in the caller's transaction. Inside
+    `appended_at_the_end` the event is only noted here (what, who, when) and chained at
+    that block's end, still in the transaction: the chain's head is locked for a few
+    statements, not for the rest of the request."""
     ctx = context.current()
+    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    fields = {
+        "at": timezone.now(),
+        "actor_id": actor.pk if is_person else None,
+        "actor_label": actor.get_username() if is_person else ctx.channel,
+        "agency_code": agency_code,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "ip": ctx.ip,
+        "request_id": ctx.request_id,
+        "channel": ctx.channel,
+        "before": chain.normalize(before),
+        "after": chain.normalize(after),
+        "client_request_id": ctx.client_request_id,
+    }
+    pending = _pending.get()
+    if pending is not None:
+        event = AuditEvent(**fields)  # its seq and hashes when the block ends
+        pending.append(event)
+        return event
+    return _append([AuditEvent(**fields)])[0]
+
+
+# The events noted by the innermost `appended_at_the_end` block of this thread (None
+# outside one).
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)
+
+
+@contextmanager
+def appended_at_the_end():
+    """Chain the events recorded inside the block when it ends (in order, in one
+    statement), not one by one as they come: for a service's whole transaction, put it
+    just inside the `transaction.atomic`, so the events commit with the change and the
+    head stays locked only from the block's end to the commit. A block inside another
+    leaves its events to the outer one; an exception drops them with the change."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        events = _pending.get() or []
+    finally:
+        _pending.reset(token)
+    if events:
+        _append(events)
+
+
+def _append(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Chain `events` after the head (locked until the transaction ends) and store them."""
     key = audit_key()
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
@@ -35,31 +92,33 @@ def record_event(
             head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH, keyed_from=1)
         # (A head without `keyed_from` was not sealed by the upgrade: never sealed here,
         # where it could cover a rewrite; audit_verify reports it.)
-        now = timezone.now()
-        is_person = actor is not None and getattr(actor, "is_authenticated", False)
-        fields = chain.event_fields(
-            seq=head.seq + 1,
-            at=now,
-            actor_id=actor.pk if is_person else None,
-            actor_label=actor.get_username() if is_person else ctx.channel,
-            agency_code=agency_code,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            ip=ctx.ip,
-            request_id=ctx.request_id,
-            channel=ctx.channel,
-            before=chain.normalize(before),
-            after=chain.normalize(after),
-            prev_hash=head.hash,
-        )
-        fields["client_request_id"] = ctx.client_request_id
-        digest = chain.event_hash(fields, key)
-        event = AuditEvent.objects.create(**fields, hash=digest)
-        head.seq, head.hash = event.seq, digest
-        head.seal = chain.head_seal(key, seq=head.seq, hash=digest, keyed_from=head.keyed_from)
+        seq, prev = head.seq, head.hash
+        for event in events:
+            seq += 1
+            fields = chain.event_fields(
+                seq=seq,
+                at=event.at,
+                actor_id=event.actor_id,
+                actor_label=event.actor_label,
+                agency_code=event.agency_code,
+                action=event.action,
+                object_type=event.object_type,
+                object_id=event.object_id,
+                ip=event.ip,
+                request_id=event.request_id,
+                channel=event.channel,
+                before=event.before,
+                after=event.after,
+                prev_hash=prev,
+            )
+            fields["client_request_id"] = event.client_request_id
+            event.seq, event.prev_hash = seq, prev
+            event.hash = prev = chain.event_hash(fields, key)
+        AuditEvent.objects.bulk_create(events)
+        head.seq, head.hash = seq, prev
+        head.seal = chain.head_seal(key, seq=seq, hash=prev, keyed_from=head.keyed_from)
         head.save(update_fields=["seq", "hash", "seal"])
-    return event
+    return events
 
 
 @transaction.atomic

@@ -37,6 +37,12 @@ def exceeded(key: str, *, limit: int) -> bool:
     return (cache.get(_cache_key(key)) or 0) >= limit
 
 
+def any_exceeded(keys, *, limit: int) -> bool:
+    """`exceeded` for several keys at once (one read of the cache)."""
+    counts = cache.get_many([_cache_key(k) for k in keys])
+    return any((n or 0) >= limit for n in counts.values())
+
+
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt under `key`; False once `limit` is passed in the window."""
     full = _cache_key(key)

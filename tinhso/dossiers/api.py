@@ -1,6 +1,7 @@
 import datetime
 from typing import Any, Literal
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +14,11 @@ from pydantic import ConfigDict, Field
 from tinhso.accounts import authz
 from tinhso.core import uploads
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
-from tinhso.core.pagination import PageNumberPagination
+from tinhso.core.pagination import KeysetPagination, PageNumberPagination
 
 from . import inputs, pdf, rules, selectors, services, workflow
 from .error_codes import DossiersErrorCode
-from .models import Dossier
+from .models import Dossier, DossierEvent
 
 router = Router(tags=["dossiers"])
 
@@ -110,7 +111,12 @@ def create_dossier(request, payload: DossierIn):
     dossier = services.create_dossier(
         actor=request.user, procedure_code=payload.procedure, data=payload.data
     )
-    return HttpStatus(201, selectors.dossier_for(request.user, dossier.code))
+    # The new draft as the service made it (no reload): no papers yet, its first line.
+    dossier.current_documents = []  # type: ignore[attr-defined]
+    prefetch_related_objects(
+        [dossier], Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk"))
+    )
+    return HttpStatus(201, dossier)
 
 
 class MyDossiersFilter(Schema):
@@ -122,7 +128,13 @@ class MyDossiersFilter(Schema):
 @router.get("/dossiers", response=list[DossierOut], summary="Hồ sơ của tôi")
 @paginate(PageNumberPagination)
 def list_dossiers(request, filters: Query[MyDossiersFilter]):
-    return selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
+    found = selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
+    return found.defer(*LIST_UNREAD)
+
+
+# What a list never shows: the answers, and the whole form of the procedure's version
+# (JSON decoded for nothing, twenty times a page).
+LIST_UNREAD = ("data", "procedure_version__data")
 
 
 @router.get("/dossiers/{code}", response=DossierDetailOut)
@@ -145,20 +157,27 @@ def attach_document(
     stored_document: Form[int] = None,
 ):
     """Upload a paper (`file`), or reuse one from the applicant's store (`stored_document`)."""
-    dossier = _visible(request, code, with_history=False)  # the service reloads it locked
-    if stored_document is not None:
-        document = services.attach_from_store(
-            actor=request.user, dossier=dossier, kind=kind, stored_document_id=stored_document
-        )
-    elif file is not None:
-        document = services.attach_document(
-            actor=request.user, dossier=dossier, kind=kind, upload=file
-        )
-    else:
+    # The service loads the dossier locked (by its code: not read twice) and checks it
+    # is the applicant's; someone else's gets the 404 of a dossier they cannot see.
+    named = Dossier(code=code)
+    if stored_document is None and file is None:
+        _visible(request, code, with_history=False)
         raise ValidationFailed(
             _("Gửi tệp (trường file) hoặc chọn giấy tờ trong kho (trường stored_document)."),
             fields={"file": _("Thiếu tệp.")},
         )
+    try:
+        if stored_document is not None:
+            document = services.attach_from_store(
+                actor=request.user, dossier=named, kind=kind, stored_document_id=stored_document
+            )
+        else:
+            document = services.attach_document(
+                actor=request.user, dossier=named, kind=kind, upload=file
+            )
+    except PermissionDenied:
+        _visible(request, code, with_history=False)
+        raise
     return HttpStatus(201, document)
 
 
@@ -258,12 +277,13 @@ class QueueFilter(Schema):
 
 
 @router.get("/queue", response=list[QueueItemOut], summary="Hàng đợi của cán bộ")
-@paginate(PageNumberPagination)
+@paginate(KeysetPagination, rows_after=selectors.queue_rows_after, key_of=selectors.queue_key)
 def queue(request, filters: Query[QueueFilter]):
     """Dossiers at the officer's agencies, the most urgent first."""
     if not authz.is_staff_member(request.user):
         raise PermissionDenied(_("Chỉ cán bộ mới có hàng đợi hồ sơ."))
-    return selectors.officer_queue(request.user, **filters.model_dump()).select_related("assignee")
+    found = selectors.officer_queue(request.user, **filters.model_dump())
+    return found.select_related("assignee").defer(*LIST_UNREAD)
 
 
 class SlipOut(Schema):

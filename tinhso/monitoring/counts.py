@@ -157,10 +157,10 @@ def _add(place: tuple[int, datetime.date], vector: dict[str, int], sign: int) ->
     if not changes:
         return
     agency_id, month = place
-    AgencyMonth.objects.get_or_create(agency_id=agency_id, month=month)
-    AgencyMonth.objects.filter(agency_id=agency_id, month=month).update(
-        **changes, computed_at=timezone.now()
-    )
+    row = AgencyMonth.objects.filter(agency_id=agency_id, month=month)
+    if not row.update(**changes, computed_at=timezone.now()):  # one statement, as a rule
+        AgencyMonth.objects.get_or_create(agency_id=agency_id, month=month)
+        row.update(**changes, computed_at=timezone.now())
 
 
 def on_dossier_changing(sender, *, dossier, **kwargs) -> None:
@@ -174,9 +174,14 @@ def on_dossier_changed(sender, *, dossier, **kwargs) -> None:
     one on, as increments (two steps at once both land; no row is rewritten from a
     stale count)."""
     before = getattr(dossier, "_index_before", None)
-    if before is not None:
-        _add(before[0], before[1], -1)
     place = _place(dossier)
-    if place is not None:
-        _add(place, contribution(dossier), +1)
+    after = contribution(dossier) if place is not None else None
+    if before is not None and place is not None and after is not None and before[0] == place:
+        # the same month of the same agency: one update of the difference
+        _add(place, {f: after.get(f, 0) - before[1].get(f, 0) for f in {*before[1], *after}}, +1)
+    else:
+        if before is not None:
+            _add(before[0], before[1], -1)
+        if place is not None and after is not None:
+            _add(place, after, +1)
     dossier._index_before = None

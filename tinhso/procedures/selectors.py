@@ -100,6 +100,12 @@ def _catalogue_stamp() -> tuple:
     return tuple(stamp)
 
 
+def catalogue_stamp() -> str:
+    """What answers computed from the catalogue alone may be kept under (the public
+    pages' cache, root.middleware): it changes with every edit, in every process."""
+    return repr(_catalogue_stamp())
+
+
 @cached(TLRUCache(maxsize=1, ttu=_fresh_for_a_while), lock=_lock)
 def filter_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The catalogue's sectors and the agencies that run procedures, for the search

@@ -1,9 +1,145 @@
-"""Kernel middleware bound to the accounts that the kernel does not know."""
+"""Kernel middleware bound to the accounts that the kernel does not know, and the
+public pages' cache (bound to the catalogue)."""
+
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Callable
+
+from cachetools import LRUCache
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 
 from tinhso.accounts.auth import user_for_request_token
 from tinhso.core.idempotency import BaseIdempotencyMiddleware
+from tinhso.procedures.selectors import catalogue_stamp
 
 
 class IdempotencyMiddleware(BaseIdempotencyMiddleware):
     def user_for_token(self, request, token: str):
         return user_for_request_token(request, token)
+
+
+# ---------------------------------------------------------------- public pages' cache
+
+
+# What an anonymous GET of these paths answers depends only on the catalogue (and the
+# language): the answer is kept, per server process, under the catalogue's stamp (one
+# read of the shared cache), so an edit ends it in every process at once.
+PUBLIC_PATHS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
+    (re.compile(r"^/api/v1/procedures(/[^/]+)?$"), catalogue_stamp),
+    (re.compile(r"^/thu-tuc/$"), catalogue_stamp),  # the search, its page and fragment
+    (re.compile(r"^/thu-tuc/[0-9A-Za-z.]+/$"), catalogue_stamp),  # a procedure's page
+]
+# A page's CSRF tokens (the language switch of every page) are kept as a slot and
+# filled on each answer with a token of this visitor's own secret (set as a cookie to a
+# visitor who has none), as if the page had been rendered for them.
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_SLOT = b"\x00csrf\x00"
+_SKIPPED_HEADERS = {"set-cookie", "x-request-id", "etag", "content-length"}
+_kept: LRUCache[str, tuple[int, bytes, list[tuple[str, str]], bool]] = LRUCache(
+    maxsize=32 * 1024 * 1024, getsizeof=lambda entry: len(entry[1]) + 512
+)
+_kept_lock = threading.Lock()
+
+
+class PublicCacheMiddleware:
+    """Anonymous GETs of the public catalogue: answered from this process's memory (the
+    same bytes and headers the full stack gave the first time) without the session,
+    CSRF, authentication and locale layers, and with an ETag (a 304 to a client that
+    has it). Only a 200 that sets no cookie but the CSRF one and carries no CSP nonce is
+    kept; a request with credentials or any cookie but the CSRF and language ones (a
+    session, a message) always goes the whole way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        stamp = self._stamp(request)
+        if stamp is None:
+            return self.get_response(request)
+        key = self._key(request, stamp)
+        etag = f'"{key[:32]}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            return response
+        with _kept_lock:
+            entry = _kept.get(key)
+        if entry is not None:
+            status, body, headers, with_csrf = entry
+
+            def answer(request):
+                filled = body
+                if with_csrf:  # each slot its own masked token, as the tag gives
+                    filled = re.sub(
+                        re.escape(_CSRF_SLOT), lambda _m: get_token(request).encode(), body
+                    )
+                response = HttpResponse(filled, status=status)
+                for name, value in headers:
+                    response[name] = value
+                response["Content-Length"] = str(len(filled))
+                response["ETag"] = etag
+                return response
+
+            # Django's CSRF layer reads the visitor's secret and sets its cookie if new
+            return CsrfViewMiddleware(answer)(request) if with_csrf else answer(request)
+        response = self.get_response(request)
+        if self._keepable(response):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _SKIPPED_HEADERS
+            ]
+            body, slots = _CSRF_INPUT.subn(rb"\1" + _CSRF_SLOT + rb"\2", response.content)
+            with _kept_lock:
+                _kept[key] = (response.status_code, body, headers, slots > 0)
+            response["ETag"] = etag
+        return response
+
+    @staticmethod
+    def _stamp(request) -> str | None:
+        seconds = getattr(settings, "PUBLIC_CACHE_SECONDS", 0)
+        if seconds <= 0 or request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+            return None
+        if not set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}:
+            return None  # perhaps signed in, a message waiting: their own page
+        if settings.CSRF_USE_SESSIONS:
+            return None
+        for pattern, stamp in PUBLIC_PATHS:
+            if pattern.match(request.path_info):
+                # and a time bound, for what the stamp does not see (an agency renamed)
+                return f"{stamp()}:{int(time.time() // seconds)}"
+        return None
+
+    @staticmethod
+    def _key(request, stamp: str) -> str:
+        parts = (
+            stamp,
+            request.get_full_path(),
+            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
+            request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+            if request.path.startswith("/api/")
+            else "",
+            request.headers.get("HX-Request", ""),
+            request.headers.get("Accept", ""),
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    @staticmethod
+    def _keepable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+            and "nonce-" not in response.get("Content-Security-Policy", "")
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+
+def forget_public_answers() -> None:
+    """Tests: start from an empty cache."""
+    with _kept_lock:
+        _kept.clear()

@@ -183,7 +183,7 @@ def _locked(dossier_or_code) -> Dossier:
     code = dossier_or_code.code if isinstance(dossier_or_code, Dossier) else dossier_or_code
     found = (
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("agency", "desk", "procedure_version", "applicant")
+        .select_related("agency", "desk", "procedure", "procedure_version", "applicant")
         .filter(code=code)
         .first()
     )

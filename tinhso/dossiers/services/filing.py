@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.identity import require_verified_identity
+from tinhso.audit.services import appended_at_the_end
 from tinhso.core import uploads
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
@@ -35,6 +36,7 @@ from .common import (
 
 
 @transaction.atomic
+@appended_at_the_end()
 def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossier:
     """A draft under the procedure's current version, its code already assigned."""
     if actor is None or not actor.is_authenticated:
@@ -192,6 +194,7 @@ def attach_from_store(
 
 
 @transaction.atomic
+@appended_at_the_end()
 def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocument:
     """Check and store a paper. The file is on disk before the row that points at it
     commits; if the transaction fails, the file is removed."""

@@ -1,0 +1,116 @@
+"""Anonymous GETs of the public catalogue are answered from the server process's
+memory (root.middleware.PublicCacheMiddleware): the same answer without the database,
+a 304 to a client that has it, an edit visible at once, nothing kept for a signed-in
+person; a page's CSRF token is each visitor's own."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tinhso.accounts.models import Role
+from tinhso.procedures import selectors, services
+from tinhso.procedures.models import Procedure
+from tinhso.root.middleware import forget_public_answers
+
+pytestmark = pytest.mark.django_db
+
+CODE = "9.000001"
+
+
+@pytest.fixture(autouse=True)
+def public_cache(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.CATALOGUE_CACHE_SECONDS = 60
+    selectors.forget_catalogue()
+    forget_public_answers()
+    yield
+    forget_public_answers()
+    selectors.forget_catalogue()
+
+
+def _catalogue_sql(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "procedures_" in q["sql"]]
+
+
+def test_the_second_anonymous_read_does_not_touch_the_catalogue(client):
+    first = client.get(f"/api/v1/procedures/{CODE}")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(f"/api/v1/procedures/{CODE}")
+    assert again.status_code == 200 and again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert _catalogue_sql(queries) == [] and len(queries) <= 1  # the stamp, at most
+    assert again["ETag"] == first["ETag"] and again["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_a_client_that_has_the_answer_gets_304(client):
+    etag = client.get("/api/v1/procedures?q=giay+phep+lai+xe")["ETag"]
+    again = client.get("/api/v1/procedures?q=giay+phep+lai+xe", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_an_edit_shows_at_once(client, make_staff):
+    before = client.get(f"/api/v1/procedures/{CODE}")
+    services.update_procedure(
+        actor=make_staff(Role.LEADER, "SXD"),
+        procedure=Procedure.objects.get(code=CODE),
+        changes={"name": "Tên mới sau khi sửa"},
+        note="Đổi tên",
+    )
+    after = client.get(f"/api/v1/procedures/{CODE}")
+    assert after.json()["name"] == "Tên mới sau khi sửa"
+    assert after["ETag"] != before["ETag"]
+    stale = client.get(f"/api/v1/procedures/{CODE}", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert stale.status_code == 200
+
+
+def test_each_language_has_its_own_answer(client):
+    vi = client.get("/api/v1/procedures/nothing-here", HTTP_ACCEPT_LANGUAGE="vi")
+    en = client.get("/api/v1/procedures/nothing-here", HTTP_ACCEPT_LANGUAGE="en")
+    assert vi.status_code == en.status_code == 404  # errors are never kept
+    client.get("/thu-tuc/?q=khai+sinh", HTTP_HX_REQUEST="true")
+    client.cookies["django_language"] = "en"
+    english = client.get("/thu-tuc/?q=khai+sinh", HTTP_HX_REQUEST="true")
+    assert english.get("Content-Language", "en") == "en"
+
+
+def test_a_signed_in_person_is_not_served_from_it(client, make_citizen):
+    client.get("/thu-tuc/?q=khai+sinh", HTTP_HX_REQUEST="true")
+    client.force_login(make_citizen())
+    mine = client.get("/thu-tuc/?q=khai+sinh", HTTP_HX_REQUEST="true")
+    assert "ETag" not in mine and "private" in mine["Cache-Control"]
+
+
+def test_a_kept_page_carries_the_visitors_own_csrf_token(client):
+    first = client.get(f"/thu-tuc/{CODE}/")
+    strangers = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    with CaptureQueriesContext(connection) as queries:
+        pages = [c.get(f"/thu-tuc/{CODE}/") for c in strangers]
+    assert _catalogue_sql(queries) == []
+    tokens = [_token(p) for p in [first, *pages]]
+    assert len(set(tokens)) == 3  # never the first visitor's token
+    for visitor, page in zip(strangers, pages, strict=True):
+        assert "csrftoken" in page.cookies  # its secret, set as the page would
+        switched = visitor.post(
+            reverse("set_language"),
+            {"language": "en", "next": "/", "csrfmiddlewaretoken": _token(page)},
+        )
+        assert switched.status_code == 302  # the token holds against its cookie
+    again = strangers[0].get(f"/thu-tuc/{CODE}/")  # its secret kept, in English now
+    assert again.cookies["csrftoken"].value == strangers[0].cookies["csrftoken"].value
+    assert again.get("Content-Language") == "en"
+
+
+def test_a_message_waiting_is_not_served_from_it(client):
+    client.get(f"/thu-tuc/{CODE}/")
+    client.cookies["messages"] = "anything"
+    assert "ETag" not in client.get(f"/thu-tuc/{CODE}/")
+
+
+def _token(page) -> str:
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert found is not None
+    return found.group(1)

@@ -1,0 +1,80 @@
+"""How many queries each hot path of the load bench costs (bench/load/run.py, issue 18):
+a change that adds one per row, or a reload, fails here before it shows in the bench."""
+
+import json
+
+import pytest
+
+from tinhso.testing import DRIVING, DRIVING_DATA, DRIVING_PAPERS, pdf_file
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_whole_submission(api_as, applicant, django_assert_max_num_queries):
+    api = api_as(applicant)
+    api.get("/api/v1/dossiers")  # the token's first use
+    with django_assert_max_num_queries(26):
+        created = api.post(
+            "/api/v1/dossiers",
+            json.dumps({"procedure": DRIVING, "data": DRIVING_DATA}),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="budget-1",
+        )
+    assert created.status_code == 201, created.content
+    code = created.json()["code"]
+    for kind in DRIVING_PAPERS:
+        with django_assert_max_num_queries(12):
+            attached = api.post(
+                f"/api/v1/dossiers/{code}/documents", {"kind": kind, "file": pdf_file()}
+            )
+        assert attached.status_code == 201, attached.content
+    with django_assert_max_num_queries(26):
+        submitted = api.post(
+            f"/api/v1/dossiers/{code}/actions/submit", "{}", content_type="application/json"
+        )
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+
+
+def test_my_dossiers(api_as, applicant, submitted, django_assert_max_num_queries):
+    api = api_as(applicant)
+    with django_assert_max_num_queries(4):  # the token (and its use), the count, the page
+        mine = api.get("/api/v1/dossiers")
+    assert [d["code"] for d in mine.json()["results"]] == [submitted.code]
+
+
+def test_the_queue_page(api_as, officer, submitted, django_assert_max_num_queries):
+    api = api_as(officer)
+    with django_assert_max_num_queries(6):  # the token, the officer's scope, rows, count
+        page = api.get("/api/v1/queue")
+    assert [d["code"] for d in page.json()["results"]] == [submitted.code]
+
+
+def test_tracking(client, submitted, django_assert_max_num_queries):
+    last4 = submitted.applicant_phone[-4:]
+    with django_assert_max_num_queries(5):
+        found = client.get("/api/v1/tracking", {"code": submitted.code, "last4": last4})
+    assert found.status_code == 200 and found.json()["code"] == submitted.code
+    with django_assert_max_num_queries(8):
+        page = client.get("/tra-cuu/", {"code": submitted.code, "last4": last4})
+    assert page.status_code == 200
+
+
+def test_the_procedure_page_and_api(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        page = client.get(f"/thu-tuc/{DRIVING}/")
+    assert page.status_code == 200
+    with django_assert_max_num_queries(3):
+        found = client.get(f"/api/v1/procedures/{DRIVING}")
+    assert found.json()["code"] == DRIVING
+
+
+def test_the_search(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(10):  # the first time: searched, and kept
+        found = client.get("/api/v1/procedures", {"q": "giay phep lai xe"})
+    assert found.json()["results"][0]["code"] == "9.000001"
+    with django_assert_max_num_queries(5):  # then: the stamp, the answer, the rows
+        again = client.get("/api/v1/procedures", {"q": "giay phep lai xe"})
+    assert again.content == found.content
+    with django_assert_max_num_queries(7):
+        page = client.get("/thu-tuc/", {"q": "giay phep lai xe"}, HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
