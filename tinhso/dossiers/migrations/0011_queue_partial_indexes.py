@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0008_role_teacher'),
-        ('dossiers', '0007_slips_numbers_and_delivery'),
+        ('dossiers', '0010_result_draft_and_key'),
         ('geo', '0001_initial'),
         ('procedures', '0004_split_internal_fee_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
