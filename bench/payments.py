@@ -5,7 +5,7 @@ citizen's store, notification queued), through `payments.services.reconcile`.
     .venv/bin/python bench/payments.py               # 200 credits (short)
     .venv/bin/python bench/payments.py --size 2000
 
-Runs on a fresh SQLite database in a temporary var directory (migrated first, not
+Runs on a fresh SQLite database in a temporary var directory (bootstrapped first, not
 timed). Prints numbers; asserts nothing.
 """
 
@@ -34,7 +34,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    call_command("bootstrap", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     from tinhso.demo import dossier_history
     from tinhso.payments import services
     from tinhso.payments.models import Payment, PaymentStatus
