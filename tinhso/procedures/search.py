@@ -244,7 +244,7 @@ class Index:
         tf: list[dict[str, dict[str, int]]] = []
         lengths: dict[str, list[int]] = defaultdict(list)
         self.name_bigrams: list[set[tuple[str, str]]] = []
-        self.names: list[tuple[frozenset[str], ...]] = []  # each name's distinct words
+        names: list[tuple[frozenset[str], ...]] = []  # each name's distinct words
         vietnamese: set[str] = set()
         english: set[str] = set()
         for _, fields in records:
@@ -262,7 +262,7 @@ class Index:
                 (english if name == "name_en" else vietnamese).update(tokens)
             tf.append(counts)
             self.name_bigrams.append(bigrams)
-            self.names.append(tuple(frozenset(counts[f]) for f in NAME_FIELDS if counts[f]))
+            names.append(tuple(frozenset(counts[f]) for f in NAME_FIELDS if counts[f]))
         average = {f: (sum(v) / len(v) if v and sum(v) else 1.0) for f, v in lengths.items()}
         df: dict[str, int] = defaultdict(int)
         for counts in tf:
@@ -283,6 +283,8 @@ class Index:
                         self.in_name[t].add(i)
             for t, x in pseudo.items():
                 self.contrib[t][i] = self.idf[t] * x * (K1 + 1) / (K1 + x)
+        # Each name's words, and their rarity added up (see _fit).
+        self.names = [tuple((n, sum(self.idf[t] for t in n)) for n in doc) for doc in names]
         self.vocabulary = frozenset(df)
         self.english_only = frozenset(english - vietnamese)
         self._deletes: dict[str, set[str]] = defaultdict(set)
@@ -380,10 +382,9 @@ class Index:
 
     # -- ranking --
 
-    def _fit(self, name: frozenset[str], asked: set[str]) -> float:
+    def _fit(self, name: frozenset[str], whole: float, asked: set[str]) -> float:
         """The share of the name (its words weighed by rarity) that the query asked for."""
-        whole = sum(self.idf[t] for t in name)
-        return sum(self.idf[t] for t in name & asked) / whole if whole else 0.0
+        return sum(self.idf[t] for t in asked if t in name) / whole if whole else 0.0
 
     def _named(self, doc: int, phrase: tuple[str, ...]) -> bool:
         return all(doc in self.in_name.get(t, ()) for t in phrase)
@@ -422,9 +423,8 @@ class Index:
         # better: "đăng ký hộ kinh doanh" is the registration, not its change.
         asked = {t for c in query.concepts for t in c.options}
         for doc in scores:
-            scores[doc] += NAME_FIT * max(
-                (self._fit(name, asked) for name in self.names[doc]), default=0
-            )
+            fits = (self._fit(name, whole, asked) for name, whole in self.names[doc])
+            scores[doc] += NAME_FIT * max(fits, default=0.0)
         # A service handled elsewhere, and little else asked: only procedures named for
         # it, if any ("hộ chiếu" lists no procedure that merely mentions a passport).
         rest = sum(

@@ -147,3 +147,20 @@ def test_the_pages_are_closed_to_a_specialist(make_staff, second_factor_client):
         "/lam-viec/tai-chinh/cho-xu-ly/",
     ):
         assert client.get(url).status_code == 403
+
+
+def test_the_queue_page_costs_the_same_queries_for_more_lines(finance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _officer, client = finance
+
+    def queries_with(n: int) -> int:
+        rows = [("2026-03-02", f"FT9{n}{i:03d}", 1000, f"khong ro {i}") for i in range(n)]
+        services.reconcile(actor=None, content=_statement(*rows))
+        client.get("/lam-viec/tai-chinh/cho-xu-ly/")  # the session's first-use reads
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/lam-viec/tai-chinh/cho-xu-ly/").status_code == 200
+        return len(captured)
+
+    assert queries_with(2) == queries_with(5)
