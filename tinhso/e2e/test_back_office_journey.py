@@ -43,9 +43,9 @@ def _sign_in(browser, base, username, password, otp_secret=None):
 def _act(page, base, code, label, **fields):
     """Open the dossier's work page and take one action through its form (HTMX)."""
     page.goto(f"{base}/lam-viec/ho-so/{code}/")
-    button = page.get_by_role("button", name=label, exact=True)
-    panel = page.locator("#work form[data-action]", has=button)
-    folded = page.locator("details", has=panel)
+    button = f"button[type=submit]:text-is('{label}')"  # also when folded (hidden)
+    panel = page.locator("#work form[data-action]", has=page.locator(button))
+    folded = page.locator("#work details", has=page.locator(button))
     if folded.count():  # the next expected action is open; the others are folded
         folded.locator("summary").click()
     for name, value in fields.items():

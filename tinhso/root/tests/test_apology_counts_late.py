@@ -4,6 +4,7 @@ counts late in the Decision 766 index, in the open data and on the dashboard —
 whether it was finished before or after the new appointment."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -88,4 +89,4 @@ def test_a_late_apologised_dossier_counts_late_everywhere(
     # the steering dashboard
     board = dashboard.build(period="2025-04", unit="SXD", viewer=make_staff(Role.LEADER, "SXD"))
     line = next(r for r in board.components.rows if "đúng hạn" in str(r[0]))
-    assert (line[3], line[4], line[5]) == ("0.0", 0, 1)
+    assert (line[3], line[4], line[5]) == (Decimal("0.0"), 0, 1)
