@@ -204,7 +204,7 @@ def build_queue_rows(size: int) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE dossiers_dossier")
-    print(f"inserted {size - have} dossiers in {time.perf_counter() - t:.1f} s")
+    print(f"\ninserted {size - have} dossiers in {time.perf_counter() - t:.1f} s")
 
 
 def bench_queue(*, rounds: int) -> None:

@@ -5,6 +5,12 @@ hello view served the same way (bench/load/hello.py) as the baseline.
     .venv/bin/python bench/load/run.py --workers 2 --duration 20
     .venv/bin/python bench/load/run.py --only search_api,submission --duration 10
 
+Serves the code of the checkout it is run from (PYTHONPATH), so the same script run
+from a copy of main (`git archive main | tar -x -C /tmp/base`, then copy this file
+there) measures "before". The table gives each path's ratio to hello measured in the
+same run and the aim of issue 18 (met / NOT met): on a shared machine only the ratios
+mean something.
+
 Needs wrk (`apt-get install -y wrk`) and a PostgreSQL reachable as
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/tinhso_load; the database is
 created and bootstrapped with demo data when missing). Prints one line per path:
