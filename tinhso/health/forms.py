@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .codes import VACCINES, VITAL_SIGNS
 from .models import AppointmentKind
 
+VACCINE_CHOICES: list[tuple[str, str]] = sorted(VACCINES.items(), key=lambda item: item[1])
+
 
 class CheckInForm(forms.Form):
     qr_text = forms.CharField(
@@ -26,7 +28,7 @@ class CheckInForm(forms.Form):
     reason = forms.CharField(label=_("Lý do khám"), required=False, max_length=300)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("qr_text", "").strip() and not data.get("personal_id", "").strip():
             raise forms.ValidationError(
                 _("Hãy quét mã QR trên thẻ căn cước hoặc nhập số định danh.")
@@ -64,9 +66,7 @@ class NoteForm(forms.Form):
 
 
 class ImmunizationForm(forms.Form):
-    vaccine_code = forms.ChoiceField(
-        label=_("Vắc xin"), choices=sorted(VACCINES.items(), key=lambda x: x[1])
-    )
+    vaccine_code = forms.ChoiceField(label=_("Vắc xin"), choices=VACCINE_CHOICES)
     dose_number = forms.IntegerField(label=_("Mũi số"), min_value=1, max_value=10)
     occurred_on = forms.DateField(
         label=_("Ngày tiêm"), widget=forms.DateInput(attrs={"type": "date"})
@@ -91,4 +91,6 @@ class BookForm(forms.Form):
 
     def __init__(self, *args, patients=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["patient"].choices = [(p.pk, p.full_name) for p in patients]
+        field = self.fields["patient"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.pk, p.full_name) for p in patients]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from tinhso.core.pdf import styles
 
 from .codes import VITAL_SIGNS
-from .models import Patient
+from .models import Observation, Patient
 from .selectors import record_of
 
 
@@ -28,7 +29,7 @@ def record_pdf(patient: Patient) -> bytes:
         bottomMargin=16 * mm, title=_("Hồ sơ sức khỏe điện tử"), author="tinhso",
     )  # fmt: skip
 
-    def table(head: list[str], rows: list[list[str]]) -> Table | Paragraph:
+    def table(head: list[str], rows: list[list[Any]]) -> Table | Paragraph:
         if not rows:
             return Paragraph(_("Chưa có thông tin."), s["small"])
         data = [[Paragraph(h, s["bold"]) for h in head]] + [
@@ -50,7 +51,7 @@ def record_pdf(patient: Patient) -> bytes:
             return value.strftime("%d/%m/%Y %H:%M")
         return value.strftime("%d/%m/%Y")
 
-    latest: dict[str, object] = {}
+    latest: dict[str, Observation] = {}
     for o in record.observations:
         latest.setdefault(o.code, o)
     story = [
@@ -67,7 +68,7 @@ def record_pdf(patient: Patient) -> bytes:
             f"{_('Thẻ BHYT')}: {patient.bhyt_card_code or patient.social_insurance_number} "
             f"({day(patient.bhyt_valid_from)} – {day(patient.bhyt_valid_to)})", s["base"],
         ))  # fmt: skip
-    sections = [
+    sections: list[tuple[str, list[str], list[list[Any]]]] = [
         (_("Bệnh, chẩn đoán"), [_("Mã ICD-10"), _("Tên bệnh"), _("Ngày ghi")],
          [[c.code, c.text, day(c.recorded_at)] for c in record.conditions]),
         (_("Dị ứng"), [_("Chất"), _("Mức độ"), _("Biểu hiện")],

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,16 +41,15 @@ READ_ACTION = "health.record_read"
 
 
 class BreakGlassRequired(PermissionDenied):
-    code = HealthErrorCode.BREAK_GLASS_REQUIRED
+    def __init__(self, message) -> None:
+        super().__init__(message, code=HealthErrorCode.BREAK_GLASS_REQUIRED)
 
 
 def facilities_of(user, roles=HEALTH_ROLES) -> list[Facility]:
     """The facilities where the user holds one of `roles` (an assignment at the
     Department of Health covers all of them)."""
     paths = [
-        a.agency.path
-        for a in authz.assignments(user)
-        if a.role in roles and a.agency_id is not None
+        a.agency.path for a in authz.assignments(user) if a.role in roles and a.agency is not None
     ]
     if not paths:
         return []
@@ -104,19 +104,36 @@ def read_patient(*, viewer, patient: Patient, facility: Facility, purpose: str =
                     "lý do truy cập khẩn cấp (sẽ được ghi lại và người bệnh được xem)."
                 )
             )
+    audit_read(viewer=viewer, patient=patient, facility=facility, purpose=purpose,
+               break_glass=access.reason if access is not None else "")  # fmt: skip
+    return patient
+
+
+def audit_read(*, viewer, patient: Patient, facility: Facility, purpose: str = "",
+               break_glass: str = "") -> None:  # fmt: skip
+    """The audit event of one read of a patient's record (access already checked)."""
     record_event(
         actor=viewer,
         action=READ_ACTION,
         object_type="health.Patient",
         object_id=patient.pk,
-        after={
-            "facility": facility.code,
-            "purpose": purpose,
-            "break_glass": access.reason if access is not None else "",
-        },
+        after={"facility": facility.code, "purpose": purpose, "break_glass": break_glass},
         agency_code=facility.agency.code,
     )
-    return patient
+
+
+def seen_q(facilities: list[Facility]) -> Q | Combinable:
+    """Patients cared for at one of these facilities, as correlated EXISTS clauses
+    (cheap on a search already narrowed by an index)."""
+    from django.db.models import Exists, OuterRef
+
+    ids = [f.pk for f in facilities]
+    return (
+        Q(bhyt_facility_id__in=ids)
+        | Exists(Encounter.objects.filter(patient=OuterRef("pk"), facility_id__in=ids))
+        | Exists(Immunization.objects.filter(patient=OuterRef("pk"), facility_id__in=ids))
+        | Exists(Appointment.objects.filter(patient=OuterRef("pk"), facility_id__in=ids))
+    )
 
 
 @dataclass
@@ -213,8 +230,9 @@ def citizen_patient(user, patient_id: int) -> Patient:
 
 
 def account_of_patient(patient: Patient):
-    if patient.person_id is not None and patient.person.account_id is not None:
-        return patient.person.account
+    person = patient.person
+    if person is not None and person.account_id is not None:
+        return person.account
     if patient.personal_id:
         return get_user_model().objects.filter(personal_id=patient.personal_id).first()
     return None
@@ -316,14 +334,17 @@ def health_counts() -> dict[str, int]:
 
 
 def checkins_per_facility_month() -> list[dict]:
-    """Check-ins per facility and month (facility code and name, month, count)."""
+    """Check-ins per facility and month (facility code and name, month, count, of
+    which by chip ID card): counts only, never a person."""
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
+
+    from .models import CheckinMethod
 
     rows = (
         Encounter.objects.annotate(month=TruncMonth("service_date"))
         .values("facility__code", "facility__name", "month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), chip=Count("id", filter=Q(checkin_method=CheckinMethod.CHIP_QR)))
         .order_by("month", "facility__code")
     )
     return [
@@ -332,6 +353,7 @@ def checkins_per_facility_month() -> list[dict]:
             "facility_name": r["facility__name"],
             "month": r["month"].strftime("%Y-%m") if r["month"] else "",
             "checkins": r["n"],
+            "chip_checkins": r["chip"],
         }
         for r in rows
     ]

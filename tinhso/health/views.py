@@ -10,6 +10,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -177,7 +178,7 @@ def record_entry(request, code: str, patient_id: int, what: str):
     context = _record_context(request, facility, patient)
     encounter = context["open_encounter"]
     actor = request.user
-    form = None
+    form: Form | None = None
     try:
         if what == "vitals":
             form = context["vitals_form"] = forms.VitalSignsForm(request.POST, prefix="v")
@@ -250,7 +251,7 @@ def slots(request, code: str):
         .order_by("start")[:200]
     )
     for a in upcoming:
-        a.video_link = services.telehealth_link(a)
+        setattr(a, "video_link", services.telehealth_link(a))  # noqa: B010
     return render(
         request,
         "health/slots.html",
@@ -269,7 +270,7 @@ def mine(request):
     patients = selectors.patients_of_citizen(request.user)
     appointments = list(selectors.appointments_of_patients(patients)) if patients else []
     for a in appointments:
-        a.link = services.telehealth_link(a)
+        setattr(a, "link", services.telehealth_link(a))  # noqa: B010
     return render(request, "health/mine.html", {"patients": patients, "appointments": appointments})
 
 

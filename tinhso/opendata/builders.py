@@ -270,6 +270,39 @@ def _goals_dataset() -> DatasetDefinition:
     )
 
 
+def _health_checkins():
+    from tinhso.health.selectors import checkins_per_facility_month
+
+    for r in checkins_per_facility_month():
+        yield {
+            "thang": r["month"],
+            "ma_co_so": r["facility_code"],
+            "ten_co_so": r["facility_name"],
+            "luot_tiep_don": r["checkins"],
+            "tiep_don_bang_can_cuoc": r["chip_checkins"],
+        }
+
+
+def _health_checkins_dataset() -> DatasetDefinition:
+    return DatasetDefinition(
+        name="luot-kham-theo-co-so-y-te",
+        title="Lượt tiếp đón khám bệnh theo cơ sở y tế và tháng",
+        notes="Số lượt tiếp đón người bệnh tại mỗi cơ sở y tế theo tháng, trong đó số lượt "
+        "tiếp đón bằng thẻ căn cước gắn chip. Chỉ số đếm, không có dữ liệu cá nhân.",
+        organization="SYT",
+        frequency="monthly",
+        tags=["y-te", "kham-chua-benh", "thong-ke"],
+        fields=[
+            {"id": "thang", "type": "text", "label": "Tháng"},
+            {"id": "ma_co_so", "type": "text", "label": "Mã cơ sở y tế"},
+            {"id": "ten_co_so", "type": "text", "label": "Tên cơ sở y tế"},
+            {"id": "luot_tiep_don", "type": "int", "label": "Lượt tiếp đón"},
+            {"id": "tiep_don_bang_can_cuoc", "type": "int", "label": "Tiếp đón bằng thẻ căn cước"},
+        ],
+        rows=_health_checkins,
+    )
+
+
 def definitions() -> list[DatasetDefinition]:
     """Every dataset the province publishes, in the catalogue's order."""
     return [
@@ -278,6 +311,7 @@ def definitions() -> list[DatasetDefinition]:
         _units_dataset(),
         _index_dataset(),
         _goals_dataset(),
+        _health_checkins_dataset(),
     ]
 
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -107,15 +107,28 @@ class Context:
     def __init__(self, request: HttpRequest, user):
         self.request, self.user = request, user
         self.facilities = selectors.facilities_of(user, CLINICAL_ROLES)
-        self._allowed: dict[int, bool] = {}
+        self._seen: dict[int, Facility | None] = {}
+        self._glass: dict[int, str | None] = {}
         self._audited: set[int] = set()
 
-    def may_read(self, patient: Patient) -> bool:
-        if patient.pk not in self._allowed:
-            self._allowed[patient.pk] = selectors.seen_at(patient, self.facilities) or (
-                selectors.active_break_glass(self.user, patient) is not None
+    def seen_facility(self, patient: Patient) -> Facility | None:
+        """The reader's facility where the patient was cared for, if any (cached)."""
+        if patient.pk not in self._seen:
+            self._seen[patient.pk] = next(
+                (f for f in self.facilities if selectors.seen_at(patient, [f])), None
             )
-        return self._allowed[patient.pk]
+        return self._seen[patient.pk]
+
+    def break_glass_reason(self, patient: Patient) -> str | None:
+        if patient.pk not in self._glass:
+            access = selectors.active_break_glass(self.user, patient)
+            self._glass[patient.pk] = access.reason if access is not None else None
+        return self._glass[patient.pk]
+
+    def may_read(self, patient: Patient) -> bool:
+        return (
+            self.seen_facility(patient) is not None or self.break_glass_reason(patient) is not None
+        )
 
     def read(self, patient: Patient) -> None:
         """Check and audit one read of this patient (once per request)."""
@@ -127,21 +140,16 @@ class Context:
         if patient.pk in self._audited:
             return
         self._audited.add(patient.pk)
-        facility = next((f for f in self.facilities if selectors.seen_at(patient, [f])), None) or (
-            self.facilities[0] if self.facilities else None
-        )
-        if facility is not None:
-            selectors.read_patient(
-                viewer=self.user, patient=patient, facility=facility, purpose="fhir"
-            )
+        seen = self.seen_facility(patient)
+        selectors.audit_read(
+            viewer=self.user, patient=patient, facility=seen or self.facilities[0],
+            purpose="fhir", break_glass="" if seen else (self.break_glass_reason(patient) or ""),
+        )  # fmt: skip
 
     def facility_for(self, patient: Patient) -> Facility:
-        for facility in self.facilities:
-            if selectors.seen_at(patient, [facility]):
-                return facility
         if not self.facilities:
             raise FhirError(403, "forbidden", _("Tài khoản không thuộc cơ sở y tế nào."))
-        return self.facilities[0]
+        return self.seen_facility(patient) or self.facilities[0]
 
 
 def _count(request) -> int:
@@ -242,15 +250,12 @@ def _patients(request, ctx: Context) -> QuerySet:
             raise FhirError(400, "invalid", _("birthdate có dạng YYYY-MM-DD.")) from None
         qs = qs.filter(date_of_birth=day)
     # Only patients this reader may open (seen at their facility, or break-glass).
-    facility_ids = [f.pk for f in ctx.facilities]
-    seen = (
-        Q(bhyt_facility_id__in=facility_ids)
-        | Q(encounters__facility_id__in=facility_ids)
-        | Q(immunizations__facility_id__in=facility_ids)
-        | Q(pk__in=selectors.BreakGlassAccess.objects.filter(
-            user=ctx.user, expires_at__gt=timezone.now()).values("patient_id"))
-    )  # fmt: skip
-    return qs.filter(pk__in=Patient.objects.filter(seen).values("pk"))
+    glass = Exists(
+        selectors.BreakGlassAccess.objects.filter(
+            user=ctx.user, patient=OuterRef("pk"), expires_at__gt=timezone.now()
+        )
+    )
+    return qs.filter(selectors.seen_q(ctx.facilities) | glass)
 
 
 TYPES: dict[str, dict] = {

@@ -10,7 +10,7 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from .. import selectors
-from ..models import Patient
+from ..models import Observation, Patient
 from . import resources as r
 
 LOINC = "http://loinc.org"
@@ -27,7 +27,7 @@ def ips_bundle(patient: Patient, *, base: str | None = None) -> dict:
     """The patient's summary as a document Bundle (JSON-ready dict)."""
     base = (base or r.base_url()).rstrip("/")
     record = selectors.record_of(patient)
-    latest: dict[str, object] = {}
+    latest: dict[str, Observation] = {}
     for o in record.observations:  # newest first: keep the latest of each sign
         latest.setdefault(o.code, o)
     groups: dict[str, list[dict]] = {
@@ -39,7 +39,7 @@ def ips_bundle(patient: Patient, *, base: str | None = None) -> dict:
             for item in rx.items.all()
         ],
         "immunizations": [r.immunization_resource(i) for i in record.immunizations],
-        "observations": [r.observation_resource(o) for o in latest.values()],  # type: ignore[arg-type]
+        "observations": [r.observation_resource(o) for o in latest.values()],
     }
     now = timezone.localtime().isoformat(timespec="seconds")
 

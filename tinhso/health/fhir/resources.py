@@ -53,11 +53,11 @@ def _dt(value) -> str | None:
 def _clean(value: Any) -> Any:
     """Drop empty values (FHIR forbids empty strings, arrays and objects)."""
     if isinstance(value, dict):
-        out = {k: _clean(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in (None, "", [], {})}
+        cleaned = {k: _clean(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, "", [], {})}
     if isinstance(value, list):
-        out = [_clean(v) for v in value]
-        return [v for v in out if v not in (None, "", [], {})]
+        items = [_clean(v) for v in value]
+        return [v for v in items if v not in (None, "", [], {})]
     return value
 
 
@@ -85,7 +85,9 @@ def _person(user) -> dict | None:
 
 def patient_resource(p: Patient) -> dict:
     parts = p.full_name.split()
-    identifiers = [{"use": "official", "system": CCCD_SYSTEM, "value": p.personal_id}]
+    identifiers: list[dict[str, Any]] = [
+        {"use": "official", "system": CCCD_SYSTEM, "value": p.personal_id}
+    ]
     period = {"start": _dt(p.bhyt_valid_from), "end": _dt(p.bhyt_valid_to)}
     if p.bhyt_card_code:
         identifiers.append({"system": BHYT_SYSTEM, "value": p.bhyt_card_code, "period": period})
@@ -201,7 +203,7 @@ def observation_resource(o: Observation) -> dict:
 
 
 def allergy_resource(a: AllergyIntolerance) -> dict:
-    code = {"text": a.substance}
+    code: dict[str, Any] = {"text": a.substance}
     if a.code:
         code["coding"] = [{"system": codes.SNOMED_SYSTEM, "code": a.code}]
     return _validated(
@@ -242,7 +244,7 @@ def immunization_resource(i: Immunization) -> dict:
             "recorded": _dt(i.recorded_at),
             "lotNumber": i.lot_number,
             "manufacturer": {"display": i.manufacturer} if i.manufacturer else None,
-            "location": {"display": i.facility.name} if i.facility_id else None,
+            "location": {"display": i.facility.name} if i.facility else None,
             "performer": [{"actor": _person(i.practitioner)}] if i.practitioner_id else [],
             "protocolApplied": [{
                 "doseNumberPositiveInt": i.dose_number,
@@ -255,7 +257,7 @@ def immunization_resource(i: Immunization) -> dict:
     )  # fmt: skip
 
 
-_RX_STATUS = {
+_RX_STATUS: dict[str, str] = {
     PrescriptionStatus.DRAFT: "draft",
     PrescriptionStatus.ACTIVE: "active",
     PrescriptionStatus.COMPLETED: "completed",
@@ -265,7 +267,7 @@ _RX_STATUS = {
 
 def medication_request_resource(rx: Prescription, item: PrescriptionItem) -> dict:
     """One MedicationRequest per drug; the prescription code is their group identifier."""
-    medication = {"text": item.drug_name}
+    medication: dict[str, Any] = {"text": item.drug_name}
     if item.drug_code:
         medication["coding"] = [{"code": item.drug_code, "display": item.drug_name}]
     group = {"system": PRESCRIPTION_SYSTEM, "value": rx.code} if rx.code else None
@@ -297,7 +299,7 @@ def medication_request_resource(rx: Prescription, item: PrescriptionItem) -> dic
     )  # fmt: skip
 
 
-_APPOINTMENT_STATUS = {
+_APPOINTMENT_STATUS: dict[str, str] = {
     AppointmentStatus.FREE: "proposed",
     AppointmentStatus.BOOKED: "booked",
     AppointmentStatus.CANCELLED: "cancelled",

@@ -149,6 +149,8 @@ class Patient(models.Model):
             )
         ]
         indexes = [
+            # The unique constraint above is partial: a plain index serves lookups.
+            models.Index(fields=["personal_id"], name="health_patient_cccd_idx"),
             models.Index(fields=["social_insurance_number"], name="health_patient_bhxh_idx"),
             models.Index(fields=["bhyt_card_code"], name="health_patient_bhyt_idx"),
             models.Index(fields=["full_name", "date_of_birth"], name="health_patient_name_idx"),

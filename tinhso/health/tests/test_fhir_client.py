@@ -108,3 +108,26 @@ def test_everything_returns_the_record(smart, patient, doses):
     bundle = Bundle(smart.server.request_json(f"Patient/{patient.pk}/$everything"))
     kinds = [e.resource.resource_type for e in bundle.entry]
     assert kinds.count("Immunization") == 3 and kinds[0] == "Patient" and "Encounter" in kinds
+
+
+def test_an_access_token_of_the_oidc_provider_works_too(client, doctor, patient):
+    """A system registered with the province's OpenID Connect provider, acting for a
+    signed-in doctor, reads with the provider's access token (no live server needed)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from oauth2_provider.models import get_access_token_model
+
+    from tinhso.oidc.services import register_client
+
+    his, _secret = register_client(actor=None, name="HIS bệnh viện",
+                                   redirect_uris=["https://his.example.vn/cb"])  # fmt: skip
+    get_access_token_model().objects.create(
+        user=doctor, application=his, token="oidc-access-token-for-the-test",  # noqa: S106
+        expires=timezone.now() + timedelta(minutes=5), scope="openid profile",
+    )  # fmt: skip
+    ok = client.get(f"/fhir/Patient/{patient.pk}",
+                    HTTP_AUTHORIZATION="Bearer oidc-access-token-for-the-test")  # fmt: skip
+    assert ok.status_code == 200 and ok.json()["resourceType"] == "Patient"
+    wrong = client.get(f"/fhir/Patient/{patient.pk}", HTTP_AUTHORIZATION="Bearer nope")
+    assert wrong.status_code == 401

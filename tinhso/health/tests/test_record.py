@@ -99,3 +99,22 @@ def test_an_encounter_takes_notes_until_it_ends(doctor, checked_in):
     services.finish_encounter(actor=doctor, encounter=encounter)
     with pytest.raises(Exception, match="kết thúc"):
         services.add_consultation_note(actor=doctor, encounter=encounter, note="thêm")
+
+
+def test_a_parent_sees_the_records_of_young_household_members(make_citizen, doctor, hospital):
+    from tinhso.population.models import Household, Person
+
+    parent = make_citizen(birth=datetime.date(1988, 1, 1))
+    home = Household.objects.create(code="HK-TEST-1")
+    Person.objects.create(full_name=parent.full_name, name_folded="x", account=parent,
+                          household=home, date_of_birth=parent.date_of_birth)  # fmt: skip
+    child = Person.objects.create(full_name="Bé Na", name_folded="be na", household=home,
+                                  date_of_birth=datetime.date(2019, 6, 1))  # fmt: skip
+    grandma = Person.objects.create(full_name="Bà Nội", name_folded="ba noi", household=home,
+                                    date_of_birth=datetime.date(1950, 6, 1))  # fmt: skip
+    from tinhso.health.models import Patient
+
+    kid = Patient.objects.create(person=child, full_name="Bé Na", date_of_birth=child.date_of_birth)
+    Patient.objects.create(person=grandma, full_name="Bà Nội", date_of_birth=grandma.date_of_birth)
+    assert selectors.patients_of_citizen(parent) == [kid]
+    assert selectors.citizen_patient(parent, kid.pk) == kid

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('documents', '0001_initial'),
-        ('health', '0002_patient_name_folded'),
+        ('health', '0003_patient_personal_id_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
