@@ -333,6 +333,25 @@ def health_counts() -> dict[str, int]:
     }
 
 
+def day_counts(day: datetime.date) -> dict[str, int]:
+    """Today's figures for the operations centre: check-ins (of which by chip ID card)
+    and vaccine doses given on `day`, from two indexed counts."""
+    from django.db.models import Count
+
+    from .models import CheckinMethod
+
+    checkins = Encounter.objects.filter(service_date=day).aggregate(
+        all=Count("id"), chip=Count("id", filter=Q(checkin_method=CheckinMethod.CHIP_QR))
+    )
+    return {
+        "checkins": checkins["all"],
+        "checkins_chip": checkins["chip"],
+        "doses": Immunization.objects.filter(
+            occurred_on=day, status=ImmunizationStatus.COMPLETED
+        ).count(),
+    }
+
+
 def checkins_per_facility_month() -> list[dict]:
     """Check-ins per facility and month (facility code and name, month, count, of
     which by chip ID card): counts only, never a person."""

@@ -1,6 +1,7 @@
 """The operations centre's board (Trung tâm điều hành, IOC): today's figures across the
 platform, read from the apps' counters and selectors (the index's per agency-month
-counts, the open feedback by agency, the open-data catalogue), never a scan of the
+counts, the open feedback by agency, today's health check-ins and doses, the open-data
+catalogue), never a scan of the
 dossiers per refresh. Alerts are thresholds kept as data (`ioc/data/alerts.csv`)."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tinhso.feedback import selectors as feedback
+from tinhso.health import selectors as health
 from tinhso.monitoring.models import AgencyMonth
 from tinhso.opendata.models import Dataset
 
@@ -56,6 +58,7 @@ class Board:
     feedback_late: int
     feedback_today: int
     datasets: list[dict]
+    health: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
 
 
@@ -109,6 +112,7 @@ def board(*, now: datetime.datetime | None = None) -> Board:
         feedback_late=sum(r["late"] for r in open_feedback),
         feedback_today=feedback.received_since(midnight),
         datasets=_datasets(now),
+        health=health.day_counts(today),
     )
     values = {
         "feedback_late": [(r["agency__name"], r["late"]) for r in open_feedback],

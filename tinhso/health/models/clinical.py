@@ -248,6 +248,8 @@ class Encounter(models.Model):
         indexes = [
             models.Index(fields=["patient", "-started_at"], name="health_enc_patient_idx"),
             models.Index(fields=["facility", "service_date"], name="health_enc_day_idx"),
+            # the operations centre's count of today's check-ins across the province
+            models.Index(fields=["service_date"], name="health_enc_date_idx"),
         ]
 
     def __str__(self) -> str:
@@ -406,6 +408,7 @@ class Immunization(_Entry):
             models.Index(fields=["patient", "occurred_on"], name="health_imm_patient_idx"),
             models.Index(fields=["facility", "occurred_on"], name="health_imm_facility_idx"),
             models.Index(fields=["vaccine_code"], name="health_imm_code_idx"),
+            models.Index(fields=["occurred_on"], name="health_imm_date_idx"),
         ]
 
     def __str__(self) -> str:

@@ -66,3 +66,26 @@ def test_the_board_is_a_fixed_number_of_queries(
         _report(citizen)
     with django_assert_max_num_queries(len(few.captured_queries)):
         leader_client.get("/ioc/so-lieu/")
+
+
+def test_the_board_counts_todays_check_ins_and_doses(leader_client, make_staff):
+    """The health figures come from the health app's counts of the day: a chip-ID
+    check-in and a dose given today show on the next poll."""
+    from tinhso.health import services as health
+    from tinhso.health.models import Facility
+    from tinhso.health.services import load_facilities
+
+    load_facilities(province_code="22")
+    hospital = Facility.objects.order_by("code").first()
+    doctor = make_staff(Role.DOCTOR, hospital.agency.code)
+    before = leader_client.get("/ioc/so-lieu/").content.decode()
+    assert 'data-testid="health-checkins">0 (0)<' in before
+    qr = "022090001234|123456789|Trần Văn Bình|15031990|Nam|Phường Hạ Long, Quảng Ninh|01012022"
+    encounter = health.check_in(actor=doctor, facility=hospital, qr_text=qr)
+    health.record_immunization(
+        actor=doctor, facility=hospital, patient=encounter.patient, vaccine_code="88",
+        dose_number=1, occurred_on=timezone.localdate(),
+    )  # fmt: skip
+    after = leader_client.get("/ioc/so-lieu/").content.decode()
+    assert 'data-testid="health-checkins">1 (1)<' in after
+    assert 'data-testid="health-doses">1<' in after
