@@ -86,6 +86,9 @@ def test_a_citizen_files_a_driving_licence_exchange(server, page, tmp_path):
     page.get_by_role("link", name="Hồ sơ của tôi").first.click()
     assert code in page.locator("main").inner_text()
 
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():  # on a phone the site's links fold behind the menu button
+        menu.click()
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto(f"{base}/tra-cuu/?ma={code}")
     page.get_by_label("4 số cuối của số điện thoại hoặc số định danh").fill("5678")
