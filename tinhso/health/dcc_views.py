@@ -83,8 +83,7 @@ def certificate(request, pk: int):
             "certificate": cert,
             "entry": certificates.vaccination_of(cert),
             "form": form,
-            "can_revoke": not cert.is_revoked
-            and authz.has_role(request.user, Role.DOCTOR, anywhere=True),
+            "can_revoke": not cert.is_revoked and certificates.may_revoke(request.user, cert),
         },
     )
 
