@@ -121,10 +121,14 @@ def requests_list(request):
     if ids:
         reports = [r for r in (selectors.report_by_code(i) for i in ids[:MAX_RESULTS]) if r]
         return JsonResponse([_request(r, public=r.is_public) for r in reports], safe=False)
-    start, end = (
-        parse_datetime(params.get("start_date", "")),
-        parse_datetime(params.get("end_date", "")),
-    )
+    try:
+        start = parse_datetime(params.get("start_date", ""))
+    except ValueError:
+        return _error(400, "start_date is not a valid date and time")
+    try:
+        end = parse_datetime(params.get("end_date", ""))
+    except ValueError:
+        return _error(400, "end_date is not a valid date and time")
     if start is None and end is None:
         start = timezone.now() - datetime.timedelta(days=DEFAULT_DAYS)
     statuses = [s for s in params.get("status", "").split(",") if s in ("open", "closed")]

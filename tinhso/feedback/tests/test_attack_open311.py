@@ -45,3 +45,10 @@ def test_a_phone_confirmed_by_its_owner_is_not_usable_by_another_client(
     assert response.status_code == 400, body
     assert body[0]["error_code"] == "phone_confirmation_required"
     assert not Report.objects.filter(description="Báo sai trong tên người khác").exists()
+
+
+def test_an_impossible_date_in_a_search_is_a_clear_400_not_a_server_error(client):
+    for param in ("start_date", "end_date"):
+        response = client.get(URL, {param: "2025-13-45T99:99:99"})
+        assert response.status_code == 400, param
+        assert param in json.loads(response.content)[0]["description"]
