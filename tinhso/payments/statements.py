@@ -104,10 +104,11 @@ def read(content: bytes, *, format_name: str | None = None) -> list[Credit]:
     credits: list[Credit] = []
     try:
         for number, row in enumerate(reader, start=2):
-            credits.append(_credit(number, row, fmt))
+            if (credit := _credit(number, row, fmt)) is not None:
+                credits.append(credit)
     except csv.Error as exc:  # a cell beyond the reader's limit, a broken quote
         raise _bad(_("Sao kê không đọc được: có ô quá dài hoặc sai định dạng.")) from exc
-    return [c for c in credits if c is not None]
+    return credits
 
 
 def _credit(number: int, row: dict, fmt) -> Credit | None:
