@@ -82,4 +82,7 @@ def _csv(content: bytes):
         raise SheetError("Tệp CSV phải được lưu với bảng mã UTF-8.") from exc
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
+    try:
+        yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
+    except csv.Error as exc:  # a cell beyond the reader's limit, a broken quote
+        raise SheetError("Không đọc được tệp CSV: có ô quá dài hoặc sai định dạng.") from exc

@@ -4,9 +4,9 @@ service requests, so civic apps and the national portal can send and read them.
 Reading: published reports (the reporter never); a report asked for by its id shows
 its status and answer (`status_notes`) even before it is published. Sending: form
 fields of the specification; `api_key` is an API token of tinhso (`issue_token`), or
-anonymous with `phone` confirmed by a code: a first POST sends the code by SMS and is
-answered 400 `phone_confirmation_required`, the second carries it as
-`attribute[phone_code]`. `attribute[ward]` is the ward's code when known."""
+anonymous with `phone` confirmed by a code for each request: a first POST sends the
+code by SMS and is answered 400 `phone_confirmation_required`, the second carries it
+as `attribute[phone_code]`. `attribute[ward]` is the ward's code when known."""
 
 from __future__ import annotations
 
@@ -121,10 +121,14 @@ def requests_list(request):
     if ids:
         reports = [r for r in (selectors.report_by_code(i) for i in ids[:MAX_RESULTS]) if r]
         return JsonResponse([_request(r, public=r.is_public) for r in reports], safe=False)
-    start, end = (
-        parse_datetime(params.get("start_date", "")),
-        parse_datetime(params.get("end_date", "")),
-    )
+    try:
+        start = parse_datetime(params.get("start_date", ""))
+    except ValueError:
+        return _error(400, "start_date is not a valid date and time")
+    try:
+        end = parse_datetime(params.get("end_date", ""))
+    except ValueError:
+        return _error(400, "end_date is not a valid date and time")
     if start is None and end is None:
         start = timezone.now() - datetime.timedelta(days=DEFAULT_DAYS)
     statuses = [s for s in params.get("status", "").split(",") if s in ("open", "closed")]
@@ -163,17 +167,18 @@ def _post_request(request):
         if reporter is None:
             if not phone:
                 return _error(400, "api_key or phone is required", "phone_required")
-            if not services.phone_is_confirmed(phone):
-                code = post.get("attribute[phone_code]", "")
-                if not code:
-                    services.request_phone_code(phone=phone)
-                    return _error(
-                        400,
-                        "a code was sent to the phone; send the request again with "
-                        "attribute[phone_code]",
-                        "phone_confirmation_required",
-                    )
-                services.confirm_phone(phone=phone, code=code)
+            # Every anonymous request proves the phone with a fresh code: an earlier
+            # confirmation (by its owner, on another client) is no credential here.
+            code = post.get("attribute[phone_code]", "")
+            if not code:
+                services.request_phone_code(phone=phone)
+                return _error(
+                    400,
+                    "a code was sent to the phone; send the request again with "
+                    "attribute[phone_code]",
+                    "phone_confirmation_required",
+                )
+            services.confirm_phone(phone=phone, code=code)
         report = services.submit_report(
             reporter=reporter,
             phone=phone,

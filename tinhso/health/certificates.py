@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
-from tinhso.accounts.models import Role
+from tinhso.accounts.models import Agency, Role
 from tinhso.audit.services import record_event
-from tinhso.core.errors import Conflict, NotFound, ValidationFailed
+from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.signing.services import pki_dir
 
 from . import dcc
@@ -187,8 +187,11 @@ def revoke_certificate(
 ) -> VaccinationCertificate:
     """A doctor (or the province's administrator) revokes; the public revocation list
     carries its UVCI hash from now on."""
-    if actor is not None and not authz.has_role(actor, Role.ADMINISTRATOR, province=True):
-        authz.require_role(actor, Role.DOCTOR, anywhere=True)
+    if actor is not None and not may_revoke(actor, certificate):
+        authz.require_role(actor, Role.DOCTOR, anywhere=True)  # the usual refusal if no doctor
+        raise PermissionDenied(
+            _("Chỉ bác sĩ của cơ sở đã tiêm mới thu hồi được giấy chứng nhận này.")
+        )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(
@@ -225,12 +228,30 @@ def certificates_of_user(user) -> QuerySet[VaccinationCertificate]:
     return VaccinationCertificate.objects.filter(patient__in=patients).order_by("-issued_at")
 
 
+def works_where_given(user, certificate: VaccinationCertificate, roles) -> bool:
+    """The user holds one of `roles` at a facility where a dose of the certificate was
+    given (a role elsewhere in the province is no right to this citizen's paper)."""
+    agency_ids = certificate.immunizations.values_list("facility__agency_id", flat=True)
+    return any(
+        authz.has_role(user, roles, agency=agency)
+        for agency in Agency.objects.filter(pk__in=list(agency_ids))
+    )
+
+
+def may_revoke(user, certificate: VaccinationCertificate) -> bool:
+    """A doctor of a vaccinating facility, or the province's administrator."""
+    return authz.has_role(user, Role.ADMINISTRATOR, province=True) or works_where_given(
+        user, certificate, {Role.DOCTOR}
+    )
+
+
 def certificate_for(user, pk: int) -> VaccinationCertificate:
-    """A certificate its holder, or a health worker, may see."""
+    """A certificate its holder, or a health worker of a facility that gave one of its
+    doses, may see."""
     certificate = VaccinationCertificate.objects.select_related("patient").filter(pk=pk).first()
     if certificate is None:
         raise NotFound(_("Không tìm thấy giấy chứng nhận."))
-    if authz.has_role(user, ISSUER_ROLES | {Role.PHARMACIST}, anywhere=True):
+    if works_where_given(user, certificate, ISSUER_ROLES):
         return certificate
     if certificates_of_user(user).filter(pk=pk).exists():
         return certificate

@@ -83,8 +83,7 @@ def certificate(request, pk: int):
             "certificate": cert,
             "entry": certificates.vaccination_of(cert),
             "form": form,
-            "can_revoke": not cert.is_revoked
-            and authz.has_role(request.user, Role.DOCTOR, anywhere=True),
+            "can_revoke": not cert.is_revoked and certificates.may_revoke(request.user, cert),
         },
     )
 
@@ -165,7 +164,7 @@ def patient_doses(request, code: str, patient_id: int):
             return redirect("health_dcc:patient_doses", code=code, patient_id=patient.pk)
         except DomainError as exc:
             _errors_into(form, exc)
-    doses = patient.immunizations.select_related("facility").order_by("occurred_on", "dose_number")
+    doses = vaccination.open_doses(viewer=request.user, facility=facility, patient=patient)
     return render(
         request,
         "health/dcc/patient_doses.html",

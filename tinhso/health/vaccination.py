@@ -19,6 +19,7 @@ from . import dcc, schedule
 from .codes import VACCINES
 from .dcc_error_codes import DccErrorCode
 from .models import Facility, Immunization, ImmunizationStatus, Patient
+from .selectors import audit_read
 from .services import record_immunization
 from .services._common import CLINICAL_ROLES
 
@@ -44,6 +45,14 @@ def vaccine_name(code: str) -> str:
 
 def can_vaccinate(user, facility: Facility) -> bool:
     return authz.has_role(user, VACCINATOR_ROLES, agency=facility.agency)
+
+
+def open_doses(*, viewer, facility: Facility, patient: Patient):
+    """A person's doses for a vaccinator of `facility`: a read of their record, so
+    audited like every other (the person sees who opened it and where)."""
+    authz.require_role(viewer, VACCINATOR_ROLES, agency=facility.agency)
+    audit_read(viewer=viewer, patient=patient, facility=facility, purpose="vaccination")
+    return patient.immunizations.select_related("facility").order_by("occurred_on", "dose_number")
 
 
 def record_dose(

@@ -63,6 +63,16 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
 
+def _whole_dong(value) -> int:
+    """A JSON amount in đồng: an integer, or its digits as text; never a fraction, an
+    exponent or a boolean (`int()` would quietly cut 135000.9 to the fee)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise ValueError(value)
+
+
 def _refused(message: str) -> PermissionDenied:
     return PermissionDenied(message, code=PaymentsErrorCode.BAD_SIGNATURE)
 
@@ -104,7 +114,7 @@ class SignedCallbackProvider:
             payment = GatewayPayment(
                 transaction_id=str(data["transaction_id"]).strip(),
                 code=str(data["order_code"]).strip(),
-                amount=int(data["amount"]),
+                amount=_whole_dong(data["amount"]),
                 paid_on=datetime.date.fromisoformat(str(data["paid_at"])[:10]),
             )
         except (ValueError, KeyError, TypeError) as exc:

@@ -443,6 +443,10 @@ def resolve_line(
                 _("Dòng sao kê này không còn chờ xử lý."), code=PaymentsErrorCode.ALREADY_RESOLVED
             )
         payment = line.payment
+        # A credit already tied to a fee is that fee's agency's to decide, whatever
+        # fee the decision names (the line's id is no right to it).
+        if payment is not None and not _covers(actor, payment):
+            authz.require_role(actor, FINANCE_ROLES, agency=payment.agency)
         if code.strip():
             payment = (
                 Payment.objects.select_for_update()

@@ -18,6 +18,8 @@ from .error_codes import PaymentsErrorCode
 
 FORMATS_FILE = Path(__file__).resolve().parent / "data" / "statement_formats.csv"
 COLUMNS = ("transaction_date", "bank_reference", "amount", "description")
+MAX_AMOUNT = 10**15  # đồng; far above any fee, far below the column's 2**63
+MAX_REFERENCE = 60  # StatementLine.bank_reference
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,28 @@ def read(content: bytes, *, format_name: str | None = None) -> list[Credit]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     fmt = _detect(list(reader.fieldnames or []), format_name)
     credits: list[Credit] = []
-    for number, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        get = {ours: row.get(theirs, "") for ours, theirs in fmt.columns.items()}
-        if not get["amount"] or get["amount"] in {"0", "-"}:
-            continue  # a debit line in a bank's export
-        try:
-            day = datetime.datetime.strptime(get["transaction_date"][:10], fmt.date_format)
-            amount = parse_amount(get["amount"])
-        except ValueError as exc:
-            raise _bad(_("Dòng %(n)s của sao kê không đọc được.") % {"n": number}) from exc
-        if not get["bank_reference"]:
-            raise _bad(_("Dòng %(n)s thiếu số tham chiếu giao dịch.") % {"n": number})
-        credits.append(Credit(day.date(), get["bank_reference"], amount, get["description"]))
+    try:
+        for number, row in enumerate(reader, start=2):
+            if (credit := _credit(number, row, fmt)) is not None:
+                credits.append(credit)
+    except csv.Error as exc:  # a cell beyond the reader's limit, a broken quote
+        raise _bad(_("Sao kê không đọc được: có ô quá dài hoặc sai định dạng.")) from exc
     return credits
+
+
+def _credit(number: int, row: dict, fmt) -> Credit | None:
+    row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+    get = {ours: row.get(theirs, "") for ours, theirs in fmt.columns.items()}
+    if not get["amount"] or get["amount"] in {"0", "-"}:
+        return None  # a debit line in a bank's export
+    try:
+        day = datetime.datetime.strptime(get["transaction_date"][:10], fmt.date_format)
+        amount = parse_amount(get["amount"])
+    except ValueError as exc:
+        raise _bad(_("Dòng %(n)s của sao kê không đọc được.") % {"n": number}) from exc
+    if amount > MAX_AMOUNT or len(get["bank_reference"]) > MAX_REFERENCE:
+        # what the line's columns cannot hold: refused here, not in the job
+        raise _bad(_("Dòng %(n)s của sao kê không đọc được.") % {"n": number})
+    if not get["bank_reference"]:
+        raise _bad(_("Dòng %(n)s thiếu số tham chiếu giao dịch.") % {"n": number})
+    return Credit(day.date(), get["bank_reference"], amount, get["description"])

@@ -5,6 +5,7 @@ records an audit event and a timeline entry, and tells the followers after commi
 from __future__ import annotations
 
 import datetime
+import math
 
 from django.db import transaction
 from django.utils import timezone
@@ -285,6 +286,10 @@ def publish_report(*, actor, report: Report, boxes: dict[int, list[tuple[float, 
     photos = list(Photo.objects.filter(report=report))
     if set(boxes) - {p.pk for p in photos}:
         raise ValidationFailed(_("Ảnh không thuộc phản ánh này."), code=FeedbackErrorCode.INVALID)
+    if not all(
+        math.isfinite(v) for photo_boxes in boxes.values() for box in photo_boxes for v in box
+    ):
+        raise ValidationFailed(_("Vùng làm mờ không hợp lệ."), code=FeedbackErrorCode.INVALID)
     for photo in photos:
         photo.public_path = blurred_copy(
             photo.file_path, photo.content_type, boxes.get(photo.pk, [])

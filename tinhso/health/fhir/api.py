@@ -45,6 +45,7 @@ from . import resources as r
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 DEFAULT_COUNT = 20
 MAX_COUNT = 100
+MAX_OFFSET = 10**9
 
 
 _BASE: contextvars.ContextVar[str] = contextvars.ContextVar("fhir_base", default="")
@@ -162,9 +163,12 @@ def _count(request) -> int:
 
 def _offset(request) -> int:
     try:
-        return max(0, int(request.GET.get("_offset", 0)))
+        offset = max(0, int(request.GET.get("_offset", 0)))
     except ValueError:
         raise FhirError(400, "invalid", _("_offset phải là số nguyên.")) from None
+    if offset > MAX_OFFSET:  # beyond it the database's integer overflows (a 500)
+        raise FhirError(400, "invalid", _("_offset phải là số nguyên."))
+    return offset
 
 
 def _self_url(request, **override) -> str:
