@@ -12,8 +12,8 @@ catalogue version and keeps it. The data files, in `data/`:
   language (English: a query with a word found only in the English names).
 - `search_elsewhere.csv`: services the province does not handle (passports...), with
   the phrases that name them and where to go instead.
-- `names_en.csv` (code, name_en), or `catalogue_en.csv` (kind, code, name_en) rows of
-  kind `procedure`, which win: the English names, searched too.
+- `catalogue_en.csv` (kind, code, name_en), its `procedure` rows: the English names,
+  searched too (read through procedures.english, as the pages read them).
 - `search_popular.csv` (code): the procedures suggested when a search finds nothing.
 """
 
@@ -35,7 +35,7 @@ DATA_DIR = Path(__file__).parent / "data"
 SYNONYMS_FILE = DATA_DIR / "search_synonyms.csv"
 ELSEWHERE_FILE = DATA_DIR / "search_elsewhere.csv"
 POPULAR_FILE = DATA_DIR / "search_popular.csv"
-NAMES_EN_FILES = (DATA_DIR / "catalogue_en.csv", DATA_DIR / "names_en.csv")  # first wins
+NAMES_EN_FILE = DATA_DIR / "catalogue_en.csv"  # read through procedures.english
 
 # BM25F: how much a word counts in each field, and the usual saturation and length
 # normalisation (Robertson & Zaragoza, "The Probabilistic Relevance Framework").
@@ -169,12 +169,11 @@ def elsewhere_answers() -> tuple[Elsewhere, ...]:
 
 @cache
 def english_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for path in reversed(NAMES_EN_FILES):  # the first file wins
-        for row in _rows(path):
-            if row.get("kind", "procedure") == "procedure" and row.get("name_en"):
-                names[row["code"]] = row["name_en"]
-    return names
+    """The procedures' English names: the catalogue's English data (one file for the
+    pages and for search)."""
+    from .english import names
+
+    return {code: name for (kind, code), name in names().items() if kind == "procedure"}
 
 
 @cache
@@ -198,7 +197,7 @@ def data_version() -> str:
     """Changes with any data file: part of the key of a cached answer (the shared
     cache outlives a deployment that ships new synonyms)."""
     digest = hashlib.sha256()
-    for path in (SYNONYMS_FILE, ELSEWHERE_FILE, *NAMES_EN_FILES):
+    for path in (SYNONYMS_FILE, ELSEWHERE_FILE, NAMES_EN_FILE):
         digest.update(path.read_bytes() if path.exists() else b"-")
     return digest.hexdigest()[:16]
 
