@@ -95,24 +95,8 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
         seq, prev = head.seq, head.hash
         for event in events:
             seq += 1
-            fields = chain.event_fields(
-                seq=seq,
-                at=event.at,
-                actor_id=event.actor_id,
-                actor_label=event.actor_label,
-                agency_code=event.agency_code,
-                action=event.action,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                ip=event.ip,
-                request_id=event.request_id,
-                channel=event.channel,
-                before=event.before,
-                after=event.after,
-                prev_hash=prev,
-            )
-            fields["client_request_id"] = event.client_request_id
             event.seq, event.prev_hash = seq, prev
+            fields = chain.stored_fields(event, keyed=True)
             event.hash = prev = chain.event_hash(fields, key)
         AuditEvent.objects.bulk_create(events)
         head.seq, head.hash = seq, prev

@@ -3,13 +3,12 @@ submit again → approve → sign → return → rate, through the web pages onl
 person in their own browser, officers signing in with their second factor."""
 
 import base64
-import re
 import subprocess
 import time
 
 import pytest
 
-from .test_citizen_journey import PDF, _fill_the_form
+from .test_citizen_journey import _fill_the_form, file_dossier
 
 pytestmark = pytest.mark.e2e
 PROCEDURE = "2.000635"  # Cấp bản sao Trích lục hộ tịch — Sở Tư pháp, where the demo officers work
@@ -66,16 +65,7 @@ def test_the_five_steps_through_the_pages(server, browser, tmp_path):
     passwords, otp = secrets_["passwords"], secrets_["otp"]
 
     citizen = _sign_in(browser, base, "congdan", passwords["congdan"])
-    citizen.goto(f"{base}/ho-so/moi/{PROCEDURE}/")
-    _fill_the_form(citizen)
-    citizen.get_by_role("button", name="Lưu và tiếp tục").click()
-    code = re.search(r"Mã hồ sơ: (\S+)", citizen.locator("main").inner_text()).group(1)
-    paper = tmp_path / "to-khai.pdf"
-    paper.write_bytes(PDF)
-    citizen.locator("#id_file").set_input_files(str(paper))
-    citizen.get_by_role("button", name="Tải lên").click()
-    citizen.get_by_role("button", name="Tiếp tục: kiểm tra và nộp").click()
-    citizen.get_by_role("button", name="Nộp hồ sơ").click()
+    code = file_dossier(citizen, base, tmp_path, PROCEDURE)
     assert "Đã nộp hồ sơ" in citizen.locator("h1").inner_text()  # the confirmation
     citizen.get_by_role("button", name="Xem hồ sơ").click()
     assert "Đã nộp, chờ tiếp nhận" in citizen.locator("main").inner_text()

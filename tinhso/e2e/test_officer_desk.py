@@ -4,13 +4,12 @@ open primary one, the specialist drafts, the leader previews then approves and s
 in one step, the QR on the result opens its register entry, which tells the original
 from another file; the goals bars and the index on a 390 px phone."""
 
-import re
 import subprocess
 
 import pytest
 
 from .test_back_office_journey import PROCEDURE, _sign_in
-from .test_citizen_journey import PDF, _fill_the_form
+from .test_citizen_journey import file_dossier
 from .test_pages_accessibility import _violations
 
 pytestmark = pytest.mark.e2e
@@ -18,16 +17,7 @@ pytestmark = pytest.mark.e2e
 
 def _file_a_dossier(browser, base, password, tmp_path) -> str:
     citizen = _sign_in(browser, base, "congdan", password)
-    citizen.goto(f"{base}/ho-so/moi/{PROCEDURE}/")
-    _fill_the_form(citizen)
-    citizen.get_by_role("button", name="Lưu và tiếp tục").click()
-    code = re.search(r"Mã hồ sơ: (\S+)", citizen.locator("main").inner_text()).group(1)
-    paper = tmp_path / "to-khai.pdf"
-    paper.write_bytes(PDF)
-    citizen.locator("#id_file").set_input_files(str(paper))
-    citizen.get_by_role("button", name="Tải lên").click()
-    citizen.get_by_role("button", name="Tiếp tục: kiểm tra và nộp").click()
-    citizen.get_by_role("button", name="Nộp hồ sơ").click()
+    code = file_dossier(citizen, base, tmp_path, PROCEDURE)
     citizen.context.close()
     return code
 

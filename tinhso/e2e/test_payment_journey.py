@@ -10,24 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from .test_back_office_journey import _act, _sign_in
-from .test_citizen_journey import PDF, _fill_the_form
+from .test_citizen_journey import file_dossier
 
 pytestmark = pytest.mark.e2e
 PROCEDURE = "2.000635"  # Cấp bản sao Trích lục hộ tịch (Sở Tư pháp): a fee per copy
-
-
-def _file(citizen, base, tmp_path) -> str:
-    citizen.goto(f"{base}/ho-so/moi/{PROCEDURE}/")
-    _fill_the_form(citizen)
-    citizen.get_by_role("button", name="Lưu và tiếp tục").click()
-    code = re.search(r"Mã hồ sơ: (\S+)", citizen.locator("main").inner_text()).group(1)
-    paper = tmp_path / "to-khai.pdf"
-    paper.write_bytes(PDF)
-    citizen.locator("#id_file").set_input_files(str(paper))
-    citizen.get_by_role("button", name="Tải lên").click()
-    citizen.get_by_role("button", name="Tiếp tục: kiểm tra và nộp").click()
-    citizen.get_by_role("button", name="Nộp hồ sơ").click()
-    return code
 
 
 def test_a_fee_paid_by_vietqr_then_the_result_returned(server, browser, tmp_path):
@@ -35,7 +21,7 @@ def test_a_fee_paid_by_vietqr_then_the_result_returned(server, browser, tmp_path
     passwords, otp = secrets_["passwords"], secrets_["otp"]
 
     citizen = _sign_in(browser, base, "congdan", passwords["congdan"])
-    code = _file(citizen, base, tmp_path)
+    code = file_dossier(citizen, base, tmp_path, PROCEDURE)
     # The confirmation (the dossier page after submitting): the QR, its text, the bank.
     panel = citizen.get_by_role("region", name="Nộp phí, lệ phí")
     assert panel.locator(".payment-qr svg").is_visible()
