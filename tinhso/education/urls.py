@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import admission_views, views
 
 app_name = "education"
 
@@ -18,7 +18,9 @@ urlpatterns = [
     path("lop/<int:class_id>/hoc-ba/", views.class_results, name="class_results"),
     path("truong/<int:school_id>/van-bang/", views.diplomas, name="diplomas"),
     path("truong/<int:school_id>/nhap-hoc-sinh/", views.import_pupils, name="import_pupils"),
-    path("tuyen-sinh/", views.admission_rounds_page, name="admission_rounds"),
-    path("tuyen-sinh/<int:year>/quan-ly/", views.admission_manage, name="admission_manage"),
-    path("tuyen-sinh/<int:year>/", views.admission_results, name="admission_results"),
+    path("tuyen-sinh/", admission_views.admission_rounds_page, name="admission_rounds"),
+    path(
+        "tuyen-sinh/<int:year>/quan-ly/", admission_views.admission_manage, name="admission_manage"
+    ),
+    path("tuyen-sinh/<int:year>/", admission_views.admission_results, name="admission_results"),
 ]

@@ -1,4 +1,6 @@
-"""Pages: the teacher's mark sheet (HTMX), closing a term, the parent's e-contact book."""
+"""Pages: the teacher's mark sheet (HTMX), closing a term, the homeroom teacher's reviews
+and attendance, year results and school reports, diplomas, pupil import, the parent's
+e-contact book. Grade-10 admission's pages are in admission_views.py."""
 
 from __future__ import annotations
 
@@ -15,9 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.accounts import authz
 from tinhso.core.errors import DomainError
 
+from . import diplomas as diploma_services
 from . import (
-    admission_rounds,
-    admission_views,
     imports,
     records,
     results,
@@ -25,13 +26,11 @@ from . import (
     selectors,
     services,
 )
-from . import diplomas as diploma_services
+from .access import is_admission_officer, staff_verified
 from .models import (
-    AdmissionRound,
     ConductLevel,
     DiplomaKind,
     Pupil,
-    RoundStatus,
     School,
     SchoolClass,
     SchoolYear,
@@ -41,16 +40,10 @@ from .models import (
 )
 
 
-def _staff_verified(request):
-    if authz.is_staff_member(request.user) and not request.user.is_verified():
-        return redirect("accounts:otp_setup")
-    return None
-
-
 @login_required
 def home(request):
     """Sổ liên lạc điện tử: a teacher's classes, a principal's school, a parent's children."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     schools = [
         a.agency.school
@@ -69,7 +62,7 @@ def home(request):
             .select_related("school__agency", "year")
             .order_by("name"),
             "children": selectors.children_of(request.user),
-            "admission_officer": _admission_officer(request.user),
+            "admission_officer": is_admission_officer(request.user),
             "schools": schools,
             "closing": [
                 (school, [(t, t.pk in selectors.closed_terms(school)) for t in terms])
@@ -94,7 +87,7 @@ def _entries(post, sheet) -> list[services.MarkEntry]:
 @login_required
 def mark_sheet(request, class_id: int, subject_id: int, term_id: int):
     """Sổ điểm: the subject teacher enters a class's marks for a term."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school_class = get_object_or_404(SchoolClass.objects.select_related("school"), pk=class_id)
     subject = get_object_or_404(Subject, pk=subject_id)
@@ -130,7 +123,7 @@ def mark_sheet(request, class_id: int, subject_id: int, term_id: int):
 @login_required
 @require_POST
 def close_term(request, school_id: int, term_id: int):
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school = get_object_or_404(School.objects.select_related("agency"), pk=school_id)
     term = get_object_or_404(Term, pk=term_id)
@@ -181,7 +174,7 @@ def _principal_or_403(request, school: School):
 @require_http_methods(["GET", "POST"])
 def reviews(request, class_id: int, term_id: int):
     """Đánh giá rèn luyện và nhận xét: the homeroom teacher, per pupil, for a term."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school_class = get_object_or_404(
         SchoolClass.objects.select_related("school__agency", "year"), pk=class_id
@@ -229,7 +222,7 @@ def reviews(request, class_id: int, term_id: int):
 @require_http_methods(["GET", "POST"])
 def attendance(request, class_id: int):
     """Điểm danh: the homeroom teacher marks who was absent in a session."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school_class = get_object_or_404(
         SchoolClass.objects.select_related("school__agency", "year"), pk=class_id
@@ -282,7 +275,7 @@ def attendance(request, class_id: int):
 def class_results(request, class_id: int):
     """Kết quả cả năm and the school reports of a class: for the homeroom teacher and
     the principal, who signs the reports (the list shows whose it will sign)."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school_class = get_object_or_404(
         SchoolClass.objects.select_related(
@@ -325,7 +318,7 @@ def class_results(request, class_id: int):
 @require_http_methods(["GET", "POST"])
 def diplomas(request, school_id: int):
     """Sổ gốc cấp văn bằng of a school: the principal issues and sees the register."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school = get_object_or_404(School.objects.select_related("agency"), pk=school_id)
     if (response := _principal_or_403(request, school)) is not None:
@@ -359,7 +352,7 @@ def diplomas(request, school_id: int):
 @require_http_methods(["GET", "POST"])
 def import_pupils(request, school_id: int):
     """Nhập danh sách học sinh từ tệp Excel/CSV (all or nothing, errors by row)."""
-    if (response := _staff_verified(request)) is not None:
+    if (response := staff_verified(request)) is not None:
         return response
     school = get_object_or_404(School.objects.select_related("agency"), pk=school_id)
     if (response := _principal_or_403(request, school)) is not None:
@@ -390,121 +383,4 @@ def import_pupils(request, school_id: int):
         "education/import.html",
         {"school": school, "years": years, "report": report, "error": error},
         status=400 if error or (report and report.errors) else 200,
-    )
-
-
-def _admission_officer(user) -> bool:
-    try:
-        admission_rounds.require_admission_officer(user)
-    except DomainError:
-        return False
-    return True
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def admission_rounds_page(request):
-    """Tuyển sinh lớp 10: the Department's rounds, and loading a year's files."""
-    if (response := _staff_verified(request)) is not None:
-        return response
-    if not _admission_officer(request.user):
-        return render(request, "403.html", status=403)
-    error = ""
-    if request.method == "POST":
-        schools, applicants = request.FILES.get("schools"), request.FILES.get("applicants")
-        year = request.POST.get("year", "")
-        penalties = [
-            p for p in request.POST.get("penalties", "").replace(",", ".").split(";") if p.strip()
-        ]
-        if not (year.isdigit() and schools and applicants):
-            error = _("Nhập năm tuyển sinh và chọn cả hai tệp (trường, thí sinh).")
-        elif schools.size + applicants.size > 50 * 2**20:
-            error = _("Tệp quá lớn: tối đa 50 MB.")
-        else:
-            try:
-                admission_rounds.load_round(
-                    actor=request.user, year=int(year), schools_csv=schools.read(),
-                    applicants_csv=applicants.read(), wish_penalties=penalties,
-                )  # fmt: skip
-                messages.success(request, _("Đã nạp dữ liệu tuyển sinh năm %(y)s.") % {"y": year})
-                return redirect("education:admission_manage", int(year))
-            except DomainError as exc:
-                error = str(exc.message)
-    return render(
-        request,
-        "education/admission_rounds.html",
-        {"rounds": AdmissionRound.objects.all(), "error": error},
-        status=400 if error else 200,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def admission_manage(request, year: int):
-    """One round for the Department: run, publish, appeals and who they moved."""
-    if (response := _staff_verified(request)) is not None:
-        return response
-    if not _admission_officer(request.user):
-        return render(request, "403.html", status=403)
-    round_ = get_object_or_404(AdmissionRound, year=year)
-    status = 200
-    if request.method == "POST":
-        step = request.POST.get("step", "")
-        try:
-            if step == "run":
-                admission_rounds.run_round(actor=request.user, round_=round_)
-                messages.success(request, _("Đã xét tuyển."))
-            elif step == "publish":
-                admission_rounds.publish_round(actor=request.user, round_=round_)
-                messages.success(request, _("Đã công bố kết quả."))
-            elif step == "appeal":
-                record = admission_rounds.appeal(
-                    actor=request.user, round_=round_,
-                    applicant_id=request.POST.get("applicant_id", ""),
-                    subject=request.POST.get("subject", ""),
-                    score=request.POST.get("score", ""), reason=request.POST.get("reason", ""),
-                )  # fmt: skip
-                messages.success(
-                    request,
-                    _("Đã cập nhật điểm phúc khảo; %(n)d thí sinh thay đổi kết quả.")
-                    % {"n": len(record.moves)},
-                )
-            return redirect("education:admission_manage", year)
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-            status = 409 if exc.status == 409 else 400
-    return render(
-        request,
-        "education/admission_manage.html",
-        {
-            "round": round_,
-            "schools": round_.schools.all(),
-            "stats": selectors.wish_statistics(round_),
-            "appeals": round_.appeals.select_related("applicant")[:100],
-            "subjects": admission_rounds.SUBJECT_NAMES.items(),
-        },
-        status=status,
-    )
-
-
-def admission_results(request, year: int):
-    """Kết quả tuyển sinh, public once published: cut-offs per school, applicants per
-    wish, and an applicant's own result with why not at the earlier wishes."""
-    round_ = get_object_or_404(AdmissionRound, year=year, status=RoundStatus.PUBLISHED)
-    number = request.GET.get("sbd", "").strip()[:30]
-    applicant = round_.applicants.filter(applicant_id=number).first() if number else None
-    schools = {s.code: s for s in round_.schools.all()}
-    return render(
-        request,
-        "education/admission_results.html",
-        {
-            "round": round_,
-            "schools": schools.values(),
-            "school_names": {c: s.name for c, s in schools.items()},
-            "stats": selectors.wish_statistics(round_),
-            "number": number,
-            "applicant": applicant,
-            "explanation": admission_views.explain(applicant, schools) if applicant else [],
-        },
-        status=404 if number and applicant is None else 200,
     )
