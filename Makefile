@@ -32,7 +32,10 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 # The whole suite on SQLite, then again on PostgreSQL when DATABASE_URL names one,
-# then the end-to-end journeys in a real browser against a real server.
+# then the end-to-end journeys in a real browser against a real server. The two suites
+# spread over TEST_WORKERS processes (pytest-xdist; default: one per core), each with
+# its own test database and var directory; the journeys share one server, in order.
+TEST_WORKERS ?= auto
 test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,8 +43,8 @@ test: install system-deps
 	$(MAKE) --no-print-directory mypy
 	$(BIN)/python tinhso/locale/check_translations.py
 	$(MAKE) --no-print-directory security
-	env -u DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest; fi
+	env -u DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest -n $(TEST_WORKERS); fi
 	env -u DATABASE_URL $(BIN)/pytest -m e2e
 
 # Static security checks: bandit on the code (skips justified in pyproject.toml; the
