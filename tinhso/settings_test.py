@@ -8,8 +8,11 @@ import shutil
 import tempfile
 
 os.environ["TINHSO_TESTING"] = "1"
-if not os.environ.get("TINHSO_VAR_DIR"):
-    _var = tempfile.mkdtemp(prefix="tinhso-test-")
+# pytest-xdist's workers inherit the controller's environment, its var directory with
+# it: each worker makes its own, or one's uploads would show up in another's tests.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if not os.environ.get("TINHSO_VAR_DIR") or _worker:
+    _var = tempfile.mkdtemp(prefix=f"tinhso-test-{_worker or 'main'}-")
     os.environ["TINHSO_VAR_DIR"] = _var
     atexit.register(shutil.rmtree, _var, True)
 
