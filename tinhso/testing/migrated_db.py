@@ -3,11 +3,12 @@ migration is most of a short test run's time (Django renders the models' state a
 and again), and the result is the same each time: so the first run keeps the migrated
 SQLite database in a file under var/test-db/, and the runs after it copy that file
 into their in-memory database instead of migrating. The file is named by a
-fingerprint of what makes it (the migrations, the models, the apps' data files,
-`constraints.txt`, the Django and SQLite versions): a change to any of them makes a
-new one, and the old ones are removed. Only SQLite in memory, the default for tests;
-PostgreSQL, or a test database with a name, is migrated as before. Nothing kept holds
-more than the migrations wrote: the reference data is loaded on top as before."""
+fingerprint of what makes it (the migrations, the models, the apps' data files, the
+settings, `constraints.txt`, the installed packages' and SQLite's versions): a change
+to any of them makes a new one, and the old ones are removed. Only SQLite in memory,
+the default for tests; PostgreSQL, or a test database with a name, is migrated as
+before. Nothing kept holds more than the migrations wrote: the reference data is
+loaded on top as before."""
 
 from __future__ import annotations
 
@@ -38,16 +39,22 @@ def inputs(project_dir: Path) -> list[Path]:
         *apps.glob("*/models.py"),
         *apps.glob("*/models/*.py"),
         *apps.glob("*/data/**/*"),
+        *apps.glob("settings*.py"),  # a migration may read a setting (the cache table)
         project_dir / "constraints.txt",
     ]
     return [path for path in found if path.is_file()]
 
 
-def template_for(project_dir: Path) -> Path:
-    """The kept migrated database for the code of today (older ones removed)."""
-    import django
+def installed() -> str:
+    """SQLite's version and every installed distribution's (their migrations too)."""
+    from importlib.metadata import distributions
 
-    versions = f"django {django.get_version()} sqlite {sqlite3.sqlite_version}"
+    names = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
+    return " ".join([f"sqlite=={sqlite3.sqlite_version}", *names])
+
+
+def template_for(project_dir: Path, *, versions: str = "") -> Path:
+    """The kept migrated database for the code of today (older ones removed)."""
     key = fingerprint(inputs(project_dir), root=project_dir, extra=versions)
     folder = project_dir / "var" / "test-db"
     folder.mkdir(parents=True, exist_ok=True)
@@ -93,7 +100,7 @@ def migrating_from_a_kept_copy(databases: dict, *, project_dir: Path) -> Iterato
     if not in_memory(databases["default"]):
         yield
         return
-    template = template_for(project_dir)
+    template = template_for(project_dir, versions=installed())
 
     def call_command(name, *args, **options):
         if name != "migrate" or options.get("database", "default") != "default":
