@@ -100,7 +100,11 @@ def migrating_from_a_kept_copy(databases: dict, *, project_dir: Path) -> Iterato
     if not in_memory(databases["default"]):
         yield
         return
-    template = template_for(project_dir, versions=installed())
+    try:
+        template = template_for(project_dir, versions=installed())
+    except OSError:  # nowhere to keep it (a read-only checkout): migrate as before
+        yield
+        return
 
     def call_command(name, *args, **options):
         if name != "migrate" or options.get("database", "default") != "default":
@@ -108,10 +112,14 @@ def migrating_from_a_kept_copy(databases: dict, *, project_dir: Path) -> Iterato
         management.call_command = real  # once: the test database's own migration
         connection = connections["default"]
         if template.exists():
-            restore(connection, template)
-            return None
+            try:
+                restore(connection, template)
+                return None
+            except sqlite3.Error:  # not a database after all: made again below
+                template.unlink(missing_ok=True)
         result = real(name, *args, **options)
-        save(connection, template)
+        with contextlib.suppress(OSError, sqlite3.Error):  # kept next time, if it can be
+            save(connection, template)
         return result
 
     management.call_command = call_command
