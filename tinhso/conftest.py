@@ -16,7 +16,7 @@ from tinhso.accounts import services as accounts
 from tinhso.core.services import load_calendar_overrides
 from tinhso.geo.services import load_units
 from tinhso.procedures.services import load_catalogue
-from tinhso.testing import CATALOGUE_FIXTURE
+from tinhso.testing import CATALOGUE_FIXTURE, migrated_db
 
 pytest_plugins = ["tinhso.testing.fixtures"]
 
@@ -29,6 +29,18 @@ def _load_reference_data() -> None:
     from tinhso.monitoring.services import load_index_definition
 
     load_index_definition()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """SQLite's test database in memory starts as a copy of a kept migrated one
+    (tinhso.testing.migrated_db) instead of running every migration again."""
+    from django.conf import settings
+
+    with migrated_db.migrating_from_a_kept_copy(
+        settings.DATABASES, project_dir=settings.PROJECT_DIR
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")
