@@ -3,7 +3,18 @@ from __future__ import annotations
 import datetime
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Func, Prefetch, Q, QuerySet, TextField, Value
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
@@ -82,13 +93,14 @@ def unknown_dossier(code: str) -> NotFound:
 
 
 def _last4_matches(dossier: Dossier, last4: str) -> bool:
+    return _digits_match(last4, dossier.applicant_phone, dossier.applicant_identifier)
+
+
+def _digits_match(last4: str, *values: str) -> bool:
     last4 = (last4 or "").strip()
     if len(last4) != 4 or not last4.isdigit():
         return False
-    return any(
-        value and value.endswith(last4)
-        for value in (dossier.applicant_phone, dossier.applicant_identifier)
-    )
+    return any(value and value.endswith(last4) for value in values)
 
 
 TRACKING_FAILURES_PER_HOUR = 20
@@ -120,6 +132,42 @@ def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | No
             throttle.allow(key, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
         return None
     return dossier
+
+
+def tracking_stamp(code: str, last4: str, *, client: str = "-") -> str | None:
+    """What the public tracking answer of a dossier depends on (its shown fields and
+    its last timeline entry), so that the answer may be kept per stamp
+    (root.middleware); None when the code and digits do not match or a limit is hit:
+    then `tracked_dossier` answers the whole way (and counts the failure). Two small
+    reads: the limits, one row."""
+    from tinhso.core import throttle
+
+    code_key = (code or "").strip().upper()[:40]
+    keys = (f"track-ip:{client}", f"track-code:{code_key}")
+    if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
+        return None
+    last_event = DossierEvent.objects.filter(dossier=OuterRef("pk")).order_by("-pk")
+    row = (
+        Dossier.objects.filter(code=(code or "").strip().upper())
+        .exclude(status=Status.DRAFT)
+        .values_list(
+            "applicant_phone",
+            "applicant_identifier",
+            "pk",
+            "version",
+            "status",
+            "procedure_id",
+            "submitted_at",
+            "expected_date",
+            "due_date",
+            "appointment_date",
+            Subquery(last_event.values("pk")[:1]),
+        )
+        .first()
+    )
+    if row is None or not _digits_match(last4, row[0], row[1]):
+        return None
+    return repr(row[2:])
 
 
 class Holder(NamedTuple):
