@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,21 +123,26 @@ def _route(definition: ProcedureDefinition, procedure: Procedure, data: dict[str
 
 
 def _next_code(agency: Agency, day: datetime.date) -> str:
+    """The agency's next number of the day: one `UPDATE … RETURNING` (the row stays
+    locked to the commit, so numbers follow the commits' order without a gap); the
+    day's first dossier creates the row."""
+    table = DossierSequence._meta.db_table
     for _attempt in range(3):
-        seq = (
-            DossierSequence.objects.select_for_update()
-            .filter(agency_code=agency.code, day=day)
-            .first()
-        )
-        if seq is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" SET "last" = "last" + 1 '  # noqa: S608 (our table's name)
+                'WHERE "agency_code" = %s AND "day" = %s RETURNING "last"',
+                [agency.code, day],
+            )
+            row = cursor.fetchone()
+        if row is None:
             try:
                 with transaction.atomic():
-                    seq = DossierSequence.objects.create(agency_code=agency.code, day=day, last=0)
+                    DossierSequence.objects.create(agency_code=agency.code, day=day, last=1)
             except IntegrityError:
-                continue  # created meanwhile by another request: lock it and go on
-        seq.last += 1
-        seq.save(update_fields=["last"])
-        return settings.DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq.last)
+                continue  # created meanwhile by another request: count on it
+            row = (1,)
+        return settings.DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=row[0])
     raise Conflict(_("Hệ thống đang bận, vui lòng thử lại."))
 
 
