@@ -184,14 +184,17 @@ def tracking_link(dossier: Dossier) -> str:
     return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}"
 
 
-def _locked(dossier_or_code) -> Dossier:
+LOCKED_WITH = ("agency", "desk", "procedure", "procedure_version", "applicant")
+
+
+def _locked(dossier_or_code, *, related: tuple[str, ...] = LOCKED_WITH) -> Dossier:
+    """The dossier's row, locked to the commit, with the `related` rows a write needs.
+    Not its version's form definition (parsed once per process: definition_of)."""
     code = dossier_or_code.code if isinstance(dossier_or_code, Dossier) else dossier_or_code
-    found = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("agency", "desk", "procedure", "procedure_version", "applicant")
-        .filter(code=code)
-        .first()
-    )
+    qs = Dossier.objects.select_for_update(of=("self",)).select_related(*related)
+    if "procedure_version" in related:
+        qs = qs.defer("procedure_version__data")
+    found = qs.filter(code=code).first()
     if found is None:
         raise selectors.unknown_dossier(code)
     return found
