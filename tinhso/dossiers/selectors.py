@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Count,
     F,
     Func,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     TextField,
     Value,
 )
@@ -134,6 +134,18 @@ def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | No
     return dossier
 
 
+@functools.cache
+def _tracking_stamp_sql() -> str:
+    """One fixed statement (the busiest public read: no query built per request)."""
+    dossiers, events = Dossier._meta.db_table, DossierEvent._meta.db_table
+    return (
+        "SELECT d.applicant_phone, d.applicant_identifier, d.id, d.version, d.status, "  # noqa: S608
+        "d.procedure_id, d.submitted_at, d.expected_date, d.due_date, d.appointment_date, "
+        f"(SELECT MAX(e.id) FROM {events} e WHERE e.dossier_id = d.id) "
+        f"FROM {dossiers} d WHERE d.code = %s AND d.status <> %s"
+    )
+
+
 def tracking_stamp(code: str, last4: str, *, client: str = "-") -> str | None:
     """What the public tracking answer of a dossier depends on (its shown fields and
     its last timeline entry), so that the answer may be kept per stamp
@@ -146,25 +158,9 @@ def tracking_stamp(code: str, last4: str, *, client: str = "-") -> str | None:
     keys = (f"track-ip:{client}", f"track-code:{code_key}")
     if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
         return None
-    last_event = DossierEvent.objects.filter(dossier=OuterRef("pk")).order_by("-pk")
-    row = (
-        Dossier.objects.filter(code=(code or "").strip().upper())
-        .exclude(status=Status.DRAFT)
-        .values_list(
-            "applicant_phone",
-            "applicant_identifier",
-            "pk",
-            "version",
-            "status",
-            "procedure_id",
-            "submitted_at",
-            "expected_date",
-            "due_date",
-            "appointment_date",
-            Subquery(last_event.values("pk")[:1]),
-        )
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_tracking_stamp_sql(), [code_key, Status.DRAFT.value])
+        row = cursor.fetchone()
     if row is None or not _digits_match(last4, row[0], row[1]):
         return None
     return repr(row[2:])
