@@ -53,9 +53,14 @@ def _fingerprint(dossier: Dossier, kind: str) -> str:
 
 
 def _made_from_these_answers(dossier: Dossier, kind: str, current) -> bool:
-    return current is not None and current.display_name.endswith(
-        f"{_fingerprint(dossier, kind)}.pdf"
-    )
+    """Whether the current paper of `kind` may stand: made from the current answers,
+    or the applicant's own (sent through the API): a paper accepted is never replaced
+    behind the applicant's back."""
+    if current is None:
+        return False
+    if not current.display_name.startswith(f"to-khai-{dossier.code}-"):
+        return True  # not one we made: theirs
+    return current.display_name.endswith(f"{_fingerprint(dossier, kind)}.pdf")
 
 
 def attach_declarations(
@@ -71,7 +76,7 @@ def attach_declarations(
             dossier=dossier, kind=paper.kind, replaced_at__isnull=True
         ).first()
         if _made_from_these_answers(dossier, paper.kind, current):
-            continue  # the answers it was made from have not changed
+            continue  # made from these answers already, or the applicant's own
         fingerprint = _fingerprint(dossier, paper.kind)
         content = _declaration(dossier, paper.label, day or timezone.localdate(now))
         upload = SimpleUploadedFile(

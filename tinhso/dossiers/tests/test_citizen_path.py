@@ -340,3 +340,18 @@ def test_a_refused_or_withdrawn_dossier_shows_no_appointment_date(client, applic
     client.force_login(applicant)
     mine = client.get(f"/ho-so/{submitted.code}/").content.decode()
     assert "Ngày hẹn trả kết quả" not in mine
+
+
+def test_a_declaration_the_applicant_sent_is_kept_not_replaced(
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
+):
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    for kind in ("giay-chung-sinh", "to-khai-khai-sinh"):  # the API takes it from them
+        services.attach_document(actor=applicant, dossier=dossier, kind=kind, upload=pdf_file())
+    theirs = dossier.documents.get(kind="to-khai-khai-sinh")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    client.get(f"/ho-so/{dossier.code}/")
+    assert list(dossier.documents.filter(kind="to-khai-khai-sinh")) == [theirs]
+    theirs.refresh_from_db()
+    assert theirs.replaced_at is None
