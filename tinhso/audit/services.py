@@ -86,7 +86,8 @@ def appended_at_the_end():
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     """Chain `events` after the head (locked until the transaction ends) and store them."""
     key = audit_key()
-    with transaction.atomic():
+    # No savepoint of its own: a failure here fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH, keyed_from=1)

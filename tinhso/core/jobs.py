@@ -8,14 +8,20 @@ in-process, on a thread of the server that accepted it (or at once with JOBS_EAG
 as the tests do). Handlers are idempotent, item by item, and a job already done is
 not run again, so a redelivered message or `tinhso run_job ID` after a restart is safe.
 
-Small side effects after a commit (sending a notification) use `defer`: a named
-function registered with `@jobs.task`, called on a Celery worker when there is a
-broker, inline after the commit otherwise.
+Small side effects after a commit (sending a notification, making a declaration) use
+`defer`: a named function registered with `@jobs.task`, called on a Celery worker when
+there is a broker; without one, on this process's one background thread, in order,
+after the request has been answered (its work drained when the process exits). What a
+process killed meanwhile leaves undone is what a broker's worker dying leaves: each
+task has its sweep (the notification outbox) or is made again on demand.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import queue
 import threading
 from collections.abc import Callable
 
@@ -127,22 +133,83 @@ def task(name: str):
 
 def defer(name: str, **kwargs) -> None:
     """Call the task `name` after the current transaction commits: on a Celery worker
-    when a broker is configured (at least once), else inline in this process."""
+    when a broker is configured (at least once), else on this process's background
+    thread (at once with JOBS_EAGER)."""
     transaction.on_commit(lambda: _send(name, kwargs))
 
 
 def _send(name: str, kwargs: dict) -> None:
-    if getattr(settings, "BROKER_URL", "") and not getattr(settings, "JOBS_EAGER", False):
+    if getattr(settings, "JOBS_EAGER", False):
+        _call_logged(name, kwargs)
+        return
+    if getattr(settings, "BROKER_URL", ""):
         try:
             _celery().call.delay(name, kwargs)
             return
         except Exception:
             logger.exception("broker unreachable; task %s runs in-process", name)
+    in_background(_call_logged, name, kwargs)
+
+
+def _call_logged(name: str, kwargs: dict) -> None:
     try:
         call(name, kwargs)
     except Exception:
         # The change itself has committed; a periodic sweep may try again.
         logger.exception("task %s failed", name)
+
+
+# ---------------------------------------------------------------- without a broker
+
+_background: queue.SimpleQueue | None = None
+_background_thread: threading.Thread | None = None
+_background_pid = 0
+_background_lock = threading.Lock()
+DRAIN_SECONDS = 20  # at exit, how long the thread may go on with what is queued
+
+
+def in_background(fn: Callable[..., None], *args) -> None:
+    """Run `fn(*args)` on this process's background thread, after what was queued
+    before (one thread per process, started on first use, again after a fork; its
+    database connection kept as the server's threads keep theirs)."""
+    global _background, _background_thread, _background_pid
+    with _background_lock:
+        if _background is None or _background_pid != os.getpid():
+            _background, _background_pid = queue.SimpleQueue(), os.getpid()
+            _background_thread = threading.Thread(
+                target=_work, args=(_background,), name="tinhso-background", daemon=True
+            )
+            _background_thread.start()
+        _background.put((fn, args))
+
+
+def _work(items: queue.SimpleQueue) -> None:
+    while True:
+        fn, args = items.get()
+        if fn is None:
+            return
+        close_old_connections()
+        try:
+            fn(*args)
+        except Exception:
+            logger.exception("background work %r failed", fn)
+        finally:
+            close_old_connections()
+
+
+def drain(timeout: float = DRAIN_SECONDS) -> None:
+    """Let the background thread finish what is queued (at exit; tests)."""
+    with _background_lock:
+        thread, items = _background_thread, _background
+        if thread is None or items is None or _background_pid != os.getpid():
+            return
+        items.put((None, ()))
+    thread.join(timeout)
+    with _background_lock:
+        globals().update(_background=None, _background_thread=None)
+
+
+atexit.register(drain)
 
 
 def call(name: str, kwargs: dict) -> None:

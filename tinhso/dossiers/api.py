@@ -103,7 +103,7 @@ def _visible(request, code: str, *, with_history: bool = True) -> Dossier:
     dossier = selectors.dossier_for(request.user, code, with_history=with_history)
     if dossier is None:
         raise selectors.unknown_dossier(code)
-    return dossier
+    return services.with_declarations(dossier) if with_history else dossier
 
 
 @router.post("/dossiers", response={201: DossierDetailOut}, summary="Tạo hồ sơ (bản nháp)")

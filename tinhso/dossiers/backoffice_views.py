@@ -266,7 +266,7 @@ def _visible_dossier(request, code: str):
     dossier = selectors.dossier_for(request.user, code)
     if dossier is None or dossier.applicant_id == request.user.pk:
         raise Http404(code)
-    return dossier
+    return services.with_declarations(dossier)
 
 
 @login_required

@@ -26,3 +26,14 @@ def sign_many(job) -> None:
             jobs.step(job, ok=False, note=f"{code}: {exc.message}")
         else:
             jobs.step(job, ok=True)
+
+
+@jobs.task("dossiers.declarations")
+def make_declarations(*, code: str, day: str = "") -> None:
+    """The declarations of a submitted or supplemented dossier, made from its answers
+    after the request (services/declaration.py). Idempotent: made already, nothing."""
+    import datetime
+
+    from .services.declaration import make_declarations as make
+
+    make(code=code, day=datetime.date.fromisoformat(day) if day else None)

@@ -83,7 +83,7 @@ def detail(request, code: str):
     dossier = selectors.dossier_for(request.user, code)
     if dossier is None:
         raise Http404(code)
-    return _detail(request, dossier)
+    return _detail(request, services.with_declarations(dossier))
 
 
 @login_required

@@ -25,13 +25,35 @@ class IdempotencyMiddleware(BaseIdempotencyMiddleware):
 # ---------------------------------------------------------------- public pages' cache
 
 
-# What an anonymous GET of these paths answers depends only on the catalogue (and the
-# language): the answer is kept, per server process, under the catalogue's stamp (one
-# read of the shared cache), so an edit ends it in every process at once.
-PUBLIC_PATHS: list[tuple[re.Pattern[str], Callable[[], str]]] = [
-    (re.compile(r"^/api/v1/procedures(/[^/]+)?$"), catalogue_stamp),
-    (re.compile(r"^/thu-tuc/$"), catalogue_stamp),  # the search, its page and fragment
-    (re.compile(r"^/thu-tuc/[0-9A-Za-z.]+/$"), catalogue_stamp),  # a procedure's page
+def _catalogue(request) -> str:
+    return catalogue_stamp()
+
+
+def _tracked(request) -> str | None:
+    """A dossier's public tracking answer: kept per dossier under what it shows (its
+    status, dates, last timeline entry), served only to a request whose code and
+    digits match and that no limit stops (dossiers.selectors.tracking_stamp);
+    anything else goes the whole way (a 404 counted, a 429). The procedure's name in
+    it follows a rename within the time bound, as an agency's does."""
+    from tinhso.core.middleware import client_ip
+    from tinhso.dossiers.selectors import tracking_stamp
+
+    stamp = tracking_stamp(
+        request.GET.get("code", ""), request.GET.get("last4", ""), client=client_ip(request) or "-"
+    )
+    return None if stamp is None else f"tracking:{stamp}"
+
+
+# What an anonymous GET of these paths answers depends only on what the stamp reads
+# (the catalogue, a dossier's row) and the language: the answer is kept, per server
+# process, under that stamp, so an edit ends it in every process at once. A stamp of
+# None: not kept, the whole way.
+PUBLIC_PATHS: list[tuple[re.Pattern[str], Callable[..., str | None]]] = [
+    (re.compile(r"^/api/v1/procedures(/[^/]+)?$"), _catalogue),
+    (re.compile(r"^/thu-tuc/$"), _catalogue),  # the search, its page and fragment
+    (re.compile(r"^/thu-tuc/[0-9A-Za-z.]+/$"), _catalogue),  # a procedure's page
+    (re.compile(r"^/tra-cuu/$"), _catalogue),  # the tracking form (a lookup is a POST)
+    (re.compile(r"^/api/v1/tracking$"), _tracked),
 ]
 # A page's CSRF tokens (the language switch of every page) are kept as a slot and
 # filled on each answer with a token of this visitor's own secret (set as a cookie to a
@@ -108,10 +130,13 @@ class PublicCacheMiddleware:
             return None  # perhaps signed in, a message waiting: their own page
         if settings.CSRF_USE_SESSIONS:
             return None
-        for pattern, stamp in PUBLIC_PATHS:
+        for pattern, stamp_of in PUBLIC_PATHS:
             if pattern.match(request.path_info):
+                stamp = stamp_of(request)
+                if stamp is None:
+                    return None
                 # and a time bound, for what the stamp does not see (an agency renamed)
-                return f"{stamp()}:{int(time.time() // seconds)}"
+                return f"{stamp}:{int(time.time() // seconds)}"
         return None
 
     @staticmethod

@@ -15,6 +15,7 @@ from .common import (
     profile_values,
     tracking_link,
 )
+from .declaration import with_declarations
 from .drafts import approve_and_sign, save_result_draft
 from .fees import recording_fee_payment
 from .filing import attach_document, attach_from_store, create_dossier, update_draft
@@ -41,5 +42,6 @@ __all__ = [
     "take_action",
     "tracking_link",
     "update_draft",
+    "with_declarations",
     "workflow",
 ]

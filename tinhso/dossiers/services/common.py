@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -123,21 +123,26 @@ def _route(definition: ProcedureDefinition, procedure: Procedure, data: dict[str
 
 
 def _next_code(agency: Agency, day: datetime.date) -> str:
+    """The agency's next number of the day: one `UPDATE … RETURNING` (the row stays
+    locked to the commit, so numbers follow the commits' order without a gap); the
+    day's first dossier creates the row."""
+    table = DossierSequence._meta.db_table
     for _attempt in range(3):
-        seq = (
-            DossierSequence.objects.select_for_update()
-            .filter(agency_code=agency.code, day=day)
-            .first()
-        )
-        if seq is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{table}" SET "last" = "last" + 1 '  # noqa: S608 (our table's name)
+                'WHERE "agency_code" = %s AND "day" = %s RETURNING "last"',
+                [agency.code, day],
+            )
+            row = cursor.fetchone()
+        if row is None:
             try:
                 with transaction.atomic():
-                    seq = DossierSequence.objects.create(agency_code=agency.code, day=day, last=0)
+                    DossierSequence.objects.create(agency_code=agency.code, day=day, last=1)
             except IntegrityError:
-                continue  # created meanwhile by another request: lock it and go on
-        seq.last += 1
-        seq.save(update_fields=["last"])
-        return settings.DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=seq.last)
+                continue  # created meanwhile by another request: count on it
+            row = (1,)
+        return settings.DOSSIER_CODE_FORMAT.format(agency=agency.code, date=day, seq=row[0])
     raise Conflict(_("Hệ thống đang bận, vui lòng thử lại."))
 
 
@@ -179,14 +184,17 @@ def tracking_link(dossier: Dossier) -> str:
     return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?ma={dossier.code}"
 
 
-def _locked(dossier_or_code) -> Dossier:
+LOCKED_WITH = ("agency", "desk", "procedure", "procedure_version", "applicant")
+
+
+def _locked(dossier_or_code, *, related: tuple[str, ...] = LOCKED_WITH) -> Dossier:
+    """The dossier's row, locked to the commit, with the `related` rows a write needs.
+    Not its version's form definition (parsed once per process: definition_of)."""
     code = dossier_or_code.code if isinstance(dossier_or_code, Dossier) else dossier_or_code
-    found = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("agency", "desk", "procedure", "procedure_version", "applicant")
-        .filter(code=code)
-        .first()
-    )
+    qs = Dossier.objects.select_for_update(of=("self",)).select_related(*related)
+    if "procedure_version" in related:
+        qs = qs.defer("procedure_version__data")
+    found = qs.filter(code=code).first()
     if found is None:
         raise selectors.unknown_dossier(code)
     return found

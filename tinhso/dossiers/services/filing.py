@@ -120,7 +120,7 @@ def update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Dossier:
 
 def _attachable(actor, dossier: Dossier, kind: str):
     """The locked dossier and the paper definition, if this applicant may attach it now."""
-    dossier = _locked(dossier)
+    dossier = _locked(dossier, related=("agency", "procedure_version"))
     _require_applicant(actor, dossier)
     if dossier.status not in workflow.EDITABLE_STATES | {Status.AWAITING_SUPPLEMENT}:
         raise Conflict(

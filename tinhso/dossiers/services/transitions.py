@@ -26,7 +26,7 @@ from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
 from ..signals import action_preconditions
 from .common import _clean, current_documents, definition_of, missing_documents
-from .declaration import attach_declarations
+from .declaration import declarations_after_commit
 from .notices import notice as notice  # what the applicant is told; take_action asks here
 from .steps import close_step, local_day, open_step, resume_clock, start_step
 
@@ -85,7 +85,7 @@ def _submit(dossier: Dossier, *, actor, given: inputs.Submission, now) -> None:
     dossier.expected_date = workdays.calendar().due_date(
         now, definition.processing_days, dossier.desk.cut_off_time
     )
-    attach_declarations(dossier, actor=actor, now=now)
+    declarations_after_commit(dossier, actor=actor, now=now)
     start_step(dossier, role=workflow.OFFICER, now=now)
 
 
@@ -103,7 +103,7 @@ def _supplement(dossier: Dossier, *, actor, given: inputs.SupplementDone, now) -
     if not changed and not given.no_change:
         raise inputs.invalid("no_change")
     _check_complete(dossier, actor=actor)
-    attach_declarations(dossier, actor=actor, now=now)
+    declarations_after_commit(dossier, actor=actor, now=now)
     paused = resume_clock(dossier, now=now)
     dossier.status = dossier.status_before_pause or Status.SUBMITTED
     dossier.status_before_pause = ""

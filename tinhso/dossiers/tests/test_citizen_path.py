@@ -191,7 +191,7 @@ def test_the_confirmation_gives_the_code_the_date_and_what_happens_next(
 
 
 def test_the_declaration_is_not_asked_for_and_is_made_from_the_answers(
-    client, applicant, ward_codes
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
 ):
     dossier, _ward = _birth_draft(client, applicant, ward_codes)
     papers = client.get(f"/ho-so/{dossier.code}/giay-to/").content.decode()
@@ -201,14 +201,36 @@ def test_the_declaration_is_not_asked_for_and_is_made_from_the_answers(
         actor=applicant, dossier=dossier, kind="giay-chung-sinh", upload=pdf_file()
     )
     assert services.missing_documents(dossier, services.definition_of(dossier)) == []
-    client.post(f"/ho-so/{dossier.code}/nop/")
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        client.post(f"/ho-so/{dossier.code}/nop/")
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
+    # not made in the citizen's request: in the background, once the submission committed
+    assert not dossier.documents.filter(kind="to-khai-khai-sinh").exists()
+    for callback in after_commit:
+        callback()
     made = dossier.documents.get(kind="to-khai-khai-sinh", replaced_at__isnull=True)
     assert made.content_type == "application/pdf"
     content = client.get(f"/ho-so/{dossier.code}/tep/{made.pk}/")
     body = b"".join(content.streaming_content) if content.streaming else content.content
     assert body.startswith(b"%PDF")
+
+
+def test_a_declaration_the_job_has_not_made_is_made_when_the_dossier_is_opened(
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
+):
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    services.attach_document(
+        actor=applicant, dossier=dossier, kind="giay-chung-sinh", upload=pdf_file()
+    )
+    with django_capture_on_commit_callbacks(execute=False):  # the job never runs
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    assert not dossier.documents.filter(kind="to-khai-khai-sinh").exists()
+    page = client.get(f"/ho-so/{dossier.code}/").content.decode()
+    made = dossier.documents.get(kind="to-khai-khai-sinh", replaced_at__isnull=True)
+    assert f"/ho-so/{dossier.code}/tep/{made.pk}/" in page
+    client.get(f"/ho-so/{dossier.code}/")  # made once: opened again, nothing new
+    assert dossier.documents.filter(kind="to-khai-khai-sinh").count() == 1
 
 
 # ---------------------------------------------------------------- the supplement
@@ -318,3 +340,18 @@ def test_a_refused_or_withdrawn_dossier_shows_no_appointment_date(client, applic
     client.force_login(applicant)
     mine = client.get(f"/ho-so/{submitted.code}/").content.decode()
     assert "Ngày hẹn trả kết quả" not in mine
+
+
+def test_a_declaration_the_applicant_sent_is_kept_not_replaced(
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
+):
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    for kind in ("giay-chung-sinh", "to-khai-khai-sinh"):  # the API takes it from them
+        services.attach_document(actor=applicant, dossier=dossier, kind=kind, upload=pdf_file())
+    theirs = dossier.documents.get(kind="to-khai-khai-sinh")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    client.get(f"/ho-so/{dossier.code}/")
+    assert list(dossier.documents.filter(kind="to-khai-khai-sinh")) == [theirs]
+    theirs.refresh_from_db()
+    assert theirs.replaced_at is None

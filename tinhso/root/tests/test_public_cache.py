@@ -114,3 +114,52 @@ def _token(page) -> str:
     found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert found is not None
     return found.group(1)
+
+
+# ---------------------------------------------------------------- public tracking
+
+
+def _track(client, dossier, last4=None, **headers):
+    last4 = last4 or dossier.applicant_phone[-4:]
+    return client.get("/api/v1/tracking", {"code": dossier.code, "last4": last4}, **headers)
+
+
+def test_tracking_again_is_answered_from_two_small_reads(client, submitted):
+    first = _track(client, submitted)
+    with CaptureQueriesContext(connection) as queries:
+        again = _track(Client(), submitted)  # another visitor, the same code and digits
+    assert again.status_code == 200 and again.content == first.content
+    assert len(queries) == 2  # the limits, the dossier's row
+    assert not [q for q in queries.captured_queries if 'dossiers_dossierevent"' in q["sql"][:80]]
+
+
+def test_tracking_shows_a_change_at_once(client, submitted, officer):
+    from tinhso.testing.fixtures import act
+
+    before = _track(client, submitted)
+    assert before.json()["status"] == "submitted"
+    act(officer, submitted, "receive")
+    after = _track(client, submitted)
+    assert after.json()["status"] == "received"
+    assert len(after.json()["timeline"]) == len(before.json()["timeline"]) + 1
+    assert _track(client, submitted, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+def test_tracking_with_wrong_digits_is_never_served_from_it(client, submitted):
+    from django.core.cache import cache
+
+    cache.clear()
+    assert _track(client, submitted).status_code == 200
+    wrong = _track(client, submitted, last4="0000")
+    assert wrong.status_code == 404 and "ETag" not in wrong
+    for n in range(1, 20):  # the failures are still counted: the limit still holds
+        _track(client, submitted, last4=f"{n:04d}")
+    assert _track(client, submitted).status_code == 429
+    cache.clear()
+
+
+def test_the_tracking_form_is_kept(client):
+    client.get("/tra-cuu/")
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get("/tra-cuu/")
+    assert again.status_code == 200 and "ETag" in again and len(queries) <= 1
