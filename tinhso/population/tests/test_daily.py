@@ -106,3 +106,36 @@ def test_only_province_keepers_run_it(make_staff):
 
     with pytest.raises(PermissionDenied):
         daily.dedup_incremental(actor=make_staff(Role.REGISTRY_KEEPER, "UBND07090"))
+
+
+def test_the_import_page_runs_the_incremental_link_as_a_job(
+    registry, second_factor_client, registry_officer, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tinhso.core.models import Job
+
+    client = second_factor_client(registry_officer)
+    home = client.get(reverse("population:home")).content.decode()
+    assert "Liên kết gia tăng" in home and f"chỉ {daily.unlinked()} bản ghi mới" in home
+    old = dict(SourceRecord.objects.filter(person__isnull=False).values_list("pk", "person_id"))
+    merges_before = Merge.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("population:dedup"), {"incremental": "1"})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="population.dedup")
+    assert job.params == {"incremental": True}
+    assert job.state == Job.State.DONE and job.done == job.total == 3
+    assert daily.unlinked() == 0
+    # the old records keep their people (or the one that absorbed it): nothing split
+    after = _people()
+    pk_to_record = dict(SourceRecord.objects.values_list("pk", "record_id"))
+    persons = dict(Person.objects.values_list("pk", "merged_into"))
+    for pk, person in old.items():
+        assert after[pk_to_record[pk]] == (persons[person] or person)
+    # some of the new records are people already known: they joined them
+    new = SourceRecord.objects.filter(batch__file_name="day2.csv")
+    assert new.filter(person__records__batch__file_name="day1.csv").exists()
+    assert Merge.objects.count() >= merges_before
+    page = client.get(reverse("population:home")).content.decode()
+    assert f"Lần liên kết gia tăng gần nhất (#{job.pk})" in page
