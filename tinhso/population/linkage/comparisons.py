@@ -52,7 +52,8 @@ DOB_AGREES = (
 # SQL: two members of one family rather than one person: another given name or
 # another birth date. What a family shares (a phone, an address, the parents, the
 # places, the ethnicity) then weighs little: `training` holds its weight between
-# nothing and the whole agreement's.
+# nothing and the whole agreement's. (Not "and another personal ID": EM learns the
+# m of these comparisons on pairs with the same ID, so they must not read it.)
 FAMILY = f"NOT coalesce(({SAME_NAME}) AND {DOB_AGREES}, true)"
 _SAME_WARD = "(ward_l = ward_r OR ward_l IS NULL OR ward_r IS NULL)"
 _PHONES_DIFFER = "(phone_l IS NOT NULL AND phone_r IS NOT NULL AND phone_l <> phone_r)"
