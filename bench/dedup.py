@@ -299,9 +299,9 @@ def main() -> None:
     if not a.big_only:
         bench(a.rows, a.seed, a.noise, methods, not a.required_only)
     if a.other:
-        bench(a.rows, a.seed + 1000, a.noise * 1.5, methods)
+        bench(a.rows, a.seed + 1000, a.noise * 1.5, methods, not a.required_only)
     if a.big or a.big_only:
-        bench(1_500_000, a.seed, a.noise, methods)
+        bench(1_500_000, a.seed, a.noise, methods, not a.required_only)
 
 
 if __name__ == "__main__":

@@ -59,8 +59,11 @@ def _prepare_old(con, cache: Path, tmp: Path) -> int:
 
 
 def dedup_incremental(*, actor, review_from: float = REVIEW_FROM, auto_merge: float = AUTO_MERGE,
-                      model: dict | None = None) -> dict:  # fmt: skip
+                      model: dict | None = None, step=None) -> dict:  # fmt: skip
+    """`step`, if given, is called after each of the three stages (prepare, link,
+    apply): the progress of the background job."""
     permissions.require_province_keeper(actor)
+    say = step or (lambda: None)
     t0 = time.monotonic()
     model = model or linkage.training.fallback_model(last_model_path())[0]
     with tempfile.TemporaryDirectory(prefix="tinhso-daily-") as tmp:
@@ -73,6 +76,7 @@ def dedup_incremental(*, actor, review_from: float = REVIEW_FROM, auto_merge: fl
         linkage.prepare(con, source="raw_new", table="prepared_new")
         old = _prepare_old(con, prepared_path(), Path(tmp))
         t_prepare = time.monotonic() - t0
+        say()
         result = linkage.incremental.link_new(
             con, model=model, threshold=review_from, evidence=True
         )
@@ -82,6 +86,7 @@ def dedup_incremental(*, actor, review_from: float = REVIEW_FROM, auto_merge: fl
         )
         con.close()
     t_link = time.monotonic() - t0
+    say()
     refused = {
         frozenset((str(a), str(b)))
         for a, b in ReviewPair.objects.filter(state=ReviewPair.State.NON_MATCH).values_list(
@@ -96,6 +101,7 @@ def dedup_incremental(*, actor, review_from: float = REVIEW_FROM, auto_merge: fl
     stats["households"] = assign_households(touched)
     stats["review"] = _queue_reviews(result, incremental=True)
     link_accounts()
+    say()
     stats.update(
         new=new,
         registry_records=old,

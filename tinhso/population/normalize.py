@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from tinhso.core.text import fold
 
+from .provinces import province_code
+
 # The columns of the contract's population CSV (../shared/CONTRACT.md, `tinhso dedup`).
 INPUT_COLUMNS = (
     "record_id",
@@ -205,9 +207,10 @@ _PLACE_WORDS = frozenset(
 
 def place_key(value: str) -> str:
     """A place of birth or a hometown as a key: a code stays a code (`c:22`, leading
-    zeros dropped), text is folded without the administrative words (`Tỉnh Quảng
-    Ninh`, `quang ninh`, `T. Quảng Ninh` → `t:quang ninh`). A code and a text are two
-    kinds that are not compared."""
+    zeros dropped), and so does a province's name (`Tỉnh Quảng Ninh`, `quang ninh`,
+    `T. Quảng Ninh` → `c:22`, see `provinces`); other text is folded without the
+    administrative words (`Thành phố Hạ Long` → `t:ha long`). A code and a text are
+    two kinds that are not compared."""
     text = (value or "").strip()
     if not text:
         return ""
@@ -215,7 +218,10 @@ def place_key(value: str) -> str:
         return "c:" + (text.lstrip("0") or "0")
     folded = _PLACE_PHRASES.sub(" ", fold(text))
     words = [w for w in re.split(r"[\s,.\-/]+", folded) if w and w not in _PLACE_WORDS]
-    return "t:" + " ".join(words) if words else ""
+    if not words:
+        return ""
+    code = province_code(" ".join(words))  # a province's name is its code
+    return f"c:{code}" if code else "t:" + " ".join(words)
 
 
 # ---------------------------------------------------------------- names

@@ -217,13 +217,17 @@ def decide_pair(*, actor, pair: ReviewPair, same_person: bool, note: str = "") -
 # ---------------------------------------------------------------- registry dedup
 
 
-def start_dedup(*, actor) -> object:
+def start_dedup(*, actor, incremental: bool = False) -> object:
+    """The full linking as a background job, or with `incremental` the daily one (the
+    records imported since the last run against the registry, `daily.dedup_incremental`)."""
     permissions.require_province_keeper(actor)
     with transaction.atomic():
-        job = jobs.enqueue(kind="population.dedup", actor=actor, params={}, total=4)
+        job = jobs.enqueue(kind="population.dedup", actor=actor,
+                           params={"incremental": incremental}, total=3 if incremental else 4)  # fmt: skip
         record_event(
-            actor=actor, action="population.dedup_started", object_type="core.job", object_id=job.pk
-        )
+            actor=actor, action="population.dedup_started", object_type="core.job",
+            object_id=job.pk, after={"incremental": incremental},
+        )  # fmt: skip
     return job
 
 

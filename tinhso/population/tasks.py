@@ -17,8 +17,9 @@ def import_file(job) -> None:
 
 @jobs.handler("population.dedup")
 def dedup(job) -> None:
-    from . import services
+    from . import daily, services
 
-    result = services.dedup_registry(actor=job.created_by, step=lambda: jobs.step(job, ok=True))
+    link = daily.dedup_incremental if job.params.get("incremental") else services.dedup_registry
+    result = link(actor=job.created_by, step=lambda: jobs.step(job, ok=True))
     job.log = [f"{k}: {v}" for k, v in result.items()]
     job.save(update_fields=["log"])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.core.errors import DomainError
 
-from . import importing, permissions, selectors, services
+from . import daily, importing, permissions, selectors, services
 from .models import ImportBatch, Merge, Person, ReviewPair
 
 
@@ -63,6 +63,7 @@ def home(request):
             "batches": selectors.recent_batches(viewer=viewer),
             "province_keeper": permissions.is_province_keeper(viewer),
             "dedup_job": selectors.last_dedup_job(),
+            "unlinked": daily.unlinked(),
             "page": page,
             "q": request.GET.get("q", ""),
             "query": urlencode({"q": request.GET["q"]}) if request.GET.get("q") else "",
@@ -107,12 +108,18 @@ def batch_errors(request, pk: int):
 def run_dedup(request):
     if refused := _officer(request):
         return refused
+    incremental = request.POST.get("incremental") == "1"
     try:
-        job = services.start_dedup(actor=request.user)
+        job = services.start_dedup(actor=request.user, incremental=incremental)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("population:home")
-    messages.success(request, _("Đã bắt đầu đối sánh (công việc #%(id)s).") % {"id": job.pk})
+    if incremental:
+        messages.success(
+            request, _("Đã bắt đầu liên kết gia tăng (công việc #%(id)s).") % {"id": job.pk}
+        )
+    else:
+        messages.success(request, _("Đã bắt đầu đối sánh (công việc #%(id)s).") % {"id": job.pk})
     return redirect("population:reviews")
 
 

@@ -43,6 +43,18 @@ SAME_SYLLABLES = (
     "AND name_unordered_l = name_unordered_r))"
 )
 SAME_NAME = f"({SAME_GIVEN} OR {SAME_SYLLABLES})"
+# SQL: the birth dates can be one (a slip apart, or one of them partial or missing).
+DOB_AGREES = (
+    "(yob_l IS NULL OR yob_r IS NULL OR coalesce(dob_full_l = dob_full_r "
+    "OR dob_unordered_l = dob_unordered_r OR damerau_levenshtein(dob_full_l, dob_full_r) <= 1 "
+    "OR (yob_l = yob_r AND (dob_full_l IS NULL OR dob_full_r IS NULL)), false))"
+)
+# SQL: two members of one family rather than one person: another given name or
+# another birth date. What a family shares (a phone, an address, the parents, the
+# places, the ethnicity) then weighs little: `training` holds its weight between
+# nothing and the whole agreement's. (Not "and another personal ID": EM learns the
+# m of these comparisons on pairs with the same ID, so they must not read it.)
+FAMILY = f"NOT coalesce(({SAME_NAME}) AND {DOB_AGREES}, true)"
 _SAME_WARD = "(ward_l = ward_r OR ward_l IS NULL OR ward_r IS NULL)"
 _PHONES_DIFFER = "(phone_l IS NOT NULL AND phone_r IS NOT NULL AND phone_l <> phone_r)"
 
@@ -68,35 +80,38 @@ def _comparisons():
 def _parent_comparison(cl, cll, parent: str, description: str):
     """A parent's name, with the person's own name handling: accents, the order-free
     phonetic key (confusions, a name written given-name-first, Thị/Văn), surname and
-    given name with another middle. A missing value says nothing."""
+    given name with another middle. A missing value says nothing.
+
+    Siblings and twins share their parents: each agreement with another given name
+    is a level of its own, right before the agreement it splits (`training` gives
+    the whole agreement the u of both, so that strangers sharing a parent's name are
+    counted at every level, whatever their own names)."""
     c = lambda x: f"{parent}_{x}"  # noqa: E731
-    # Siblings and twins share their parents: agreement with another given name is a
-    # level of its own (as the household's phone and address are).
-    agree = (
-        f"({c('folded')}_l = {c('folded')}_r OR {c('unordered')}_l = {c('unordered')}_r "
-        f"OR ({c('surname')}_l = {c('surname')}_r AND {c('given')}_l = {c('given')}_r))"
+    agreements = (
+        (f"{c('sig')}_l = {c('sig')}_r", "same name, accents and all"),
+        (
+            f"({c('folded')}_l = {c('folded')}_r OR {c('unordered')}_l = {c('unordered')}_r)",
+            "same name up to accents, order and phonetic confusions",
+        ),
+        (
+            f"({c('surname')}_l = {c('surname')}_r AND {c('given')}_l = {c('given')}_r)",
+            "same surname and given name, middle names differ",
+        ),
     )
+    levels = [cll.NullLevel(c("folded"))]
+    for sql, label in agreements:
+        levels.append(
+            cll.CustomLevel(f"{sql} AND {FAMILY}").configure(
+                label_for_charts=f"{label}, another given name or birth date (sibling?)"
+            )
+        )
+        levels.append(cll.CustomLevel(sql).configure(label_for_charts=label))
+    levels += [
+        cll.JaroWinklerLevel(c("folded"), 0.9).configure(label_for_charts="similar"),
+        cll.ElseLevel().configure(label_for_charts="another name"),
+    ]
     return cl.CustomComparison(
-        output_column_name=parent,
-        comparison_description=description,
-        comparison_levels=[
-            cll.NullLevel(c("folded")),
-            cll.CustomLevel(
-                f"{agree} AND NOT {SAME_NAME}",
-                label_for_charts="same parent, another given name (sibling?)",
-            ),
-            cll.ExactMatchLevel(c("sig")).configure(label_for_charts="same name, accents and all"),
-            cll.CustomLevel(
-                f"{c('folded')}_l = {c('folded')}_r OR {c('unordered')}_l = {c('unordered')}_r",
-                label_for_charts="same name up to accents, order and phonetic confusions",
-            ),
-            cll.CustomLevel(
-                f"{c('surname')}_l = {c('surname')}_r AND {c('given')}_l = {c('given')}_r",
-                label_for_charts="same surname and given name, middle names differ",
-            ),
-            cll.JaroWinklerLevel(c("folded"), 0.9).configure(label_for_charts="similar"),
-            cll.ElseLevel().configure(label_for_charts="another name"),
-        ],
+        output_column_name=parent, comparison_description=description, comparison_levels=levels
     )
 
 
@@ -113,8 +128,8 @@ def _place_comparison(cl, cll, column: str, description: str):
                 label_for_charts="missing, or a code against a text",
             ).configure(is_null_level=True),
             cll.CustomLevel(
-                f"{column}_l = {column}_r AND NOT {SAME_NAME}",
-                label_for_charts="same, another given name (family?)",
+                f"{column}_l = {column}_r AND {FAMILY}",
+                label_for_charts="same, another given name or birth date (family?)",
             ),
             cll.ExactMatchLevel(column).configure(label_for_charts="same"),
             cll.ElseLevel().configure(label_for_charts="different"),
@@ -198,20 +213,20 @@ def _contact_comparison(cl, cll):
                 label_for_charts="missing",
             ).configure(is_null_level=True),
             cll.CustomLevel(
-                f"phone_l = phone_r AND {same_address} AND NOT {SAME_NAME}",
-                label_for_charts="same phone and address, another given name (household?)",
+                f"phone_l = phone_r AND {same_address} AND {FAMILY}",
+                label_for_charts="same phone and address, another given name or birth date (household?)",
             ),
             cll.CustomLevel(
                 f"phone_l = phone_r AND {same_address}", label_for_charts="same phone and address"
             ),
             cll.CustomLevel(
-                f"phone_l = phone_r AND NOT {SAME_NAME}",
-                label_for_charts="same phone, another given name (household?)",
+                f"phone_l = phone_r AND {FAMILY}",
+                label_for_charts="same phone, another given name or birth date (household?)",
             ),
             cll.CustomLevel("phone_l = phone_r", label_for_charts="same phone"),
             cll.CustomLevel(
-                f"{same_address} AND NOT {SAME_NAME}",
-                label_for_charts="same address, another given name (household?)",
+                f"{same_address} AND {FAMILY}",
+                label_for_charts="same address, another given name or birth date (household?)",
             ),
             cll.CustomLevel(same_address, label_for_charts="same address"),
             # Apart from that, two numbers that differ say much more than a number
@@ -277,6 +292,10 @@ def blocking_rules():
         block_on("given_key", "dob_unordered"),
         block_on("ward", "dob_full"),
         block_on("surname_key", "middle_key", "dob_unordered"),
+        # a record whose date is unreadable or missing, moved elsewhere, without the
+        # same ID: the parents' names can still bring it to its twin record
+        block_on("name_unordered", "father_unordered"),
+        block_on("name_unordered", "mother_unordered"),
         CustomRule(
             f"l.name_unordered = r.name_unordered AND l.yob = r.yob AND {date_unsure}",
             sql_dialect="duckdb",

@@ -27,6 +27,8 @@ BLOCKING_KEYS = (
     ("given_key", "dob_unordered"),
     ("ward", "dob_full"),
     ("surname_key", "middle_key", "dob_unordered"),
+    ("name_unordered", "father_unordered"),
+    ("name_unordered", "mother_unordered"),
     ("name_unordered", "yob"),
     ("name_unordered", "ward"),
     ("address_key", "ward"),

@@ -96,6 +96,26 @@ def _unsplit_u(data: dict) -> None:
                 )
 
 
+def _bound_split(data: dict) -> None:
+    """An agreement with another given name (twins' date, a household's phone, the
+    parents and places of a family) weighs between nothing and the whole agreement:
+    EM's m for it is small because true pairs rarely differ in name, but the name
+    comparison already counts that; here it would count again, against the pair,
+    for each column a family shares. So its Bayes factor is held in [1, the whole
+    agreement's]."""
+    for comparison in data["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for split, whole in zip(levels, levels[1:], strict=False):
+            if "another given name" not in (split.get("label_for_charts") or ""):
+                continue
+            m, u = split.get("m_probability"), split.get("u_probability")
+            wm, wu = whole.get("m_probability"), whole.get("u_probability")
+            if not (m and u and wm and wu):
+                continue
+            bf = min(max(m / u, 1.0), max(wm / wu, 1.0))
+            split["m_probability"] = min(u * bf, 1.0)
+
+
 def _level_key(level: dict) -> str:
     return level.get("label_for_charts") or level["sql_condition"]
 
@@ -149,6 +169,7 @@ def model_json(linker, *, floor: float = 1e-7, taught: dict | None = None,
         _unsplit_u(data)
     if taught is not None and not fully_taught(taught):
         _overlay(data, fallback or priors(), taught, records)
+    _bound_split(data)
     return {
         "version": MODEL_VERSION,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -106,3 +106,44 @@ def test_only_province_keepers_run_it(make_staff):
 
     with pytest.raises(PermissionDenied):
         daily.dedup_incremental(actor=make_staff(Role.REGISTRY_KEEPER, "UBND07090"))
+
+
+def test_the_import_page_runs_the_incremental_link_as_a_job(
+    registry, second_factor_client, registry_officer, django_capture_on_commit_callbacks, tmp_path
+):
+    from django.urls import reverse
+
+    from tinhso.core.models import Job
+
+    # the model the last full training saved: what the job links with
+    services.last_model_path().parent.mkdir(parents=True, exist_ok=True)
+    services.last_model_path().write_text(json.dumps(registry), encoding="utf-8")
+    # a third file: a known person sent again by another agency (a new record_id)
+    known = SourceRecord.objects.filter(batch__file_name="day1.csv").order_by("pk").first()
+    lines = tmp_path.joinpath("day1.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    again = next(line for line in lines if line.startswith(known.record_id + ","))
+    _import([lines[0], again.replace(known.record_id, "AGAIN1", 1)], tmp_path, "day3.csv")
+    client = second_factor_client(registry_officer)
+    home = client.get(reverse("population:home")).content.decode()
+    assert "Liên kết gia tăng" in home and f"chỉ {daily.unlinked()} bản ghi mới" in home
+    old = dict(SourceRecord.objects.filter(person__isnull=False).values_list("pk", "person_id"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("population:dedup"), {"incremental": "1"})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="population.dedup")
+    assert job.params == {"incremental": True}
+    assert job.state == Job.State.DONE and job.done == job.total == 3
+    assert daily.unlinked() == 0
+    # the old records keep their people (or the one that absorbed it): nothing split
+    merged_into = dict(Person.objects.values_list("pk", "merged_into"))
+    now = dict(SourceRecord.objects.values_list("pk", "person_id"))
+    for pk, person in old.items():
+        assert (merged_into[now[pk]] or now[pk]) == (merged_into[person] or person)
+    # the record sent again joined its person
+    sent_again = SourceRecord.objects.get(record_id="AGAIN1")
+    known.refresh_from_db()
+    assert (merged_into[sent_again.person_id] or sent_again.person_id) == (
+        merged_into[known.person_id] or known.person_id
+    )
+    page = client.get(reverse("population:home")).content.decode()
+    assert f"Lần liên kết gia tăng gần nhất (#{job.pk})" in page

@@ -75,6 +75,31 @@ def test_the_saved_model_is_versioned_and_gives_the_same_clusters(generated, ded
         linkage.load_model(model.with_name("old.json"))
 
 
+def test_what_a_family_shares_never_weighs_against_a_pair_nor_more_than_agreement(deduped):
+    """Twins' date, a household's phone, siblings' parents and places: agreeing there
+    with another given name or birth date weighs between nothing and the whole
+    agreement; and a parent's name written without accents weighs about as much as
+    with them (strangers share parents' names whatever their own names)."""
+    model = linkage.load_model(deduped[1])["splink"]
+    bf = {}
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for level in levels:
+            bf[comparison["output_column_name"], level.get("label_for_charts")] = (
+                level["m_probability"] / level["u_probability"]
+            )
+        for split, whole in zip(levels, levels[1:], strict=False):
+            if "another given name" in (split.get("label_for_charts") or ""):
+                split_bf = split["m_probability"] / split["u_probability"]
+                whole_bf = whole["m_probability"] / whole["u_probability"]
+                assert split_bf * (1 + 1e-9) >= 1, (comparison["output_column_name"], split_bf)
+                assert split_bf <= max(whole_bf, 1) * (1 + 1e-9), (split_bf, whole_bf)
+    for parent in ("father", "mother"):
+        exact = bf[parent, "same name, accents and all"]
+        folded = bf[parent, "same name up to accents, order and phonetic confusions"]
+        assert exact > 10 and folded < 20 * exact, (parent, exact, folded)
+
+
 def test_wrong_columns_or_encoding_are_refused_with_a_sentence(tmp_path):
     wrong = tmp_path / "wrong.csv"
     wrong.write_text("id,name\n1,An\n", encoding="utf-8")

@@ -12,7 +12,10 @@ from tinhso.population.normalize import INPUT_COLUMNS, OPTIONAL_COLUMNS, place_k
 
 
 def test_places_are_compared_as_codes_or_folded_text():
-    assert place_key("Tỉnh Quảng Ninh") == place_key("quang ninh") == "t:quang ninh"
+    # a province's name is its code (the first digits of a personal ID)
+    assert place_key("Tỉnh Quảng Ninh") == place_key("quang ninh") == place_key("022") == "c:22"
+    assert place_key("Thành phố Hồ Chí Minh") == place_key("TP. Ho Chi Minh") == "c:79"
+    assert place_key("Bà Rịa - Vũng Tàu") == "c:77"
     assert place_key("Thành phố Hạ Long") == "t:ha long"
     assert place_key("022") == place_key("22") == "c:22"
     assert place_key("") == ""
