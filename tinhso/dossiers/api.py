@@ -277,7 +277,14 @@ class QueueFilter(Schema):
 
 
 @router.get("/queue", response=list[QueueItemOut], summary="Hàng đợi của cán bộ")
-@paginate(KeysetPagination, rows_after=selectors.queue_rows_after, key_of=selectors.queue_key)
+@paginate(
+    KeysetPagination,
+    rows_after=selectors.queue_rows_after,
+    key_of=selectors.queue_key,
+    count_of=lambda request, filters, **_: selectors.queue_total(
+        request.user, **filters.model_dump()
+    ),
+)
 def queue(request, filters: Query[QueueFilter]):
     """Dossiers at the officer's agencies, the most urgent first."""
     if not authz.is_staff_member(request.user):

@@ -163,25 +163,43 @@ def queue_agencies(user) -> list:
 DESK_ROLES = {"one_stop_officer"}
 
 
-def _scope(user, *, status: str | None) -> Q:
-    """Where this officer looks: at their desks for the one-stop roles, at their
-    agencies for the others; only what waits there unless a status is named.
-    (One branch per kind of role keeps each served by its own index.)"""
+def _scope_agencies(user) -> tuple[list, list]:
+    """The agencies where this officer looks: as a one-stop desk (the one-stop roles),
+    and as the processing agency (the others). Read once per user object and set of
+    role assignments (a page asks for its rows, its count and its counts by state)."""
+    held = authz.assignments(user)
+    cached = getattr(user, "_queue_scope", None)
+    if cached is not None and cached[0] is held:
+        return cached[1]
+    found = _find_scope_agencies(user)
+    if held:
+        user._queue_scope = (held, found)
+    return found
+
+
+def _find_scope_agencies(user) -> tuple[list, list]:
     desks: list = []
     works: list = []
     if getattr(user, "is_superuser", False):
         everything = queue_agencies(user)
-        desks, works = everything, everything
-    else:
-        from tinhso.accounts.models import Agency
+        return everything, everything
+    from tinhso.accounts.models import Agency
 
-        for a in authz.assignments(user):
-            if not a.agency_id or a.role not in STAFF_ROLES:
-                continue
-            below = list(Agency.objects.filter(path__startswith=a.agency.path))
-            (desks if a.role in DESK_ROLES else works).extend(below)
-            if a.role in {"administrator", "monitoring"}:
-                desks.extend(below)
+    for a in authz.assignments(user):
+        if not a.agency_id or a.role not in STAFF_ROLES:
+            continue
+        below = list(Agency.objects.filter(path__startswith=a.agency.path))
+        (desks if a.role in DESK_ROLES else works).extend(below)
+        if a.role in {"administrator", "monitoring"}:
+            desks.extend(below)
+    return desks, works
+
+
+def _scope(user, *, status: str | None, agencies: tuple[list, list] | None = None) -> Q:
+    """Where this officer looks: at their desks for the one-stop roles, at their
+    agencies for the others; only what waits there unless a status is named.
+    (One branch per kind of role keeps each served by its own index.)"""
+    desks, works = agencies if agencies is not None else _scope_agencies(user)
     condition = Q(pk__in=[])
     if desks:
         condition |= Q(desk__in=desks) & in_states([status] if status else AT_DESK)
@@ -298,11 +316,44 @@ def _row_after(*columns: tuple[str, Any]) -> GreaterThan:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """How many dossiers wait for the officer, by state (one query)."""
-    rows = (
-        Dossier.objects.filter(_scope(user, status=None)).values("status").annotate(n=Count("pk"))
+    """How many dossiers wait for the officer, by state: read from the kept counts
+    (queue_counts.py), a few small rows whatever the number of dossiers. Where one
+    officer sees both sides (a desk and a processing agency) a dossier in a state that
+    waits at both could be at both of theirs: those states are counted on the rows
+    instead, once each (a short range of the partial indexes)."""
+    from . import queue_counts as kept
+
+    desks, works = _scope_agencies(user)
+    both = AT_DESK & AT_AGENCY if desks and works else frozenset()
+    counts = kept.kept(
+        desks={a.pk for a in desks},
+        works={a.pk for a in works},
+        states=None if not both else (AT_DESK | AT_AGENCY) - both,
     )
-    return {row["status"]: row["n"] for row in rows}
+    if both:
+        rows = (
+            Dossier.objects.filter(_scope(user, status=None, agencies=(desks, works)))
+            .filter(in_states(both))
+            .values("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        counts.update({row["status"]: row["n"] for row in rows if row["n"]})
+    return counts
+
+
+def queue_total(user, *, status=None, procedure=None, unit=None, q="", due=None, mine=False,
+                **_more) -> int | None:  # fmt: skip
+    """The length of `officer_queue(user, …)` when the kept counts know it (no filter
+    but a waiting state), else None (count the rows)."""
+    if procedure or unit or q or due or mine:
+        return None
+    counts = queue_counts(user)
+    if not status:
+        return sum(counts.values())
+    desks, works = _scope_agencies(user)
+    waits = (not desks or status in AT_DESK) and (not works or status in AT_AGENCY)
+    return counts.get(status, 0) if waits else None
 
 
 def agency_load(user, today=None) -> list[dict]:
