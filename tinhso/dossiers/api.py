@@ -289,8 +289,7 @@ def queue(request, filters: Query[QueueFilter]):
     """Dossiers at the officer's agencies, the most urgent first."""
     if not authz.is_staff_member(request.user):
         raise PermissionDenied(_("Chỉ cán bộ mới có hàng đợi hồ sơ."))
-    found = selectors.officer_queue(request.user, **filters.model_dump())
-    return found.select_related("assignee").defer(*LIST_UNREAD)
+    return selectors.queue_rows(selectors.officer_queue(request.user, **filters.model_dump()))
 
 
 class SlipOut(Schema):

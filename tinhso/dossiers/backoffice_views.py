@@ -63,8 +63,14 @@ def queue(request):
         return refused
     form = QueueFilter(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    dossiers = selectors.officer_queue(request.user, **filters).select_related("assignee")
-    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    dossiers = selectors.officer_queue(request.user, **filters).select_related(
+        "procedure", "assignee"
+    )  # what a row shows
+    paginator = Paginator(dossiers, 25)
+    known = selectors.queue_total(request.user, **filters)
+    if known is not None:  # the kept counts: no scan of the waiting rows
+        paginator.count = known
+    page = paginator.get_page(request.GET.get("page"))
     horizon = rules.apology_horizon(timezone.localdate())
     for dossier in page:
         dossier.late = dossier.is_late()
@@ -396,7 +402,9 @@ def bulk_sign(request):
     refused = _officer_or_redirect(request)
     if refused:
         return refused
-    approved = selectors.officer_queue(request.user, status=Status.APPROVED)[:500]
+    approved = selectors.officer_queue(request.user, status=Status.APPROVED).select_related(
+        "procedure", "procedure_version", "agency", "desk"
+    )[:500]
     ready = [d for d in approved if services.may(request.user, workflow.TRANSITIONS["sign"], d)]
     error = None
     if request.method == "POST":

@@ -221,11 +221,13 @@ class Dossier(models.Model):
                 fields=["desk", "due_date", "submitted_at", "id"],
                 condition=in_states(AT_DESK),
                 name="dossier_waiting_at_desk",
+                include=["status", "expected_date"],  # counted by state and lateness alone
             ),
             models.Index(
                 fields=["agency", "due_date", "submitted_at", "id"],
                 condition=in_states(AT_AGENCY),
                 name="dossier_waiting_at_agency",
+                include=["status", "expected_date"],  # counted by state and lateness alone
             ),
         ]
 

@@ -225,7 +225,7 @@ def officer_queue(
 
     from tinhso.core import workdays
 
-    qs = _base().filter(_scope(user, status=status))
+    qs = Dossier.objects.filter(_scope(user, status=status))  # each page joins what it shows
     if procedure:
         qs = qs.filter(procedure__code=procedure)
     if unit:
@@ -251,6 +251,22 @@ def officer_queue(
             | Q(due_date__isnull=True, expected_date__gte=today, expected_date__lte=horizon)
         )
     return qs.order_by(*QUEUE_ORDER)
+
+
+# What a queue's row shows (the API's QueueItemOut), read in the rows' one query: the
+# dossier's own columns and the codes and names of five small tables, nothing else.
+QUEUE_ROW_RELATED = ("procedure", "procedure_version", "agency", "desk", "assignee")
+QUEUE_ROW_FIELDS = (
+    "code", "status", "applicant_name", "created_at", "submitted_at", "received_at",
+    "expected_date", "due_date", "appointment_date", "step_due_date", "fee_amount",
+    "procedure__code", "procedure__name", "procedure_version__number", "agency__code",
+    "desk__code", "assignee__username",
+)  # fmt: skip
+
+
+def queue_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """An `officer_queue` as the API's rows: one query, narrow."""
+    return qs.select_related(*QUEUE_ROW_RELATED).only(*QUEUE_ROW_FIELDS)
 
 
 # The queue's order (the most urgent first), served by the partial indexes on what waits
