@@ -98,7 +98,7 @@ class _QueuePage(list):
 
     def __init__(self, rows, *, count: int, number: int, after: str | None):
         super().__init__(rows)
-        self.count, self.number, self.after = count, number, after
+        self.total, self.number, self.after = count, number, after
         self.num_pages = max(1, -(-count // QUEUE_PAGE_SIZE))
 
 
