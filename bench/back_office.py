@@ -249,6 +249,22 @@ def bench_queue(*, rounds: int) -> None:
             selectors.queue_counts(user)
             timings.append(time.perf_counter() - t)
         report(f"{kind}: counts by state", timings, aim=QUEUE_AIM)
+    # A citizen's "my dossiers" among the million: 30 of the bench's rows are theirs.
+    citizen_user, citizen = person(f"c{stamp}")
+    from tinhso.dossiers.models import Dossier
+
+    Dossier.objects.filter(code__in=[f"BENCH-{i:08d}" for i in range(30)]).update(
+        applicant=citizen_user
+    )
+    for label, params in [("first page", {}), ("?status=returned", {"status": "returned"})]:
+        timings = []
+        for _ in range(rounds):
+            t = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                r = citizen.get("/api/v1/dossiers", params)
+            timings.append(time.perf_counter() - t)
+            assert r.status_code == 200, r.content
+        report(f"citizen: my dossiers, {label} [{len(queries)} q]", timings, aim=QUEUE_AIM)
 
 
 def main() -> None:

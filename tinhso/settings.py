@@ -301,6 +301,7 @@ PERIODIC_COMMANDS = {
     "deliver_notifications": "*/5 * * * *",
     "sweep_files": "17 * * * *",
     "recompute_index": "0 5 * * *",
+    "reconcile_queue_counts": "45 4 * * *",
     "refresh_opendata": "30 5 * * *",
     "remind_appointments": "*/15 * * * *",
 }

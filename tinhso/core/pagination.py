@@ -53,7 +53,9 @@ class KeysetPagination(PaginationBase):
     does, and a row that arrives meanwhile neither repeats nor hides one. `page=N`
     still works (OFFSET) for links already given out. The view names how to read
     rows after a key (`rows_after(queryset, after, n)`, `after` "" for the first
-    page) and the key of a row (`key_of(row)`)."""
+    page) and the key of a row (`key_of(row)`), and may name how to know the count
+    without counting the rows (`count_of(request, **the view's arguments)`, None when
+    it cannot tell)."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=1_000_000)
@@ -68,14 +70,19 @@ class KeysetPagination(PaginationBase):
 
     items_attribute = "results"
 
-    def __init__(self, *, rows_after, key_of, **kwargs: Any) -> None:
+    def __init__(self, *, rows_after, key_of, count_of=None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows_after = rows_after
         self.key_of = key_of
+        self.count_of = count_of
+
+    def _count(self, queryset, request: HttpRequest, params: dict) -> int:
+        known = self.count_of(request, **params) if self.count_of is not None else None
+        return self._items_count(queryset) if known is None else known
 
     def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
         if pagination.page > 1 and not pagination.after:
-            count = self._items_count(queryset)
+            count = self._count(queryset, request, params)
             return _numbered(queryset, count, pagination.page, pagination.page_size, request)
         size = pagination.page_size
         items = list(self.rows_after(queryset, pagination.after, size + 1))
@@ -88,7 +95,7 @@ class KeysetPagination(PaginationBase):
             query["after"] = self.key_of(items[-1])
             following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
         return {
-            "count": self._items_count(queryset),
+            "count": self._count(queryset, request, params),
             "next": following,
             "previous": None,
             "results": items,

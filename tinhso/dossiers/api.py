@@ -128,13 +128,9 @@ class MyDossiersFilter(Schema):
 @router.get("/dossiers", response=list[DossierOut], summary="Hồ sơ của tôi")
 @paginate(PageNumberPagination)
 def list_dossiers(request, filters: Query[MyDossiersFilter]):
-    found = selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
-    return found.defer(*LIST_UNREAD)
-
-
-# What a list never shows: the answers, and the whole form of the procedure's version
-# (JSON decoded for nothing, twenty times a page).
-LIST_UNREAD = ("data", "procedure_version__data")
+    return selectors.my_rows(
+        selectors.my_dossiers(request.user, status=filters.status, q=filters.q)
+    )
 
 
 @router.get("/dossiers/{code}", response=DossierDetailOut)
@@ -277,13 +273,19 @@ class QueueFilter(Schema):
 
 
 @router.get("/queue", response=list[QueueItemOut], summary="Hàng đợi của cán bộ")
-@paginate(KeysetPagination, rows_after=selectors.queue_rows_after, key_of=selectors.queue_key)
+@paginate(
+    KeysetPagination,
+    rows_after=selectors.queue_rows_after,
+    key_of=selectors.queue_key,
+    count_of=lambda request, filters, **_: selectors.queue_total(
+        request.user, **filters.model_dump()
+    ),
+)
 def queue(request, filters: Query[QueueFilter]):
     """Dossiers at the officer's agencies, the most urgent first."""
     if not authz.is_staff_member(request.user):
         raise PermissionDenied(_("Chỉ cán bộ mới có hàng đợi hồ sơ."))
-    found = selectors.officer_queue(request.user, **filters.model_dump())
-    return found.select_related("assignee").defer(*LIST_UNREAD)
+    return selectors.queue_rows(selectors.officer_queue(request.user, **filters.model_dump()))
 
 
 class SlipOut(Schema):

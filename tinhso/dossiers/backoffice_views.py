@@ -63,14 +63,18 @@ def queue(request):
         return refused
     form = QueueFilter(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
-    dossiers = selectors.officer_queue(request.user, **filters).select_related("assignee")
-    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    dossiers = selectors.officer_queue(request.user, **filters).select_related(
+        "procedure", "assignee"
+    )  # what a row shows
+    page = _queue_page(request, dossiers, selectors.queue_total(request.user, **filters))
     horizon = rules.apology_horizon(timezone.localdate())
     for dossier in page:
         dossier.late = dossier.is_late()
         dossier.apology_due = dossier.needs_apology(horizon=horizon)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("after", None)
+    query.pop("n", None)
     counts = selectors.queue_counts(request.user)
     context = {
         "form": form,
@@ -83,6 +87,44 @@ def queue(request):
     }
     template = "dossiers/office/_queue_rows.html" if request.htmx else "dossiers/office/queue.html"
     return render(request, template, context)
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+class _QueuePage(list):
+    """A page of the queue by key: its rows, how many in all, its number, and the key
+    the next one starts after (the API's `after`; page=N links still work)."""
+
+    def __init__(self, rows, *, count: int, number: int, after: str | None):
+        super().__init__(rows)
+        self.total, self.number, self.after = count, number, after
+        self.num_pages = max(1, -(-count // QUEUE_PAGE_SIZE))
+
+
+def _queue_page(request, dossiers, known: int | None) -> _QueuePage:
+    after = request.GET.get("after", "")
+    number = request.GET.get("n", "")
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    if request.GET.get("page") and not after:  # a page number given out before: OFFSET
+        old = Paginator(dossiers, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows, number = list(old.object_list), old.number
+        more = old.has_next()
+        after = selectors.queue_key(rows[-1]) if more and rows else ""
+        count = old.paginator.count
+        return _QueuePage(rows, count=count, number=number, after=after or None)
+    try:
+        rows = selectors.queue_rows_after(dossiers, after, QUEUE_PAGE_SIZE + 1)
+    except DomainError:  # a key edited by hand: from the start
+        rows, number = selectors.queue_rows_after(dossiers, "", QUEUE_PAGE_SIZE + 1), 1
+    if not after:
+        number = 1
+    more = len(rows) > QUEUE_PAGE_SIZE
+    rows = rows[:QUEUE_PAGE_SIZE]
+    count = known if known is not None else dossiers.count()
+    return _QueuePage(
+        rows, count=count, number=number, after=selectors.queue_key(rows[-1]) if more else None
+    )
 
 
 def _specialists(dossier) -> list[tuple[str, str]]:
@@ -396,7 +438,9 @@ def bulk_sign(request):
     refused = _officer_or_redirect(request)
     if refused:
         return refused
-    approved = selectors.officer_queue(request.user, status=Status.APPROVED)[:500]
+    approved = selectors.officer_queue(request.user, status=Status.APPROVED).select_related(
+        "procedure", "procedure_version", "agency", "desk"
+    )[:500]
     ready = [d for d in approved if services.may(request.user, workflow.TRANSITIONS["sign"], d)]
     error = None
     if request.method == "POST":

@@ -221,11 +221,13 @@ class Dossier(models.Model):
                 fields=["desk", "due_date", "submitted_at", "id"],
                 condition=in_states(AT_DESK),
                 name="dossier_waiting_at_desk",
+                include=["status", "expected_date"],  # counted by state and lateness alone
             ),
             models.Index(
                 fields=["agency", "due_date", "submitted_at", "id"],
                 condition=in_states(AT_AGENCY),
                 name="dossier_waiting_at_agency",
+                include=["status", "expected_date"],  # counted by state and lateness alone
             ),
         ]
 
@@ -456,3 +458,30 @@ class Slip(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier.code} {self.kind}"
+
+
+class QueueCount(models.Model):
+    """How many dossiers wait at an agency in one state, as their one-stop desk
+    (`side` "desk", the states of AT_DESK) or as their processing agency ("agency",
+    AT_AGENCY): the queues' counts without a scan (queue_counts.py keeps them in each
+    step's transaction; `reconcile_queue_counts` recomputes them). Spread over a few
+    `slot`s (the dossier's id modulo SLOTS) so that two steps at once rarely wait for
+    the same row; a count is the sum of its slots."""
+
+    SLOTS = 8
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    side = models.CharField(max_length=6)  # "desk" | "agency"
+    status = models.CharField(max_length=20, choices=Status.choices)
+    slot = models.SmallIntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "side", "status", "slot"], name="one_queue_count_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.side} {self.status}: {self.n}"

@@ -42,12 +42,27 @@ def _base() -> QuerySet[Dossier]:
 
 
 def my_dossiers(user, *, status: str | None = None, q: str = "") -> QuerySet[Dossier]:
+    """The applicant's dossiers, the newest first (the index on applicant, -created)."""
     qs = _base().filter(applicant=user)
     if status:
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(code__icontains=q.strip())
     return qs.order_by("-created_at")
+
+
+# What a row of "my dossiers" shows (the API's DossierOut), in the rows' one query.
+MY_ROW_RELATED = ("procedure", "procedure_version", "agency", "desk")
+MY_ROW_FIELDS = (
+    "code", "status", "created_at", "submitted_at", "received_at", "expected_date", "due_date",
+    "appointment_date", "fee_amount", "procedure__code", "procedure_version__number",
+    "agency__code", "desk__code",
+)  # fmt: skip
+
+
+def my_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """`my_dossiers` as the API's rows: one query, narrow."""
+    return qs.select_related(None).select_related(*MY_ROW_RELATED).only(*MY_ROW_FIELDS)
 
 
 def can_see(user, dossier: Dossier) -> bool:
@@ -207,25 +222,59 @@ def queue_agencies(user) -> list:
 DESK_ROLES = {"one_stop_officer"}
 
 
-def _scope(user, *, status: str | None) -> Q:
+def _scope_agencies(user) -> tuple[list[int], list[int]]:
+    """The ids of the agencies where this officer looks: as a one-stop desk (the
+    one-stop roles), and as the processing agency (the others). Read once per user object and set of
+    role assignments (a page asks for its rows, its count and its counts by state)."""
+    held = authz.assignments(user)
+    cached = getattr(user, "_queue_scope", None)
+    if cached is not None and cached[0] is held:
+        return cached[1]
+    found = _find_scope_agencies(user)
+    if held:
+        user._queue_scope = (held, found)
+    return found
+
+
+def _find_scope_agencies(user) -> tuple[list[int], list[int]]:
+    desks: list[int] = []
+    works: list[int] = []
+    if getattr(user, "is_superuser", False):
+        everything = [a.pk for a in queue_agencies(user)]
+        return everything, everything
+    for a in authz.assignments(user):
+        if not a.agency_id or a.role not in STAFF_ROLES:
+            continue
+        below = agency_subtree(a.agency.path)
+        (desks if a.role in DESK_ROLES else works).extend(below)
+        if a.role in {"administrator", "monitoring"}:
+            desks.extend(below)
+    return sorted(set(desks)), sorted(set(works))
+
+
+AGENCY_TREE_SECONDS = 60  # a new sub-agency shows in its parent's queues within a minute
+
+
+def agency_subtree(path: str) -> list[int]:
+    """The ids of the agency at `path` and of those below it: the tree changes a few
+    times a year, the queues ask for it on every page (kept in the process's cache)."""
+    from django.core.cache import caches
+
+    from tinhso.accounts.models import Agency
+
+    key = f"agency-subtree:{path}"
+    found = caches["local"].get(key)
+    if found is None:
+        found = list(Agency.objects.filter(path__startswith=path).values_list("pk", flat=True))
+        caches["local"].set(key, found, AGENCY_TREE_SECONDS)
+    return found
+
+
+def _scope(user, *, status: str | None, agencies: tuple[list[int], list[int]] | None = None) -> Q:
     """Where this officer looks: at their desks for the one-stop roles, at their
     agencies for the others; only what waits there unless a status is named.
     (One branch per kind of role keeps each served by its own index.)"""
-    desks: list = []
-    works: list = []
-    if getattr(user, "is_superuser", False):
-        everything = queue_agencies(user)
-        desks, works = everything, everything
-    else:
-        from tinhso.accounts.models import Agency
-
-        for a in authz.assignments(user):
-            if not a.agency_id or a.role not in STAFF_ROLES:
-                continue
-            below = list(Agency.objects.filter(path__startswith=a.agency.path))
-            (desks if a.role in DESK_ROLES else works).extend(below)
-            if a.role in {"administrator", "monitoring"}:
-                desks.extend(below)
+    desks, works = agencies if agencies is not None else _scope_agencies(user)
     condition = Q(pk__in=[])
     if desks:
         condition |= Q(desk__in=desks) & in_states([status] if status else AT_DESK)
@@ -251,7 +300,7 @@ def officer_queue(
 
     from tinhso.core import workdays
 
-    qs = _base().filter(_scope(user, status=status))
+    qs = Dossier.objects.filter(_scope(user, status=status))  # each page joins what it shows
     if procedure:
         qs = qs.filter(procedure__code=procedure)
     if unit:
@@ -277,6 +326,22 @@ def officer_queue(
             | Q(due_date__isnull=True, expected_date__gte=today, expected_date__lte=horizon)
         )
     return qs.order_by(*QUEUE_ORDER)
+
+
+# What a queue's row shows (the API's QueueItemOut), read in the rows' one query: the
+# dossier's own columns and the codes and names of five small tables, nothing else.
+QUEUE_ROW_RELATED = ("procedure", "procedure_version", "agency", "desk", "assignee")
+QUEUE_ROW_FIELDS = (
+    "code", "status", "applicant_name", "created_at", "submitted_at", "received_at",
+    "expected_date", "due_date", "appointment_date", "step_due_date", "fee_amount",
+    "procedure__code", "procedure__name", "procedure_version__number", "agency__code",
+    "desk__code", "assignee__username",
+)  # fmt: skip
+
+
+def queue_rows(qs: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """An `officer_queue` as the API's rows: one query, narrow."""
+    return qs.select_related(*QUEUE_ROW_RELATED).only(*QUEUE_ROW_FIELDS)
 
 
 # The queue's order (the most urgent first), served by the partial indexes on what waits
@@ -342,11 +407,44 @@ def _row_after(*columns: tuple[str, Any]) -> GreaterThan:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """How many dossiers wait for the officer, by state (one query)."""
-    rows = (
-        Dossier.objects.filter(_scope(user, status=None)).values("status").annotate(n=Count("pk"))
+    """How many dossiers wait for the officer, by state: read from the kept counts
+    (queue_counts.py), a few small rows whatever the number of dossiers. Where one
+    officer sees both sides (a desk and a processing agency) a dossier in a state that
+    waits at both could be at both of theirs: those states are counted on the rows
+    instead, once each (a short range of the partial indexes)."""
+    from . import queue_counts as kept
+
+    desks, works = _scope_agencies(user)
+    both = AT_DESK & AT_AGENCY if desks and works else frozenset()
+    counts = kept.kept(
+        desks=desks,
+        works=works,
+        states=None if not both else (AT_DESK | AT_AGENCY) - both,
     )
-    return {row["status"]: row["n"] for row in rows}
+    if both:
+        rows = (
+            Dossier.objects.filter(_scope(user, status=None, agencies=(desks, works)))
+            .filter(in_states(both))
+            .values("status")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        counts.update({row["status"]: row["n"] for row in rows if row["n"]})
+    return counts
+
+
+def queue_total(user, *, status=None, procedure=None, unit=None, q="", due=None, mine=False,
+                **_more) -> int | None:  # fmt: skip
+    """The length of `officer_queue(user, …)` when the kept counts know it (no filter
+    but a waiting state), else None (count the rows)."""
+    if procedure or unit or q or due or mine:
+        return None
+    counts = queue_counts(user)
+    if not status:
+        return sum(counts.values())
+    desks, works = _scope_agencies(user)
+    waits = (not desks or status in AT_DESK) and (not works or status in AT_AGENCY)
+    return counts.get(status, 0) if waits else None
 
 
 def agency_load(user, today=None) -> list[dict]:

@@ -74,3 +74,32 @@ def test_page_numbers_still_work(api_as, officer, waiting):
 def test_a_forged_key_is_a_400(api_as, officer, waiting):
     response = api_as(officer).get("/api/v1/queue", {"after": "not-a-key"})
     assert response.status_code == 400
+
+
+def test_the_office_queue_page_walks_by_key_too(second_factor_client, officer, waiting):
+    """The officer's HTML queue: "Trang sau" carries the key, each dossier once, in
+    order; the count is the whole queue's; an edited key starts again from the top."""
+    import re
+    from html import unescape
+
+    from tinhso.dossiers import backoffice_views
+
+    expected = [d.code for d in selectors.officer_queue(officer)]
+    c = second_factor_client(officer)
+    size, backoffice_views.QUEUE_PAGE_SIZE = backoffice_views.QUEUE_PAGE_SIZE, 3
+    try:
+        seen, url, pages = [], "/lam-viec/ho-so/", 0
+        while url:
+            html = c.get(url).content.decode()
+            pages += 1
+            assert "7 hồ sơ" in html and f"Trang {pages}/3" in html
+            seen += [code for code in re.findall(r'/lam-viec/ho-so/([^/"]+)/"', html)]
+            following = re.search(r'href="\?([^"]*after=[^"]*)"', html)
+            url = "/lam-viec/ho-so/?" + unescape(following.group(1)) if following else None
+        assert seen == expected and pages == 3
+        forged = c.get("/lam-viec/ho-so/", {"after": "not-a-key", "n": "2"}).content.decode()
+        assert "Trang 1/3" in forged
+        numbered = c.get("/lam-viec/ho-so/", {"page": "2"}).content.decode()
+        assert re.findall(r'/lam-viec/ho-so/([^/"]+)/"', numbered) == expected[3:6]
+    finally:
+        backoffice_views.QUEUE_PAGE_SIZE = size

@@ -109,5 +109,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"demo history: {made} past dossiers over 12 months")
         # The index's counts from every dossier (an upgrade, a bulk import): also nightly.
         call_command("recompute_index", stdout=self.stdout)
+        call_command("reconcile_queue_counts", stdout=self.stdout)  # the queues' counts too
         # Open data and the goals the platform measures: also daily (PERIODIC_COMMANDS).
         call_command("refresh_opendata", verbosity=0, stdout=self.stdout)
