@@ -30,7 +30,9 @@ def test_a_whole_submission(api_as, applicant, django_assert_max_num_queries):
                 f"/api/v1/dossiers/{code}/documents", {"kind": kind, "file": pdf_file()}
             )
         assert attached.status_code == 201, attached.content
-    with django_assert_max_num_queries(25):  # the declaration, the notice: after it; +1 the kept count
+    with django_assert_max_num_queries(
+        25
+    ):  # the declaration, the notice: after it; +1 the kept count
         submitted = api.post(
             f"/api/v1/dossiers/{code}/actions/submit", "{}", content_type="application/json"
         )
