@@ -95,6 +95,18 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Vietnamese): a request in English
+    leaves English active on the test's thread, whatever test runs next on it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Each test starts with no attempts counted and nothing cached. The shared cache
     (the limits) is a table of the test database: what a test counts there goes with
