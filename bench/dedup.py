@@ -13,9 +13,12 @@ baselines run the same way on the same file:
     .venv/bin/python bench/dedup.py --other         # and 100k of another seed, noise ×1.5
     .venv/bin/python bench/dedup.py --rows 50000 --seed 9 --noise 2 --only ours
     .venv/bin/python bench/dedup.py --write-priors  # the fallback model, linkage/priors.json
+    .venv/bin/python bench/dedup.py --curve         # the scale curve (README: national scale)
+    .venv/bin/python bench/dedup.py --curve --sizes 100000 --engines spark
 
 Each method runs in its own process under /usr/bin/time -v (peak RSS of that
-process; DuckDB: 2 threads). Generated files are cached in $TMPDIR/tinhso-bench.
+process; DuckDB: 2 threads). The curve also samples, every second, the summed RSS of
+the run's whole process tree (with Spark the JVM is a child of the Python process). Generated files are cached in $TMPDIR/tinhso-bench.
 Prints numbers; asserts nothing.
 """
 
@@ -23,11 +26,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -54,28 +59,82 @@ def dataset(rows: int, seed: int, noise: float, optional: bool = True) -> Path:
     return path
 
 
-def run(method: str, src: Path, out: Path) -> dict:
+def run(method: str, src: Path, out: Path, engine: str = "duckdb") -> dict:
     if method == "ours":
         cmd = [PY, "-m", "tinhso.cli", "dedup", "--input", str(src), "--output", str(out),
-               "--last-model", str(CACHE / "last-model.json")]  # fmt: skip
+               "--engine", engine, "--last-model", str(CACHE / "last-model.json")]  # fmt: skip
     else:
         cmd = [PY, __file__, "--method", method, "--input", str(src), "--output", str(out)]
     env = {**os.environ, "TINHSO_DEDUP_THREADS": "2"}
     t = time.monotonic()
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         ["/usr/bin/time", "-v", *cmd],
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
-        check=False,
         cwd=ROOT,
     )
+    tree_peak = [0.0]
+    ticks: dict[int, int] = {}  # CPU ticks seen per process of the tree (the JVM is not waited for)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(1.0):
+            rss, seen = _tree_usage(proc.pid)
+            tree_peak[0] = max(tree_peak[0], rss)
+            for pid, t in seen.items():
+                ticks[pid] = max(ticks.get(pid, 0), t)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    done.set()
+    sampler.join()
     wall = time.monotonic() - t
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
     if proc.returncode != 0:
-        print(proc.stderr[-3000:])
+        print(stderr[-3000:])
         raise SystemExit(f"{method} failed")
-    return {"wall_s": wall, "peak_mb": int(peak.group(1)) / 1024 if peak else None}
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", stderr))
+    # a child that is not waited for (Spark's JVM) is not in time's count: the samples are
+    cpu = max(cpu, sum(ticks.values()) / os.sysconf("SC_CLK_TCK"))
+    info = {}
+    if method == "ours" and stdout.strip():
+        info = json.loads(stdout.strip().splitlines()[-1])
+    return {"wall_s": wall, "peak_mb": int(peak.group(1)) / 1024 if peak else None,
+            "tree_peak_mb": tree_peak[0], "cpu_s": cpu, "info": info}  # fmt: skip
+
+
+def _tree_usage(root: int) -> tuple[float, dict[int, int]]:
+    """The summed resident memory (MB) of `root` and all its descendants, and the
+    CPU ticks (user + system) of each, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total_kb, todo, ticks = 0, [root], {}
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            ticks[pid] = int(fields[11]) + int(fields[12])
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+                        break
+        except (OSError, IndexError, ValueError):
+            continue
+    return total_kb / 1024, ticks
 
 
 def quality(src: Path, out: Path) -> dict:
@@ -216,7 +275,7 @@ def baseline_splink(src: Path, out: Path) -> None:
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker("base", settings, DuckDBAPI(connection=con))
+    linker = Linker(DuckDBAPI(connection=con).register("base"), settings)
     linker.training.estimate_probability_two_random_records_match([block_on("pid")], recall=0.8)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("pid"))
@@ -259,6 +318,65 @@ def bench(rows: int, seed: int, noise: float, methods: list[str], optional: bool
     )
 
 
+def candidate_pairs(src: Path) -> tuple[int, float]:
+    """The pairs the blocking rules hand to the model (exact count, Splink's blocking
+    analysis on the prepared records) and the seconds it took; outside the timed run."""
+    from splink import DuckDBAPI
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    from tinhso.population import linkage
+    from tinhso.population.linkage.comparisons import blocking_rules
+
+    t = time.monotonic()
+    con = linkage.connect()
+    linkage.load_csv(con, src)
+    linkage.prepare(con)
+    frame = DuckDBAPI(connection=con).register("prepared")
+    counts = count_comparisons_from_blocking_rules(
+        frame, blocking_rules=blocking_rules(), link_type="dedupe_only",
+        record_sample_proportion=1.0,
+    )  # fmt: skip
+    con.close()
+    return int(counts[-1]["cumulative_comparison_count"]), time.monotonic() - t
+
+
+CURVE = {"duckdb": (100_000, 500_000, 1_500_000, 5_000_000), "spark": (100_000, 1_500_000)}
+
+
+def curve(engines: list[str], sizes: list[int] | None, seed: int, noise: float) -> None:
+    """`tinhso dedup` (train on DuckDB, predict on the engine, cluster) at growing
+    sizes: wall time, CPU time (user + system, all processes: on a shared machine the
+    steadier measure), peak memory of the process tree, quality, the candidate pairs
+    and the load average when the run started."""
+    import splink
+
+    print(f"cores: {os.cpu_count()}, DuckDB threads: 2, Spark local[2] (driver 4g), "
+          f"Splink {splink.__version__}", flush=True)  # fmt: skip
+    print(
+        f"{'engine':6} {'records':>9} {'time s':>7} {'cpu s':>7} {'train':>6} {'predict':>7} {'cluster':>7} "
+        f"{'peak MB':>8} {'tree MB':>8} {'P':>7} {'R':>7} {'F1':>7} {'pairs≥0.8':>10} "
+        f"{'candidates':>11} load",
+        flush=True,
+    )
+    for engine in engines:
+        for rows in sizes or CURVE[engine]:
+            src = dataset(rows, seed, noise)
+            out = CACHE / f"out-curve-{engine}-{src.stem}.csv"
+            load = os.getloadavg()[0]
+            r = run("ours", src, out, engine)
+            q = quality(src, out)
+            cand = candidate_pairs(src)[0] if engine == "duckdb" else 0
+            tm = r["info"].get("timings", {})
+            print(
+                f"{engine:6} {rows:9,} {r['wall_s']:7.1f} {r['cpu_s']:7.1f} {tm.get('train', 0):6.1f} "
+                f"{tm.get('predict', 0):7.1f} {tm.get('cluster', 0):7.1f} "
+                f"{r['peak_mb'] or 0:8.0f} {r['tree_peak_mb']:8.0f} {q['precision']:7.4f} "
+                f"{q['recall']:7.4f} {q['f1']:7.4f} {r['info'].get('pairs', 0):10,} "
+                f"{cand:11,} {load:.1f}",
+                flush=True,
+            )
+
+
 def write_priors() -> None:
     """The documented priors (`linkage/priors.json`): the model fully trained on 20,000
     generated records, seed 7; the fallback of a training that cannot learn a part."""
@@ -285,7 +403,14 @@ def main() -> None:
     ap.add_argument("--output", help=argparse.SUPPRESS)
     ap.add_argument("--required-only", action="store_true", help="without the optional columns")
     ap.add_argument("--write-priors", action="store_true", help="rewrite linkage/priors.json")
+    ap.add_argument("--curve", action="store_true", help="the scale curve (README)")
+    ap.add_argument("--sizes", help="with --curve: record counts, comma-separated")
+    ap.add_argument("--engines", default="duckdb,spark", help="with --curve: duckdb,spark")
     a = ap.parse_args()
+    if a.curve:
+        sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else None
+        curve(a.engines.split(","), sizes, a.seed, a.noise)
+        return
     if a.write_priors:
         write_priors()
         return

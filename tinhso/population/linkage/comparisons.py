@@ -9,6 +9,8 @@ duplicate sharing no single key with its twin record is still compared (ID, ID t
 
 from __future__ import annotations
 
+import functools
+
 # A different personal ID of the same kind (not one typo away) is another person,
 # but for a rare keying error: fixed, not left to EM, which would learn it from the
 # twins and namesakes that the other blockings bring in.
@@ -326,3 +328,19 @@ def settings(*, rules=None):
         max_iterations=15,
         em_convergence=0.001,
     )
+
+
+def description(comparison: dict) -> str:
+    """A saved comparison's name for people ("họ tên", "ngày sinh"…). Splink's
+    CustomComparison saves its class name, not the description it was given (4.0
+    and 5.0 alike), so the name is looked up by the comparison's output column."""
+    saved = comparison.get("comparison_description")
+    if saved and saved != "CustomComparison":
+        return saved
+    name = comparison["output_column_name"]
+    return _descriptions().get(name) or name
+
+
+@functools.cache
+def _descriptions() -> dict[str, str]:
+    return {c.create_output_column_name(): c._description for c in _comparisons()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from .base import DEFAULT_THRESHOLD, Result
-from .comparisons import settings
+from .comparisons import description, settings
 from .training import model_json, train
 
 
@@ -27,7 +27,7 @@ def train_duckdb(con, *, table: str = "prepared", seed: int = 42,
             f"(SELECT count(*) AS c FROM {table} WHERE {present} GROUP BY {keys})"
         ).fetchall()[0][0]
 
-    linker = Linker(table, settings(), DuckDBAPI(connection=con))
+    linker = Linker(DuckDBAPI(connection=con).register(table), settings())
     taught = train(linker, seed=seed, max_pairs=min(2e6, max(1e4, 20.0 * n)), records=n,
                    pairs=pairs)  # fmt: skip
     return model_json(linker, taught=taught, fallback=fallback, records=n)
@@ -49,11 +49,12 @@ def link_duckdb(con, *, table: str = "prepared", model: dict | None = None,
     if evidence:
         splink_settings["retain_intermediate_calculation_columns"] = True
         splink_settings["retain_matching_columns"] = True  # the gamma (level) columns
-    linker = Linker(table, splink_settings, DuckDBAPI(connection=con))
+    linker = Linker(DuckDBAPI(connection=con).register(table), splink_settings)
     t1 = time.monotonic()
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     names = [c["output_column_name"] for c in model["splink"]["comparisons"]]
-    extra = "".join(f", gamma_{n}, bf_{n}" for n in names) if evidence else ""
+    # Splink 5 keeps each comparison's match weight (mw_, log2 of the Bayes factor)
+    extra = "".join(f", gamma_{n}, pow(2.0, mw_{n})" for n in names) if evidence else ""
     rows = con.execute(
         f"SELECT unique_id_l, unique_id_r, match_probability{extra} FROM {predictions.physical_name}"
     ).fetchall()
@@ -78,7 +79,7 @@ def _evidence(model: dict, names: list[str], values) -> list[dict]:
             label = level.get("label_for_charts") or level["sql_condition"]
         out.append(
             {
-                "comparison": comparison.get("comparison_description") or names[i],
+                "comparison": description(comparison),
                 "level": label,
                 "bayes_factor": round(float(bf), 4) if bf is not None else 1.0,
             }

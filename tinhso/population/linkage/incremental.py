@@ -76,7 +76,6 @@ def block_against(con, *, new: str = "prepared_new", old: str = "prepared_old",
 def link_new(con, *, model: dict, new: str = "prepared_new", old: str = "prepared_old",
              threshold: float = DEFAULT_THRESHOLD, evidence: bool = False) -> Result:  # fmt: skip
     """The pairs at or above `threshold` with at least one new record."""
-    import pandas as pd
     from splink import DuckDBAPI, Linker
 
     timings = {}
@@ -87,17 +86,18 @@ def link_new(con, *, model: dict, new: str = "prepared_new", old: str = "prepare
     if evidence:
         splink_settings["retain_intermediate_calculation_columns"] = True
         splink_settings["retain_matching_columns"] = True
-    linker = Linker("prepared", splink_settings, DuckDBAPI(connection=con))
+    db_api = DuckDBAPI(connection=con)
+    linker = Linker(db_api.register("prepared"), splink_settings)
     tf = con.execute(
         f"""SELECT name_sig, count(*) / sum(count(*)) OVER () AS tf_name_sig FROM
         (SELECT name_sig FROM {old} WHERE unique_id NOT IN (SELECT unique_id FROM {new})
          UNION ALL SELECT name_sig FROM {new}) WHERE name_sig IS NOT NULL GROUP BY name_sig"""
     ).df()
-    linker.table_management.register_term_frequency_lookup(pd.DataFrame(tf), "name_sig")
+    linker.table_management.register_term_frequency_lookup(db_api.register(tf), "name_sig")
     t1 = time.monotonic()
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     names = [c["output_column_name"] for c in model["splink"]["comparisons"]]
-    extra = "".join(f", p.gamma_{n}, p.bf_{n}" for n in names) if evidence else ""
+    extra = "".join(f", p.gamma_{n}, pow(2.0, p.mw_{n})" for n in names) if evidence else ""
     rows = con.execute(
         f"""SELECT p.unique_id_l, p.unique_id_r, p.match_probability{extra}
         FROM {predictions.physical_name} p

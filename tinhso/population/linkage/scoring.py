@@ -18,6 +18,7 @@ import math
 
 from ..normalize import INPUT_COLUMNS, OPTIONAL_COLUMNS
 from .base import connect
+from .comparisons import description
 from .prepare import prepare
 
 QUERY_ID = "__query__"
@@ -56,7 +57,7 @@ def _evidence(comparison: dict, index: int) -> tuple[float, dict]:
         agreement = "agree" if bf > 1 else "disagree"
     return bf, {
         "field": comparison["output_column_name"],
-        "comparison": comparison.get("comparison_description") or comparison["output_column_name"],
+        "comparison": description(comparison),
         "level": "—" if agreement == "missing" else (level.get("label_for_charts") or ""),
         "agreement": agreement,
         "bayes_factor": round(bf, 4),

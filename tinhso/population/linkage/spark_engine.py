@@ -89,7 +89,7 @@ def _predict_on_spark(con, spark, *, table: str, model: dict, threshold: float) 
         frame = spark.read.parquet(parquet)
         spark.sparkContext.setCheckpointDir(f"{tmp}/checkpoints")
         db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
-        linker = Linker(frame, for_spark(model["splink"]), db_api)
+        linker = Linker(db_api.register(frame), for_spark(model["splink"]))
         predictions = linker.inference.predict(threshold_match_probability=threshold)
         rows = (
             predictions.as_spark_dataframe()

@@ -43,8 +43,12 @@ def train(linker, *, seed: int = 42, max_pairs: float = 2e6, records: int | None
     if records is not None and records < MIN_RECORDS:
         note(f"{records} records: too few to learn u and the prior (need {MIN_RECORDS})")
     else:
-        taught["prior"] = _step(note, "prior", lambda: linker.training.estimate_probability_two_random_records_match(
-            [block_on("pid"), "l.phone = r.phone AND l.dob_full = r.dob_full"], recall=0.8))  # fmt: skip
+        if pairs and not any(pairs(tuple(rule.split(" AND "))) for rule in PRIOR_RULES):
+            # Splink 5 would estimate the prior as 0, and log2(0) fails every later step
+            note(f"prior: no pair shares {' or '.join(PRIOR_RULES)}")
+        else:
+            taught["prior"] = _step(note, "prior", lambda: linker.training.estimate_probability_two_random_records_match(
+                [block_on("pid"), "l.phone = r.phone AND l.dob_full = r.dob_full"], recall=0.8))  # fmt: skip
         taught["u"] = _step(note, "u", lambda: linker.training.estimate_u_using_random_sampling(
             max_pairs=max_pairs, seed=seed))  # fmt: skip
     logger.info("prior and u in %.1f s", time.monotonic() - t0)
