@@ -12,3 +12,4 @@ class PopulationErrorCode(StrEnum):
     OUT_OF_SCOPE = "population_out_of_scope"
     NOT_FOUND = "population_not_found"
     MATCH_EMPTY = "population_match_empty"
+    DEDUP_RUNNING = "population_dedup_running"

@@ -23,6 +23,7 @@ from tinhso.audit.services import record_event
 from tinhso.core import jobs
 from tinhso.core.errors import Conflict
 from tinhso.core.identity import mask_id
+from tinhso.core.models import Job
 
 from . import linkage, permissions
 from .error_codes import PopulationErrorCode
@@ -217,11 +218,20 @@ def decide_pair(*, actor, pair: ReviewPair, same_person: bool, note: str = "") -
 # ---------------------------------------------------------------- registry dedup
 
 
-def start_dedup(*, actor, incremental: bool = False) -> object:
+def start_dedup(*, actor, incremental: bool = False) -> Job:
     """The full linking as a background job, or with `incremental` the daily one (the
-    records imported since the last run against the registry, `daily.dedup_incremental`)."""
+    records imported since the last run against the registry, `daily.dedup_incremental`).
+    One at a time: two runs would write the same prepared file and link the same
+    records twice."""
     permissions.require_province_keeper(actor)
     with transaction.atomic():
+        if Job.objects.filter(
+            kind="population.dedup", state__in=(Job.State.QUEUED, Job.State.RUNNING)
+        ).exists():
+            raise Conflict(
+                _("Đang có một lượt đối sánh chưa xong: chờ lượt đó xong rồi chạy lại."),
+                code=PopulationErrorCode.DEDUP_RUNNING,
+            )
         job = jobs.enqueue(kind="population.dedup", actor=actor,
                            params={"incremental": incremental}, total=3 if incremental else 4)  # fmt: skip
         record_event(

@@ -180,3 +180,18 @@ def test_imports_and_deduplication_are_province_wide_work(ward_keeper, write_csv
     with pytest.raises(PermissionDenied):
         services.start_dedup(actor=ward_keeper)
     assert Person.objects.count() == 0
+
+
+def test_a_second_linking_is_refused_while_one_is_not_done(registry_officer):
+    """Two runs at once would write the same prepared file and link the same records
+    twice: the second click is told to wait, and no second job is queued."""
+    from tinhso.core.errors import Conflict
+    from tinhso.core.models import Job
+
+    first = services.start_dedup(actor=registry_officer)  # queued: not run before commit
+    with pytest.raises(Conflict) as refused:
+        services.start_dedup(actor=registry_officer, incremental=True)
+    assert refused.value.code == "population_dedup_running"
+    assert list(Job.objects.filter(kind="population.dedup")) == [first]
+    Job.objects.filter(pk=first.pk).update(state=Job.State.DONE)
+    assert services.start_dedup(actor=registry_officer, incremental=True).pk != first.pk
