@@ -134,8 +134,10 @@ def make_declarations(*, code: str, day: datetime.date | None = None) -> list[Do
 
 def declarations_missing(dossier: Dossier) -> bool:
     """Whether a declaration of this filed dossier is not made yet from its current
-    answers (read from the papers already fetched when there are)."""
-    if dossier.status == Status.DRAFT:
+    answers (read from the papers already fetched when there are). Not while a
+    supplement is awaited: the answers change with each save then, and the declaration
+    is made when the supplement is sent."""
+    if dossier.status in (Status.DRAFT, Status.AWAITING_SUPPLEMENT):
         return False
     generated = [paper.kind for paper in definition_of(dossier).documents if paper.generated]
     if not generated:
@@ -153,5 +155,5 @@ def with_declarations(dossier: Dossier) -> Dossier:
     if declarations_missing(dossier):
         make_declarations(code=dossier.code)
         if hasattr(dossier, "current_documents"):
-            dossier.current_documents = current_documents(dossier)  # type: ignore[attr-defined]
+            dossier.current_documents = current_documents(dossier)
     return dossier

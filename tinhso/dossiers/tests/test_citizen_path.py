@@ -233,6 +233,25 @@ def test_a_declaration_the_job_has_not_made_is_made_when_the_dossier_is_opened(
     assert dossier.documents.filter(kind="to-khai-khai-sinh").count() == 1
 
 
+def test_a_declaration_is_not_made_again_while_a_supplement_is_awaited(
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
+):
+    """While the desk awaits a supplement the answers change with each save: opening
+    the dossier then makes nothing (the declaration follows when it is sent)."""
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    services.attach_document(
+        actor=applicant, dossier=dossier, kind="giay-chung-sinh", upload=pdf_file()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    assert dossier.documents.filter(kind="to-khai-khai-sinh").count() == 1
+    changed = {**dossier.data, "ho_ten_tre": "Nguyễn Văn Bình"}
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.AWAITING_SUPPLEMENT, data=changed)
+    for _ in range(2):
+        assert client.get(f"/ho-so/{dossier.code}/").status_code == 200
+    assert dossier.documents.filter(kind="to-khai-khai-sinh").count() == 1
+
+
 # ---------------------------------------------------------------- the supplement
 
 
