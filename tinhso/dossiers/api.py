@@ -368,8 +368,10 @@ class TrackingQuery(Schema):
 
 
 @router.get("/tracking", response=TrackingOut, auth=None, summary="Tra cứu hồ sơ công khai")
-def track(request, query: Query[TrackingQuery]):
-    """By dossier code and the last 4 digits of the applicant's phone or ID number."""
+def track(request, response: HttpResponse, query: Query[TrackingQuery]):
+    """By dossier code and the last 4 digits of the applicant's phone or ID number.
+    Never kept by a browser or a proxy (its address holds the digits)."""
+    response["Cache-Control"] = "no-store"
     from tinhso.core.middleware import client_ip
 
     from .models import Status

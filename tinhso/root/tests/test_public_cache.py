@@ -130,6 +130,8 @@ def test_tracking_again_is_answered_from_two_small_reads(client, submitted):
         again = _track(Client(), submitted)  # another visitor, the same code and digits
     assert again.status_code == 200 and again.content == first.content
     assert len(queries) == 2  # the limits, the dossier's row
+    # the address holds the digits: no browser or proxy keeps either answer
+    assert first["Cache-Control"] == again["Cache-Control"] == "no-store"
     assert not [q for q in queries.captured_queries if 'dossiers_dossierevent"' in q["sql"][:80]]
 
 
