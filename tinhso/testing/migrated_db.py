@@ -93,6 +93,7 @@ def migrating_from_a_kept_copy(databases: dict, *, project_dir: Path) -> Iterato
     database in memory copies the kept migrated database when there is one, or runs
     and then keeps its result. Any other command, and any later `migrate`, run as
     they are."""
+    from django.conf import settings
     from django.core import management
     from django.db import connections
 
@@ -108,6 +109,10 @@ def migrating_from_a_kept_copy(databases: dict, *, project_dir: Path) -> Iterato
 
     def call_command(name, *args, **options):
         if name != "migrate" or options.get("database", "default") != "default":
+            return real(name, *args, **options)
+        if not isinstance(getattr(settings, "MIGRATION_MODULES", {}), dict):
+            # `--nomigrations`: the tables come from the models; nothing kept or restored
+            management.call_command = real
             return real(name, *args, **options)
         management.call_command = real  # once: the test database's own migration
         connection = connections["default"]
