@@ -121,6 +121,15 @@ def make_declarations(*, code: str, day: datetime.date | None = None) -> list[Do
     dossier = _locked(code)
     if dossier.status == Status.DRAFT:
         return []
+    return make_on_locked(dossier, day=day)
+
+
+def make_on_locked(dossier: Dossier, *, day: datetime.date | None = None) -> list[DossierDocument]:
+    """Each missing declaration of the locked, filed `dossier`, made and audited (the
+    job's work; and the desk's receipt, which lists it, when the job has not run yet).
+    Dated the day asked, or the day the dossier was filed."""
+    if day is None and dossier.submitted_at is not None:
+        day = timezone.localdate(dossier.submitted_at)
     made = attach_declarations(dossier, actor=dossier.applicant, now=timezone.now(), day=day)
     for document in made:
         _audit(

@@ -26,7 +26,7 @@ from ..error_codes import DossiersErrorCode
 from ..models import Dossier, DossierStep, Slip, SlipKind, Status
 from ..signals import action_preconditions
 from .common import _clean, current_documents, definition_of, missing_documents
-from .declaration import declarations_after_commit
+from .declaration import declarations_after_commit, make_on_locked
 from .notices import notice as notice  # what the applicant is told; take_action asks here
 from .steps import close_step, local_day, open_step, resume_clock, start_step
 
@@ -141,6 +141,7 @@ def _receive(dossier: Dossier, *, actor, given, now) -> dict:
     dossier.received_at = now
     dossier.due_date = cal.due_date(now, definition.processing_days, dossier.desk.cut_off_time)
     start_step(dossier, role=workflow.SPECIALIST, now=now)
+    make_on_locked(dossier)  # the receipt lists the declaration, made or not by the job
     _keep_accepted_papers(dossier, actor=actor, now=now)
     _slip(
         dossier,

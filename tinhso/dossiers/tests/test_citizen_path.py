@@ -233,6 +233,27 @@ def test_a_declaration_the_job_has_not_made_is_made_when_the_dossier_is_opened(
     assert dossier.documents.filter(kind="to-khai-khai-sinh").count() == 1
 
 
+def test_a_desk_receiving_before_the_job_ran_gets_the_declaration_on_the_receipt(
+    client, applicant, ward_codes, make_staff, django_capture_on_commit_callbacks
+):
+    from tinhso.accounts.models import Role
+
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    services.attach_document(
+        actor=applicant, dossier=dossier, kind="giay-chung-sinh", upload=pdf_file()
+    )
+    with django_capture_on_commit_callbacks(execute=False):  # the job never runs
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    officer = make_staff(Role.ONE_STOP_OFFICER, ward_codes[0])
+    dossier.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=False):
+        act(officer, dossier, "receive")
+    made = dossier.documents.get(kind="to-khai-khai-sinh", replaced_at__isnull=True)
+    assert made.uploaded_by == applicant
+    receipt = dossier.slips.get(kind="receipt")
+    assert "Tờ khai đăng ký khai sinh" in str(receipt.data)
+
+
 def test_a_declaration_is_not_made_again_while_a_supplement_is_awaited(
     client, applicant, ward_codes, django_capture_on_commit_callbacks
 ):
