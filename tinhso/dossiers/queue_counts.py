@@ -61,7 +61,7 @@ def add(delta: dict[Key, int], *, slot: int) -> None:
     params = [v for (agency, side, status), n in rows for v in (agency, side, status, slot, n)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (agency_id, side, status, slot, n) VALUES {values} "  # noqa: S608 (our table's name; values are parameters)
+            f"INSERT INTO {table} (agency_id, side, status, slot, n) VALUES {values} "  # noqa: S608  # nosec B608: our table's name; values are parameters
             f"ON CONFLICT (agency_id, side, status, slot) DO UPDATE SET n = {table}.n + excluded.n",
             params,
         )

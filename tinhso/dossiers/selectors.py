@@ -154,7 +154,7 @@ def _tracking_stamp_sql() -> str:
     """One fixed statement (the busiest public read: no query built per request)."""
     dossiers, events = Dossier._meta.db_table, DossierEvent._meta.db_table
     return (
-        "SELECT d.applicant_phone, d.applicant_identifier, d.id, d.version, d.status, "  # noqa: S608
+        "SELECT d.applicant_phone, d.applicant_identifier, d.id, d.version, d.status, "  # noqa: S608  # nosec B608: model tables
         "d.procedure_id, d.submitted_at, d.expected_date, d.due_date, d.appointment_date, "
         f"(SELECT MAX(e.id) FROM {events} e WHERE e.dossier_id = d.id) "
         f"FROM {dossiers} d WHERE d.code = %s AND d.status <> %s"

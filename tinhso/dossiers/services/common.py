@@ -130,7 +130,7 @@ def _next_code(agency: Agency, day: datetime.date) -> str:
     for _attempt in range(3):
         with connection.cursor() as cursor:
             cursor.execute(
-                f'UPDATE "{table}" SET "last" = "last" + 1 '  # noqa: S608 (our table's name)
+                f'UPDATE "{table}" SET "last" = "last" + 1 '  # noqa: S608  # nosec B608: our table's name
                 'WHERE "agency_code" = %s AND "day" = %s RETURNING "last"',
                 [agency.code, day],
             )
