@@ -16,7 +16,7 @@ from tinhso.core import uploads
 from tinhso.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.pagination import KeysetPagination, PageNumberPagination
 
-from . import inputs, pdf, rules, selectors, services, workflow
+from . import inputs, pdf, rules, selectors, services, tracking, workflow
 from .error_codes import DossiersErrorCode
 from .models import Dossier, DossierEvent
 
@@ -377,10 +377,10 @@ def track(request, response: HttpResponse, query: Query[TrackingQuery]):
     from .models import Status
 
     try:
-        dossier = selectors.tracked_dossier(
+        dossier = tracking.tracked_dossier(
             query.code, query.last4, client=client_ip(request) or "-"
         )
-    except selectors.TooManyAttempts:
+    except tracking.TooManyAttempts:
         from tinhso.core.throttle import TooManyRequests
 
         raise TooManyRequests(

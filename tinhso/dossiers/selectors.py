@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import Any, NamedTuple
 
-from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -105,80 +103,6 @@ def unknown_dossier(code: str) -> NotFound:
         _("Không có hồ sơ mã %(code)s, hoặc bạn không được xem hồ sơ này.") % {"code": code},
         code=DossiersErrorCode.UNKNOWN_DOSSIER,
     )
-
-
-def _last4_matches(dossier: Dossier, last4: str) -> bool:
-    return _digits_match(last4, dossier.applicant_phone, dossier.applicant_identifier)
-
-
-def _digits_match(last4: str, *values: str) -> bool:
-    last4 = (last4 or "").strip()
-    if len(last4) != 4 or not last4.isdigit():
-        return False
-    return any(value and value.endswith(last4) for value in values)
-
-
-TRACKING_FAILURES_PER_HOUR = 20
-
-
-class TooManyAttempts(Exception):
-    pass
-
-
-def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | None:
-    """Public tracking: the code and the last 4 digits of the phone or ID number.
-    Wrong guesses are limited per address and per code (4 digits are few)."""
-    from tinhso.core import throttle
-
-    code_key = (code or "").strip().upper()[:40]
-    keys = (f"track-ip:{client}", f"track-code:{code_key}")
-    if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
-        raise TooManyAttempts(code_key)
-    dossier = (
-        _base()
-        .defer("procedure_version__data")  # the form's definition: not shown here
-        .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")))
-        .filter(code=(code or "").strip().upper())
-        .exclude(status=Status.DRAFT)
-        .first()
-    )
-    if dossier is None or not _last4_matches(dossier, last4):
-        for key in keys:
-            throttle.allow(key, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
-        return None
-    return dossier
-
-
-@functools.cache
-def _tracking_stamp_sql() -> str:
-    """One fixed statement (the busiest public read: no query built per request)."""
-    dossiers, events = Dossier._meta.db_table, DossierEvent._meta.db_table
-    return (
-        "SELECT d.applicant_phone, d.applicant_identifier, d.id, d.version, d.status, "  # noqa: S608  # nosec B608: model tables
-        "d.procedure_id, d.submitted_at, d.expected_date, d.due_date, d.appointment_date, "
-        f"(SELECT MAX(e.id) FROM {events} e WHERE e.dossier_id = d.id) "
-        f"FROM {dossiers} d WHERE d.code = %s AND d.status <> %s"
-    )
-
-
-def tracking_stamp(code: str, last4: str, *, client: str = "-") -> str | None:
-    """What the public tracking answer of a dossier depends on (its shown fields and
-    its last timeline entry), so that the answer may be kept per stamp
-    (root.middleware); None when the code and digits do not match or a limit is hit:
-    then `tracked_dossier` answers the whole way (and counts the failure). Two small
-    reads: the limits, one row."""
-    from tinhso.core import throttle
-
-    code_key = (code or "").strip().upper()[:40]
-    keys = (f"track-ip:{client}", f"track-code:{code_key}")
-    if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(_tracking_stamp_sql(), [code_key, Status.DRAFT.value])
-        row = cursor.fetchone()
-    if row is None or not _digits_match(last4, row[0], row[1]):
-        return None
-    return repr(row[2:])
 
 
 class Holder(NamedTuple):

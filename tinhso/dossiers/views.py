@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tinhso.core import uploads
 from tinhso.core.errors import DomainError
 
-from . import pdf, selectors, services
+from . import pdf, selectors, services, tracking
 from .filing_views import _definition
 from .filing_views import edit_form as edit_form
 from .filing_views import papers as papers
@@ -155,10 +155,10 @@ def track(request):
         from tinhso.core.middleware import client_ip
 
         try:
-            dossier = selectors.tracked_dossier(
+            dossier = tracking.tracked_dossier(
                 form.cleaned_data["ma"], form.cleaned_data["so"], client=client_ip(request) or "-"
             )
-        except selectors.TooManyAttempts:
+        except tracking.TooManyAttempts:
             form.add_error(None, _("Tra cứu sai quá nhiều lần. Vui lòng thử lại sau một giờ."))
             return render(request, "dossiers/track.html", {"form": form}, status=429)
         if dossier is None:

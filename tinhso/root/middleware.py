@@ -32,11 +32,11 @@ def _catalogue(request) -> str:
 def _tracked(request) -> str | None:
     """A dossier's public tracking answer: kept per dossier under what it shows (its
     status, dates, last timeline entry), served only to a request whose code and
-    digits match and that no limit stops (dossiers.selectors.tracking_stamp);
+    digits match and that no limit stops (dossiers.tracking.tracking_stamp);
     anything else goes the whole way (a 404 counted, a 429). The procedure's name in
     it follows a rename within the time bound, as an agency's does."""
     from tinhso.core.middleware import client_ip
-    from tinhso.dossiers.selectors import tracking_stamp
+    from tinhso.dossiers.tracking import tracking_stamp
 
     stamp = tracking_stamp(
         request.GET.get("code", ""), request.GET.get("last4", ""), client=client_ip(request) or "-"

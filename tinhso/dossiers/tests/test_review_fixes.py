@@ -8,7 +8,7 @@ from django.test import Client
 from tinhso.accounts.models import Role
 from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import PermissionDenied, ValidationFailed
-from tinhso.dossiers import selectors, services
+from tinhso.dossiers import services, tracking
 from tinhso.dossiers.models import Dossier, Status
 from tinhso.testing import TEST_PASSWORD, act
 
@@ -158,7 +158,7 @@ def test_guessing_the_four_digits_is_limited(client, submitted):
     from django.core.cache import cache
 
     cache.clear()
-    for n in range(selectors.TRACKING_FAILURES_PER_HOUR):
+    for n in range(tracking.TRACKING_FAILURES_PER_HOUR):
         assert (
             client.get(
                 "/api/v1/tracking", {"code": submitted.code, "last4": f"{n:04d}"}

@@ -71,9 +71,9 @@ def test_the_public_verifier_is_limited_per_address(client, settings):
 
 
 def test_tracking_guesses_get_a_problem_with_retry_after(client, settings):
-    from tinhso.dossiers import selectors
+    from tinhso.dossiers import tracking
 
-    for n in range(selectors.TRACKING_FAILURES_PER_HOUR):
+    for n in range(tracking.TRACKING_FAILURES_PER_HOUR):
         client.get("/api/v1/tracking", {"code": "KHONG-CO", "last4": f"{n:04d}"})
     blocked = client.get("/api/v1/tracking", {"code": "KHONG-CO", "last4": "1234"})
     assert blocked.status_code == 429 and blocked["Retry-After"] == "3600"
