@@ -158,6 +158,24 @@ def _event(dossier: Dossier, *, actor, action: str, before: str, note: str = "")
     )
 
 
+def _put_paper(dossier: Dossier, *, kind: str, stored, actor, now) -> DossierDocument:
+    """The stored file becomes the dossier's current paper of `kind`; the one before it
+    is kept, marked replaced."""
+    DossierDocument.objects.filter(dossier=dossier, kind=kind, replaced_at__isnull=True).update(
+        replaced_at=now
+    )
+    return DossierDocument.objects.create(
+        dossier=dossier,
+        kind=kind,
+        file_path=stored.relative_path,
+        display_name=stored.display_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
+
+
 def _audit(
     dossier: Dossier, *, actor, action: str, before=None, after=None, agency_code: str = ""
 ) -> None:

@@ -26,7 +26,7 @@ from tinhso.procedures.pdf import filled_declaration_pdf
 
 from ..answers import answers
 from ..models import Dossier, DossierDocument, Status
-from .common import _audit, _locked, current_documents, definition_of
+from .common import _audit, _locked, _put_paper, current_documents, definition_of
 
 TASK = "dossiers.declarations"
 
@@ -84,21 +84,7 @@ def attach_declarations(
         )
         stored = uploads.store_upload(upload, folder=f"dossiers/{timezone.localdate():%Y/%m}")
         try:
-            DossierDocument.objects.filter(
-                dossier=dossier, kind=paper.kind, replaced_at__isnull=True
-            ).update(replaced_at=now)
-            made.append(
-                DossierDocument.objects.create(
-                    dossier=dossier,
-                    kind=paper.kind,
-                    file_path=stored.relative_path,
-                    display_name=stored.display_name,
-                    content_type=stored.content_type,
-                    size=stored.size,
-                    sha256=stored.sha256,
-                    uploaded_by=actor,
-                )
-            )
+            made.append(_put_paper(dossier, kind=paper.kind, stored=stored, actor=actor, now=now))
         except BaseException:
             uploads.remove_stored(stored.relative_path)
             raise

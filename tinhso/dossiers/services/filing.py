@@ -29,6 +29,7 @@ from .common import (
     _event,
     _locked,
     _next_code,
+    _put_paper,
     _require_applicant,
     _route,
     definition_of,
@@ -203,19 +204,7 @@ def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDoc
     stored = uploads.store_upload(upload, folder=f"dossiers/{timezone.localdate():%Y/%m}")
     try:
         now = timezone.now()
-        DossierDocument.objects.filter(dossier=dossier, kind=kind, replaced_at__isnull=True).update(
-            replaced_at=now
-        )
-        document = DossierDocument.objects.create(
-            dossier=dossier,
-            kind=kind,
-            file_path=stored.relative_path,
-            display_name=stored.display_name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-            uploaded_by=actor,
-        )
+        document = _put_paper(dossier, kind=kind, stored=stored, actor=actor, now=now)
         dossier_changed.send(sender=Dossier, dossier=dossier)
         _event(
             dossier,
