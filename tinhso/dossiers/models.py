@@ -297,6 +297,9 @@ class DossierDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     replaced_at = models.DateTimeField(null=True, blank=True)  # kept for the edit history
+    # A declaration we made from the answers: their fingerprint (set by
+    # services.declaration only, never from a request; empty for a paper someone sent).
+    made_from = models.CharField(max_length=16, blank=True, default="")
     # Reused from the applicant's store: the verified original, not a new upload.
     stored_document = models.ForeignKey(
         "documents.StoredDocument",

@@ -158,9 +158,12 @@ def _event(dossier: Dossier, *, actor, action: str, before: str, note: str = "")
     )
 
 
-def _put_paper(dossier: Dossier, *, kind: str, stored, actor, now) -> DossierDocument:
+def _put_paper(
+    dossier: Dossier, *, kind: str, stored, actor, now, made_from: str = ""
+) -> DossierDocument:
     """The stored file becomes the dossier's current paper of `kind`; the one before it
-    is kept, marked replaced."""
+    is kept, marked replaced. `made_from`: the answers' fingerprint of a declaration we
+    made (never set for a paper someone sent)."""
     DossierDocument.objects.filter(dossier=dossier, kind=kind, replaced_at__isnull=True).update(
         replaced_at=now
     )
@@ -173,6 +176,7 @@ def _put_paper(dossier: Dossier, *, kind: str, stored, actor, now) -> DossierDoc
         size=stored.size,
         sha256=stored.sha256,
         uploaded_by=actor,
+        made_from=made_from,
     )
 
 

@@ -58,9 +58,9 @@ def _made_from_these_answers(dossier: Dossier, kind: str, current) -> bool:
     behind the applicant's back."""
     if current is None:
         return False
-    if not current.display_name.startswith(f"to-khai-{dossier.code}-"):
-        return True  # not one we made: theirs
-    return current.display_name.endswith(f"{_fingerprint(dossier, kind)}.pdf")
+    if not current.made_from:
+        return True  # not one we made (whatever its name): theirs
+    return current.made_from == _fingerprint(dossier, kind)
 
 
 def attach_declarations(
@@ -84,7 +84,16 @@ def attach_declarations(
         )
         stored = uploads.store_upload(upload, folder=f"dossiers/{timezone.localdate():%Y/%m}")
         try:
-            made.append(_put_paper(dossier, kind=paper.kind, stored=stored, actor=actor, now=now))
+            made.append(
+                _put_paper(
+                    dossier,
+                    kind=paper.kind,
+                    stored=stored,
+                    actor=actor,
+                    now=now,
+                    made_from=fingerprint,
+                )
+            )
         except BaseException:
             uploads.remove_stored(stored.relative_path)
             raise

@@ -395,3 +395,45 @@ def test_a_declaration_the_applicant_sent_is_kept_not_replaced(
     assert list(dossier.documents.filter(kind="to-khai-khai-sinh")) == [theirs]
     theirs.refresh_from_db()
     assert theirs.replaced_at is None
+
+
+def test_a_paper_named_like_ours_is_still_the_applicants(
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
+):
+    """Whether we made a declaration is recorded when we make it, not read from the
+    file's name: a paper the applicant sent under our naming stays theirs, and is not
+    replaced when a supplement changes the answers."""
+    from tinhso.dossiers.services.declaration import _fingerprint
+
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    services.attach_document(
+        actor=applicant, dossier=dossier, kind="giay-chung-sinh", upload=pdf_file()
+    )
+    stale = f"to-khai-{dossier.code}-{'0' * 16}.pdf"  # our naming, an old fingerprint
+    services.attach_document(
+        actor=applicant, dossier=dossier, kind="to-khai-khai-sinh", upload=pdf_file(name=stale)
+    )
+    theirs = dossier.documents.get(kind="to-khai-khai-sinh")
+    assert theirs.made_from == ""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    client.get(f"/ho-so/{dossier.code}/")
+    assert list(dossier.documents.filter(kind="to-khai-khai-sinh")) == [theirs]
+    dossier.refresh_from_db()
+    assert _fingerprint(dossier, "to-khai-khai-sinh") != "0" * 16
+
+
+def test_a_declaration_we_made_records_the_answers_it_was_made_from(
+    client, applicant, ward_codes, django_capture_on_commit_callbacks
+):
+    from tinhso.dossiers.services.declaration import _fingerprint
+
+    dossier, _ward = _birth_draft(client, applicant, ward_codes)
+    services.attach_document(
+        actor=applicant, dossier=dossier, kind="giay-chung-sinh", upload=pdf_file()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ho-so/{dossier.code}/nop/")
+    made = dossier.documents.get(kind="to-khai-khai-sinh", replaced_at__isnull=True)
+    dossier.refresh_from_db()
+    assert made.made_from == _fingerprint(dossier, "to-khai-khai-sinh")
