@@ -3,15 +3,17 @@ migration is most of a short test run's time (Django renders the models' state a
 and again), and the result is the same each time: so the first run keeps the migrated
 SQLite database in a file under var/test-db/, and the runs after it copy that file
 into their in-memory database instead of migrating. The file is named by a
-fingerprint of what makes it (the migrations, the models, the apps' data files, the
-settings, `constraints.txt`, the installed packages' and SQLite's versions): a change
-to any of them makes a new one, and the old ones are removed. Only SQLite in memory,
+fingerprint of what makes it (the migrations and the project modules they import, the
+models, the apps' data files, the settings, `constraints.txt`, the installed packages'
+and SQLite's versions): a change to any of them makes a new one, and the old ones are
+removed. Only SQLite in memory,
 the default for tests; PostgreSQL, or a test database with a name, is migrated as
 before. Nothing kept holds more than the migrations wrote: the reference data is
 loaded on top as before."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
 import os
@@ -31,18 +33,39 @@ def fingerprint(files: Iterable[Path], *, root: Path, extra: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
+def imported_by(migrations: Iterable[Path], *, project_dir: Path) -> list[Path]:
+    """The project's own modules that migrations import (`from tinhso.audit import
+    chain`, `from tinhso.audit.keys import audit_key`): their code shapes the data."""
+    found = []
+    for migration in migrations:
+        for node in ast.walk(ast.parse(migration.read_bytes())):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                if not name.startswith("tinhso."):
+                    continue
+                base = project_dir.joinpath(*name.split("."))
+                found += [p for p in (base.with_suffix(".py"), base / "__init__.py") if p.is_file()]
+    return found
+
+
 def inputs(project_dir: Path) -> list[Path]:
     """What a migrated test database is made from."""
     apps = project_dir / "tinhso"
+    migrations = list(apps.glob("*/migrations/*.py"))
     found = [
-        *apps.glob("*/migrations/*.py"),
+        *migrations,
+        *imported_by(migrations, project_dir=project_dir),
         *apps.glob("*/models.py"),
         *apps.glob("*/models/*.py"),
         *apps.glob("*/data/**/*"),
         *apps.glob("settings*.py"),  # a migration may read a setting (the cache table)
         project_dir / "constraints.txt",
     ]
-    return [path for path in found if path.is_file()]
+    return sorted({path for path in found if path.is_file()})
 
 
 def installed() -> str:

@@ -45,6 +45,26 @@ def test_a_renamed_migration_or_a_changed_model_is_a_new_database(tmp_path):
     assert upgraded != changed_model  # a package's own migrations may have changed
 
 
+def test_a_changed_module_that_a_migration_imports_is_a_new_database(tmp_path):
+    """A migration that hashes the audit chain with `tinhso.audit.keys` writes what
+    that module computes: changing it changes the migrated data."""
+    project = _project(tmp_path)
+    audit = project / "tinhso" / "audit"
+    (audit / "migrations").mkdir(parents=True)
+    (audit / "__init__.py").write_text("")
+    (audit / "keys.py").write_text("KEY = 1\n")
+    (audit / "migrations" / "0002_keyed.py").write_text(
+        "def forwards(apps, schema_editor):\n    from tinhso.audit.keys import KEY\n"
+    )
+    before = migrated_db.template_for(project)
+    (audit / "keys.py").write_text("KEY = 2\n")
+    assert migrated_db.template_for(project) != before
+    (project / "tinhso" / "audit" / "unrelated.py").write_text("x = 1\n")
+    after = migrated_db.template_for(project)
+    (project / "tinhso" / "audit" / "unrelated.py").write_text("x = 2\n")
+    assert migrated_db.template_for(project) == after  # not imported by a migration
+
+
 class _Connection:
     """The two things of Django's connection the copy uses."""
 
