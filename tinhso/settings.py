@@ -64,6 +64,10 @@ SECRET_KEY = _secret_key()
 # The audit chain's HMAC key, kept outside the database (tinhso/audit/keys.py); unset,
 # one is generated into the var directory (keys/audit_key) on first use.
 AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+# The audit log's chains ("streams"): a transaction appends to one of them, chosen at
+# random, so that audited writes at once do not all wait on one lock. Raising it is
+# safe at any time; lowering it leaves the higher streams as they are (still verified).
+AUDIT_STREAMS = int(os.environ.get("AUDIT_STREAMS", "16"))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if TESTING:
     ALLOWED_HOSTS += ["testserver"]
@@ -304,6 +308,7 @@ PERIODIC_COMMANDS = {
     "reconcile_queue_counts": "45 4 * * *",
     "refresh_opendata": "30 5 * * *",
     "remind_appointments": "*/15 * * * *",
+    "audit_anchor": "*/10 * * * *",
 }
 
 # OpenID Connect provider (tinhso/oidc): the province's other systems sign people in here.

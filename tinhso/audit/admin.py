@@ -7,7 +7,17 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the log is append-only."""
 
-    list_display = ["seq", "at", "actor_label", "action", "object_type", "object_id", "ip"]
+    list_display = [
+        "seq",
+        "stream",
+        "stream_seq",
+        "at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "ip",
+    ]
     list_filter = ["action"]
     search_fields = ["actor_label", "object_id", "action"]
 

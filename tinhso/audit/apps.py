@@ -23,7 +23,7 @@ def _record(sender, **event):
 
 def _seal(sender, **kwargs):
     """An archive made before the chain was keyed: key it from here on (as the
-    upgrade's migration does)."""
+    upgrade's migration does); one made before the streams: its log is stream 0."""
     from .services import seal_head
 
     seal_head()

@@ -91,6 +91,12 @@ def stored_fields(event, *, keyed: bool) -> dict[str, Any]:
     )
     if keyed:  # the keyed chain also covers what the client said its request was
         fields["client_request_id"] = event.client_request_id
+    # Its place in its stream, except for the events from before the streams (stream
+    # 0, numbered as the log was): those read (0, seq) and are hashed as they were.
+    # Any other value is covered, so moving an event is detected either way.
+    stream, stream_seq = getattr(event, "stream", 0), getattr(event, "stream_seq", event.seq)
+    if (stream, stream_seq) != (0, event.seq):
+        fields["stream"], fields["stream_seq"] = stream, stream_seq
     return fields
 
 
@@ -99,8 +105,25 @@ def hash_of(event, key: bytes | None) -> str:
     return event_hash(stored_fields(event, keyed=key is not None), key)
 
 
-def head_seal(key: bytes, *, seq: int, hash: str, keyed_from: int | None) -> str:
+def head_seal(key: bytes, *, stream: int, seq: int, hash: str, keyed_from: int | None) -> str:
+    return event_hash({"stream": stream, "head": seq, "hash": hash, "keyed_from": keyed_from}, key)
+
+
+def head_seal_before_streams(key: bytes, *, seq: int, hash: str, keyed_from: int | None) -> str:
+    """The seal of the one head from before the streams (checked when upgrading it)."""
     return event_hash({"head": seq, "hash": hash, "keyed_from": keyed_from}, key)
+
+
+def anchor_hash(key: bytes, *, seq: int, at: datetime.datetime, heads: list, prev_hash: str) -> str:
+    return event_hash(
+        {
+            "anchor": seq,
+            "at": at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "heads": heads,
+            "prev_hash": prev_hash,
+        },
+        key,
+    )
 
 
 def same(a: str, b: str) -> bool:

@@ -4,19 +4,22 @@ together or not at all."""
 
 from __future__ import annotations
 
+import importlib
+import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tinhso.core import context
 
 from . import chain
 from .keys import audit_key
-from .models import GENESIS_HASH, AuditEvent, AuditHead
+from .models import GENESIS_HASH, AuditAnchor, AuditEvent, AuditHead
 
 
 def record_event(
@@ -84,96 +87,346 @@ def appended_at_the_end():
 
 
 def _append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Chain `events` after the head (locked until the transaction ends) and store them."""
+    """Chain `events` after the head of this transaction's stream (locked until the
+    transaction ends) and store them."""
     key = audit_key()
     # No savepoint of its own: a failure here fails the caller's whole transaction.
     with transaction.atomic(savepoint=False):
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH, keyed_from=1)
+        stream = _stream_of_this_transaction()
+        head = _locked_head(stream)
         # (A head without `keyed_from` was not sealed by the upgrade: never sealed here,
         # where it could cover a rewrite; audit_verify reports it.)
-        seq, prev = head.seq, head.hash
-        for event in events:
-            seq += 1
-            event.seq, event.prev_hash = seq, prev
-            fields = chain.stored_fields(event, keyed=True)
-            event.hash = prev = chain.event_hash(fields, key)
+        stream_seq, prev = head.seq, head.hash
+        # Taken under the stream's lock: within a stream, `seq` grows with `stream_seq`.
+        for event, seq in zip(events, _global_seqs(len(events)), strict=True):
+            stream_seq += 1
+            event.seq, event.stream, event.stream_seq, event.prev_hash = (
+                seq,
+                stream,
+                stream_seq,
+                prev,
+            )
+            if connection.vendor == "postgresql":
+                event.id = seq  # the id's own sequence gave it: one number for both
+            event.hash = prev = chain.hash_of(event, key)
         AuditEvent.objects.bulk_create(events)
-        head.seq, head.hash = seq, prev
-        head.seal = chain.head_seal(key, seq=seq, hash=prev, keyed_from=head.keyed_from)
+        head.seq, head.hash = stream_seq, prev
+        head.seal = chain.head_seal(
+            key, stream=stream, seq=stream_seq, hash=prev, keyed_from=head.keyed_from
+        )
         head.save(update_fields=["seq", "hash", "seal"])
     return events
 
 
+def streams() -> int:
+    return max(1, int(getattr(settings, "AUDIT_STREAMS", 16)))
+
+
+def _choose_stream() -> int:
+    return secrets.randbelow(streams())
+
+
+def _stream_of_this_transaction() -> int:
+    """The stream this transaction appends to: chosen at its first append and kept
+    until it commits, so a transaction locks one head only and two transactions
+    cannot wait on each other's heads (no deadlock between heads). Called inside the
+    transaction. A transaction rolled back leaves its choice to the connection's
+    next one, which is as good a choice."""
+    conn = transaction.get_connection()
+    stream = getattr(conn, "audit_stream", None)
+    if stream is None:
+        stream = conn.audit_stream = _choose_stream()
+    transaction.on_commit(lambda: setattr(conn, "audit_stream", None))
+    return stream
+
+
+def _locked_head(stream: int) -> AuditHead:
+    """The stream's head, locked; made (empty, keyed from its start) the first time."""
+    head = AuditHead.objects.select_for_update().filter(stream=stream).first()
+    if head is None:
+        key = audit_key()
+        empty = AuditHead(stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
+        empty.seal = chain.head_seal(key, stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
+        AuditHead.objects.bulk_create([empty], ignore_conflicts=True)  # another may race
+        head = AuditHead.objects.select_for_update().get(stream=stream)
+    return head
+
+
+def _global_seqs(n: int) -> list[int]:
+    """`n` numbers for the events' `seq`, in order, without a lock held to commit: on
+    PostgreSQL from the sequence of the event's id (a rollback leaves a gap). SQLite
+    has one writer at a time: the next numbers after the largest."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) "
+                "FROM generate_series(1, %s)",
+                [n],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_auditevent")
+        last = cursor.fetchone()[0]
+    return list(range(last + 1, last + n + 1))
+
+
 @transaction.atomic
 def seal_head() -> AuditHead | None:
-    """Key the chain from the next event on, and seal the head: the upgrade's
-    migration, and a restore of an archive made before the upgrade. The events up to
-    here keep their plain SHA-256; the first keyed event covers them (its prev_hash)."""
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    """Key stream 0 (the log from before the streams) from its next event on, and seal
+    its head: the upgrade's migration, and a restore of an archive made before the
+    upgrade. The events up to here keep their plain SHA-256; the first keyed event
+    covers them (its prev_hash). An archive from before the streams is numbered into
+    stream 0 too (`upgrade_to_streams`)."""
+    upgrade_to_streams()
+    head = AuditHead.objects.select_for_update().filter(stream=0).first()
     if head is None or head.keyed_from is not None:
         return head
     head.keyed_from = head.seq + 1
     head.seal = chain.head_seal(
-        audit_key(), seq=head.seq, hash=head.hash, keyed_from=head.keyed_from
+        audit_key(), stream=0, seq=head.seq, hash=head.hash, keyed_from=head.keyed_from
     )
     head.save(update_fields=["keyed_from", "seal"])
     return head
+
+
+def upgrade_to_streams(execute=None, *, key: bytes | None = None) -> None:
+    """The log as it was before the streams becomes stream 0: its events are numbered
+    in it as they were (`stream_seq` = `seq`), and its head's seal, if it holds, is
+    made again to cover the stream (one that does not hold is left as it is, for
+    audit_verify to report). For the migration and a restored older archive."""
+    from django.db import connection as conn
+
+    vendor = conn.vendor
+    if execute is None:
+
+        def execute(sql, params=()):
+            with conn.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall() if cursor.description else None
+
+    if execute("SELECT 1 FROM audit_auditevent WHERE stream_seq IS NULL LIMIT 1"):
+        guard = importlib.import_module("tinhso.audit.migrations.0002_append_only").SQL
+        if vendor == "postgresql":
+            execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_update")
+        elif vendor == "sqlite":
+            for statement in guard["sqlite"][1]:
+                execute(statement)
+        execute("UPDATE audit_auditevent SET stream = 0, stream_seq = seq WHERE stream_seq IS NULL")
+        if vendor == "postgresql":
+            execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_update")
+        elif vendor == "sqlite":
+            for statement in guard["sqlite"][0]:
+                execute(statement)
+    key = audit_key() if key is None else key
+    for pk, seq, hash_, keyed_from, seal in execute(
+        "SELECT id, seq, hash, keyed_from, seal FROM audit_audithead WHERE stream = 0"
+    ):
+        if keyed_from is None or chain.same(
+            seal, chain.head_seal(key, stream=0, seq=seq, hash=hash_, keyed_from=keyed_from)
+        ):
+            continue
+        old = chain.head_seal_before_streams(key, seq=seq, hash=hash_, keyed_from=keyed_from)
+        if chain.same(seal, old):
+            new = chain.head_seal(key, stream=0, seq=seq, hash=hash_, keyed_from=keyed_from)
+            execute("UPDATE audit_audithead SET seal = %s WHERE id = %s", [new, pk])
+
+
+def make_anchor(heads: list[list] | None = None) -> AuditAnchor | None:
+    """Record every stream's head in a new anchor, chained to the one before it:
+    `heads` as audit_verify checked them, or else as they are committed now (read in
+    one statement, without locking any head: appends go on meanwhile). None while the
+    log is empty (nothing to hold, and a fresh installation stays empty for a
+    restore)."""
+    key = audit_key()
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                last = AuditAnchor.objects.select_for_update().order_by("-seq").first()
+                recorded = heads
+                if recorded is None:
+                    recorded = [
+                        [stream, seq, hash_]
+                        for stream, seq, hash_ in AuditHead.objects.order_by("stream").values_list(
+                            "stream", "seq", "hash"
+                        )
+                    ]
+                if not any(seq for _, seq, _ in recorded):
+                    return None
+                anchor = AuditAnchor(
+                    seq=last.seq + 1 if last else 1,
+                    at=timezone.now(),
+                    heads=recorded,
+                    prev_hash=last.hash if last else GENESIS_HASH,
+                )
+                anchor.hash = chain.anchor_hash(
+                    key, seq=anchor.seq, at=anchor.at, heads=recorded, prev_hash=anchor.prev_hash
+                )
+                anchor.save()
+                return anchor
+        except IntegrityError:  # the first anchor, made by two at once
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 @dataclass
 class ChainReport:
     ok: bool
     checked: int
-    head_seq: int
-    head_hash: str
+    head_seq: int  # the newest event's `seq` (in the whole log)
+    head_hash: str  # the newest anchor's hash, if any
     problems: list[str]
-    keyed_from: int | None = None
+    keyed_from: int | None = None  # stream 0's
+    heads: list[list] = field(default_factory=list)  # [[stream, seq, hash]] as checked
+    streams: int = 0
+    anchors: int = 0
+
+
+@contextmanager
+def _one_snapshot():
+    """Read the whole log as of one moment (PostgreSQL: a REPEATABLE READ transaction,
+    when not already inside one), so that appends going on do not look like events
+    removed from the end."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    with transaction.atomic():
+        yield
 
 
 def verify_chain(*, progress=None, batch: int = 2000, key: bytes | None = None) -> ChainReport:
-    """Walk the whole chain in order; report every event altered, removed or inserted,
-    and a head whose seal does not hold (altered, or checked with another AUDIT_KEY)."""
+    """Walk every stream in order and report every event altered, removed (a gap in
+    `stream_seq`, or the end short of the head) or inserted; a head whose seal does
+    not hold (altered, or checked with another AUDIT_KEY); an anchor altered, and a
+    head an anchor recorded that its stream no longer has."""
     key = audit_key() if key is None else key
-    problems: list[str] = []
-    head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-    keyed_from = head.keyed_from if head else 1
-    if head is not None:
-        if head.keyed_from is None:
-            problems.append("the head is not sealed: the chain's switch to HMAC was removed")
-        elif not chain.same(
-            head.seal,
-            chain.head_seal(key, seq=head.seq, hash=head.hash, keyed_from=head.keyed_from),
-        ):
-            problems.append(
-                "the head's seal does not match: the head was altered, or this is not "
-                "the AUDIT_KEY the chain was written with"
+    with _one_snapshot():
+        problems: list[str] = []
+        heads = {h.stream: h for h in AuditHead.objects.all()}
+        for head in heads.values():
+            if head.keyed_from is None:
+                problems.append(
+                    f"stream {head.stream}: the head is not sealed: "
+                    "the chain's switch to HMAC was removed"
+                )
+            elif not chain.same(
+                head.seal,
+                chain.head_seal(
+                    key,
+                    stream=head.stream,
+                    seq=head.seq,
+                    hash=head.hash,
+                    keyed_from=head.keyed_from,
+                ),
+            ):
+                problems.append(
+                    f"stream {head.stream}: the head's seal does not match: the head was "
+                    "altered, or this is not the AUDIT_KEY the chain was written with"
+                )
+        anchored, anchors, last_anchor = _check_anchors(key, problems)
+        present = set(AuditEvent.objects.values_list("stream", flat=True).distinct())
+        checked = newest = 0
+        for stream in sorted(present | set(heads)):
+            head = heads.get(stream)
+            if head is None:
+                problems.append(f"stream {stream} has events but no head")
+            count, end, last_seq = _check_stream(
+                stream, head, key, anchored, problems, batch, progress, checked
             )
-    switch = keyed_from if keyed_from is not None else 1
-    expected_seq, prev = 1, GENESIS_HASH
-    checked = 0
-    last_seq = 0
+            checked += count
+            newest = max(newest, last_seq)
+            if head is not None and (end[0] != head.seq or end[1] != head.hash):
+                problems.append(
+                    f"stream {stream} ends at {end[0]} but its head records {head.seq}: "
+                    "events were removed from the end"
+                )
+        loose = AuditEvent.objects.filter(stream_seq__isnull=True).count()
+        if loose:
+            problems.append(f"{loose} event(s) are in no stream (not numbered in one)")
+        for (stream, stream_seq), (number, _) in sorted(anchored.items()):
+            problems.append(
+                f"stream {stream} no longer has its event {stream_seq} that anchor "
+                f"#{number} recorded: the stream was truncated or rewritten"
+            )
+        zero = heads.get(0)
+        return ChainReport(
+            ok=not problems,
+            checked=checked,
+            head_seq=newest,
+            head_hash=last_anchor,
+            problems=problems,
+            keyed_from=zero.keyed_from if zero else 1,
+            heads=[[h.stream, h.seq, h.hash] for _, h in sorted(heads.items())],
+            streams=len(heads),
+            anchors=anchors,
+        )
+
+
+def _check_anchors(key: bytes, problems: list[str]):
+    """Check the anchors' own chain; give the heads they recorded, still to be found
+    in the streams: {(stream, stream_seq): (anchor number, hash)}."""
+    anchored: dict[tuple[int, int], tuple[int, str]] = {}
+    prev, expected, count = GENESIS_HASH, 1, 0
+    for anchor in AuditAnchor.objects.order_by("seq").iterator(chunk_size=500):
+        count += 1
+        if anchor.seq != expected:
+            problems.append(f"anchors #{expected}..#{anchor.seq - 1} are missing")
+        if anchor.prev_hash != prev:
+            problems.append(f"anchor #{anchor.seq} does not follow the anchor before it")
+        computed = chain.anchor_hash(
+            key, seq=anchor.seq, at=anchor.at, heads=anchor.heads, prev_hash=anchor.prev_hash
+        )
+        if not chain.same(computed, anchor.hash):
+            problems.append(f"anchor #{anchor.seq} was altered")
+        for stream, stream_seq, hash_ in anchor.heads:
+            if stream_seq == 0:
+                if hash_ != GENESIS_HASH:
+                    problems.append(f"anchor #{anchor.seq} records an empty stream {stream}")
+                continue
+            seen = anchored.get((stream, stream_seq))
+            if seen is not None and seen[1] != hash_:
+                problems.append(f"anchors #{seen[0]} and #{anchor.seq} disagree on stream {stream}")
+            anchored[(stream, stream_seq)] = (anchor.seq, hash_)
+        prev, expected = anchor.hash, anchor.seq + 1
+    return anchored, count, prev if count else ""
+
+
+def _check_stream(stream, head, key, anchored, problems, batch, progress, done):
+    """Walk one stream; give (events checked, (last stream_seq, last hash), last seq)."""
+    switch = head.keyed_from if head is not None and head.keyed_from is not None else 1
+    expected, prev, last_seq, checked = 1, GENESIS_HASH, 0, 0
+    after = 0
     while True:
-        rows = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
+        rows = list(
+            AuditEvent.objects.filter(stream=stream, stream_seq__gt=after).order_by("stream_seq")[
+                :batch
+            ]
+        )
         if not rows:
             break
         for event in rows:
-            if event.seq != expected_seq:
-                problems.append(f"events #{expected_seq}..#{event.seq - 1} are missing")
+            name = f"event #{event.seq}"
+            if event.stream_seq != expected:
+                problems.append(
+                    f"stream {stream}: events {expected}..{event.stream_seq - 1} are missing"
+                )
             if event.prev_hash != prev:
-                problems.append(f"event #{event.seq} does not follow the event before it")
-            computed = chain.hash_of(event, key if event.seq >= switch else None)
+                problems.append(f"{name} does not follow the event before it")
+            if event.seq <= last_seq:
+                problems.append(f"{name} is out of order in stream {stream}")
+            computed = chain.hash_of(event, key if event.stream_seq >= switch else None)
             if not chain.same(computed, event.hash):
-                problems.append(f"event #{event.seq} was altered")
-            prev, expected_seq, last_seq = event.hash, event.seq + 1, event.seq
+                problems.append(f"{name} was altered")
+            mark = anchored.pop((stream, event.stream_seq), None)
+            if mark is not None and not chain.same(mark[1], event.hash):
+                problems.append(
+                    f"{name} is not the event anchor #{mark[0]} recorded in stream {stream}"
+                )
+            prev, expected, after = event.hash, event.stream_seq + 1, event.stream_seq
+            last_seq = max(last_seq, event.seq)
             checked += 1
         if progress:
-            progress(checked)
-    if last_seq != head_seq or prev != head_hash:
-        problems.append(
-            f"the chain ends at #{last_seq} but the head records #{head_seq}: "
-            "events were removed from the end"
-        )
-    return ChainReport(not problems, checked, head_seq, head_hash, problems, keyed_from)
+            progress(done + checked)
+    return checked, (after, prev), last_seq

@@ -352,12 +352,13 @@ def _tables_with_data(models_: dict) -> list[str]:
 
 def _audit_triggers(index: int) -> None:
     """Drop (1) or create again (0) the triggers that keep the audit log append-only."""
-    module = importlib.import_module("tinhso.audit.migrations.0002_append_only")
-    statements = module.SQL.get(connection.vendor)
-    if statements:
-        with connection.cursor() as cursor:
-            for statement in statements[index]:
-                cursor.execute(statement)
+    for name, attr in (("0002_append_only", "SQL"), ("0004_streams", "ANCHOR_GUARD")):
+        module = importlib.import_module(f"tinhso.audit.migrations.{name}")
+        statements = getattr(module, attr).get(connection.vendor)
+        if statements:
+            with connection.cursor() as cursor:
+                for statement in statements[index]:
+                    cursor.execute(statement)
 
 
 def _wipe(models_: list, *, audit_log: bool) -> None:

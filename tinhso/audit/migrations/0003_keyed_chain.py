@@ -15,7 +15,7 @@ def seal(apps, schema_editor):
     AuditHead = apps.get_model("audit", "AuditHead")
     for head in AuditHead.objects.filter(keyed_from__isnull=True):
         head.keyed_from = head.seq + 1
-        head.seal = chain.head_seal(
+        head.seal = chain.head_seal_before_streams(
             audit_key(), seq=head.seq, hash=head.hash, keyed_from=head.keyed_from
         )
         head.save(update_fields=["keyed_from", "seal"])

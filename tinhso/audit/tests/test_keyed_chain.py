@@ -39,7 +39,7 @@ def _forge_last(object_id: str) -> None:
         "UPDATE audit_auditevent SET object_id = %s, hash = %s WHERE seq = %s",
         [object_id, forged, event.seq],
     )
-    AuditHead.objects.filter(pk=1).update(hash=forged)
+    AuditHead.objects.filter(stream=event.stream).update(hash=forged)
 
 
 def test_an_event_rewritten_with_its_hash_recomputed_is_detected():
@@ -67,8 +67,10 @@ def test_the_switch_point_cannot_be_moved():
     assert not verify_chain().ok
 
 
-def _plain_event(seq: int, prev: str) -> str:
-    """An event as the chain wrote them before it was keyed."""
+def _plain_event(seq: int, prev: str, *, numbered: bool = True) -> str:
+    """An event as the chain wrote them before it was keyed (numbered in stream 0 as
+    the streams' migration does; `stream_seq=None`: as an archive from before the
+    streams loads it)."""
     at = datetime.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
     fields = chain.event_fields(
         seq=seq, at=at, actor_id=None, actor_label="cli", agency_code="", action="old.event",
@@ -77,13 +79,18 @@ def _plain_event(seq: int, prev: str) -> str:
     )  # fmt: skip
     digest = chain.event_hash(fields)
     AuditEvent.objects.create(
-        **{k: v for k, v in fields.items() if k != "prev_hash"}, prev_hash=prev, hash=digest
+        **{k: v for k, v in fields.items() if k != "prev_hash"},
+        prev_hash=prev,
+        hash=digest,
+        stream=0,
+        stream_seq=seq if numbered else None,
     )
     return digest
 
 
 def test_events_from_before_the_key_still_verify_and_the_switch_is_marked():
     # A database as it was before the upgrade: plain events and an unsealed head.
+    connection.audit_stream = 0  # the keyed events go on in the same stream
     _raw("DELETE FROM audit_auditevent")
     AuditHead.objects.all().delete()
     prev = GENESIS_HASH
@@ -154,9 +161,14 @@ def test_a_restored_archive_from_before_the_key_is_keyed_from_its_end():
     AuditHead.objects.all().delete()
     prev = GENESIS_HASH
     for seq in (1, 2, 3):
-        prev = _plain_event(seq, prev)
+        prev = _plain_event(seq, prev, numbered=False)  # from before the streams too
     AuditHead.objects.create(pk=1, seq=3, hash=prev)  # the archive's rows, as loaded
     restored.send(sender=backup.restore_backup, manifest={})
     assert AuditHead.objects.get(pk=1).keyed_from == 4
+    assert list(AuditEvent.objects.order_by("seq").values_list("stream", "stream_seq")) == [
+        (0, 1),
+        (0, 2),
+        (0, 3),
+    ]
     _events(1)
     assert verify_chain().ok
