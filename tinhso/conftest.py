@@ -60,16 +60,20 @@ def _is_transactional(item) -> bool:
 
 
 def _empty_audit_log() -> None:
-    """Around the guard triggers: a flush cannot delete audit events otherwise."""
-    statements = importlib.import_module("tinhso.audit.migrations.0002_append_only").SQL.get(
-        connection.vendor
-    )
-    with connection.cursor() as cursor:
-        for statement in statements[1] if statements else ():
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM audit_auditevent")
-        for statement in statements[0] if statements else ():
-            cursor.execute(statement)
+    """Around the guard triggers: a flush cannot delete audit events (nor anchors)
+    otherwise."""
+    for module, attr, table in (
+        ("0002_append_only", "SQL", "audit_auditevent"),
+        ("0004_streams", "ANCHOR_GUARD", "audit_auditanchor"),
+    ):
+        guard = importlib.import_module(f"tinhso.audit.migrations.{module}")
+        statements = getattr(guard, attr).get(connection.vendor)
+        with connection.cursor() as cursor:
+            for statement in statements[1] if statements else ():
+                cursor.execute(statement)
+            cursor.execute(f"DELETE FROM {table}")  # nosec B608: our own table names
+            for statement in statements[0] if statements else ():
+                cursor.execute(statement)
 
 
 @pytest.hookimpl(wrapper=True)

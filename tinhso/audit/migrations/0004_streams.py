@@ -10,11 +10,21 @@ ANCHOR_GUARD = {
     "postgresql": (
         [
             """
+            CREATE OR REPLACE FUNCTION audit_anchor_append_only() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit anchors are append-only';
+            END;
+            $$ LANGUAGE plpgsql;
+            """,
+            """
             CREATE TRIGGER audit_anchor_no_update BEFORE UPDATE OR DELETE ON audit_auditanchor
-            FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
+            FOR EACH ROW EXECUTE FUNCTION audit_anchor_append_only();
             """,
         ],
-        ["DROP TRIGGER IF EXISTS audit_anchor_no_update ON audit_auditanchor;"],
+        [
+            "DROP TRIGGER IF EXISTS audit_anchor_no_update ON audit_auditanchor;",
+            "DROP FUNCTION IF EXISTS audit_anchor_append_only();",
+        ],
     ),
     "sqlite": (
         [
@@ -44,6 +54,16 @@ def into_stream_zero(apps, schema_editor):
             return cursor.fetchall() if cursor.description else None
 
     upgrade_to_streams(execute)
+
+
+def head_ids(apps, schema_editor):
+    """The first head was made with its id given (1): PostgreSQL's sequence for the
+    heads' ids is moved past it, for the streams' heads made from now on."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "SELECT setval(pg_get_serial_sequence('audit_audithead', 'id'), "
+            "COALESCE(MAX(id), 0) + 1, false) FROM audit_audithead"
+        )
 
 
 def guards(apps, schema_editor):
@@ -97,6 +117,7 @@ class Migration(migrations.Migration):
             field=models.SmallIntegerField(default=0, unique=True),
         ),
         migrations.RunPython(into_stream_zero, migrations.RunPython.noop),
+        migrations.RunPython(head_ids, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="auditevent",
             constraint=models.UniqueConstraint(
