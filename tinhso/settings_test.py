@@ -39,8 +39,3 @@ CACHES: dict[str, dict] = {
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
     },
 }
-
-# One audit key for every run: the kept migrated test database (tinhso.testing.migrated_db)
-# holds the audit heads the migrations sealed, and a key new to each run would break the
-# seal of every stream's head no test appends to. (Tests of the key itself set their own.)
-AUDIT_KEY = os.environ.get("AUDIT_KEY") or "tinhso-test-audit-key-" + "0" * 42
