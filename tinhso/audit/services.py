@@ -93,12 +93,12 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
     # No savepoint of its own: a failure here fails the caller's whole transaction.
     with transaction.atomic(savepoint=False):
         stream = _stream_of_this_transaction()
-        head = _locked_head(stream)
+        head, seqs = _locked_head(stream, len(events))
         # (A head without `keyed_from` was not sealed by the upgrade: never sealed here,
         # where it could cover a rewrite; audit_verify reports it.)
         stream_seq, prev = head.seq, head.hash
         # Taken under the stream's lock: within a stream, `seq` grows with `stream_seq`.
-        for event, seq in zip(events, _global_seqs(len(events)), strict=True):
+        for event, seq in zip(events, seqs, strict=True):
             stream_seq += 1
             event.seq, event.stream, event.stream_seq, event.prev_hash = (
                 seq,
@@ -140,33 +140,44 @@ def _stream_of_this_transaction() -> int:
     return stream
 
 
-def _locked_head(stream: int) -> AuditHead:
-    """The stream's head, locked; made (empty, keyed from its start) the first time."""
-    head = AuditHead.objects.select_for_update().filter(stream=stream).first()
-    if head is None:
-        key = audit_key()
-        empty = AuditHead(stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
-        empty.seal = chain.head_seal(key, stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
-        AuditHead.objects.bulk_create([empty], ignore_conflicts=True)  # another may race
-        head = AuditHead.objects.select_for_update().get(stream=stream)
-    return head
+_HEAD_COLUMNS = ("id", "stream", "seq", "hash", "keyed_from", "seal")
+# The head locked, then (the CTE's rows come out locked) `n` numbers for the events'
+# `seq` from the sequence of the event's id, in one round trip.
+_LOCK_AND_NUMBER = (
+    "WITH head AS (SELECT id, stream, seq, hash, keyed_from, seal FROM audit_audithead "
+    "WHERE stream = %s FOR UPDATE) "
+    "SELECT head.*, ARRAY(SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) "
+    "FROM generate_series(1, %s)) FROM head"
+)
 
 
-def _global_seqs(n: int) -> list[int]:
-    """`n` numbers for the events' `seq`, in order, without a lock held to commit: on
-    PostgreSQL from the sequence of the event's id (a rollback leaves a gap). SQLite
-    has one writer at a time: the next numbers after the largest."""
-    with connection.cursor() as cursor:
+def _locked_head(stream: int, n: int) -> tuple[AuditHead, list[int]]:
+    """The stream's head, locked (made, empty and keyed from its start, the first
+    time), and `n` numbers for the events' `seq`, in order, taken under that lock
+    but without a lock of their own held to commit: on PostgreSQL from a sequence (a
+    rollback leaves a gap). SQLite has one writer at a time: the numbers after the
+    largest."""
+    for attempt in range(2):
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) "
-                "FROM generate_series(1, %s)",
-                [n],
-            )
-            return sorted(row[0] for row in cursor.fetchall())
-        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_auditevent")
-        last = cursor.fetchone()[0]
-    return list(range(last + 1, last + n + 1))
+            with connection.cursor() as cursor:
+                cursor.execute(_LOCK_AND_NUMBER, [stream, n])
+                row = cursor.fetchone()
+            if row is not None:
+                head = AuditHead(**dict(zip(_HEAD_COLUMNS, row[:-1], strict=True)))
+                return head, sorted(row[-1])
+        else:
+            head = AuditHead.objects.select_for_update().filter(stream=stream).first()
+            if head is not None:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_auditevent")
+                    last = cursor.fetchone()[0]
+                return head, list(range(last + 1, last + n + 1))
+        if attempt == 0:
+            key = audit_key()
+            empty = AuditHead(stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
+            empty.seal = chain.head_seal(key, stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
+            AuditHead.objects.bulk_create([empty], ignore_conflicts=True)  # another may race
+    raise AuditHead.DoesNotExist(f"no head for audit stream {stream}")
 
 
 @transaction.atomic
