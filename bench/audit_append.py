@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -35,7 +36,9 @@ EVENTS = int(os.environ.get("EVENTS", "2"))
 os.environ.update(
     DATABASE_URL=URL,
     DJANGO_SETTINGS_MODULE="tinhso.settings",
-    TINHSO_VAR_DIR=os.environ.get("AUDIT_BENCH_VAR_DIR", "/tmp/tinhso-audit-bench-var"),
+    TINHSO_VAR_DIR=os.environ.get(
+        "AUDIT_BENCH_VAR_DIR", str(Path(tempfile.gettempdir()) / "tinhso-audit-bench-var")
+    ),
 )
 
 
