@@ -285,7 +285,9 @@ else:
     }
 # Anonymous GETs of the public catalogue (root.middleware.PublicCacheMiddleware) are
 # answered from each process's memory until the catalogue changes, and at most this long
-# (what the catalogue's stamp does not see: an agency renamed). 0: never.
+# (what the catalogue's stamp does not see: an agency renamed). 0: never. The same for an
+# officer's queue and an applicant's own dossiers read with an API token, per person,
+# until a dossier in them changes (dossiers.stamps).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 CACHES: dict[str, dict[str, Any]] = {
     "default": _shared_cache,

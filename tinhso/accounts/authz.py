@@ -28,6 +28,11 @@ def assignments(user) -> list[RoleAssignment]:
     return cached
 
 
+def remember_assignments(user, held: list[RoleAssignment]) -> None:
+    """The user's role assignments, read with something else (auth: with the token)."""
+    setattr(user, _CACHE_ATTR, held)
+
+
 def forget_assignments(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -478,6 +478,9 @@ class QueueCount(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     slot = models.SmallIntegerField(default=0)
     n = models.IntegerField(default=0)
+    # How many steps touched this row (moved its count or not): only grows, so the
+    # rows of a queue say whether anything in it changed (queue_counts.stamp).
+    changes = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

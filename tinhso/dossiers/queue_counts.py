@@ -40,31 +40,61 @@ def on_dossier_changing(sender, *, dossier, **kwargs) -> None:
 
 
 def on_dossier_changed(sender, *, dossier, **kwargs) -> None:
-    """After the step, in its transaction: the difference, as increments."""
+    """After the step, in its transaction: the difference, as increments; and every
+    row the dossier counted for, before or after, is marked changed (`changes`), even
+    when its count did not move (a dossier assigned, its dates moved: what its queues
+    show changed)."""
     before = getattr(dossier, "_queue_before", None)
     if before is None:  # no `dossier_changing` seen: nothing known to move from
         return
-    delta = Counter(contribution(dossier))
+    after = contribution(dossier)
+    delta = Counter(after)
     delta.subtract(before)
-    add({key: n for key, n in delta.items() if n}, slot=dossier.pk % QueueCount.SLOTS)
+    add({key: delta[key] for key in {*before, *after}}, slot=dossier.pk % QueueCount.SLOTS)
     dossier._queue_before = None
 
 
 def add(delta: dict[Key, int], *, slot: int) -> None:
-    """One INSERT … ON CONFLICT of the increments (in a fixed order: two steps lock
-    the rows they share in the same order, so they never deadlock)."""
+    """One INSERT … ON CONFLICT of the increments, each row marked changed once (in a
+    fixed order: two steps lock the rows they share in the same order, so they never
+    deadlock)."""
     if not delta:
         return
     rows = sorted(delta.items())
     table = connection.ops.quote_name(QueueCount._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    values = ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(rows))
     params = [v for (agency, side, status), n in rows for v in (agency, side, status, slot, n)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (agency_id, side, status, slot, n) VALUES {values} "  # noqa: S608  # nosec B608: our table's name; values are parameters
-            f"ON CONFLICT (agency_id, side, status, slot) DO UPDATE SET n = {table}.n + excluded.n",
+            f"INSERT INTO {table} (agency_id, side, status, slot, n, changes) VALUES {values} "  # noqa: S608  # nosec B608: our table's name; values are parameters
+            "ON CONFLICT (agency_id, side, status, slot) DO UPDATE "
+            f"SET n = {table}.n + excluded.n, changes = {table}.changes + 1",
             params,
         )
+
+
+def stamp(*, desks: Iterable[int], works: Iterable[int]) -> tuple | None:
+    """What changes whenever anything a queue over these agencies shows may have
+    changed: over the kept rows of the `desks` (desk side) and the `works` (agency
+    side), how many rows, the newest row's id (a reconciliation writes them anew), the
+    counts' sum and the changes' sum (every step of a dossier waiting there, or that
+    did or does, adds one). One small read; None when the officer looks nowhere."""
+    desks, works = list(desks), list(works)
+    if not desks and not works:
+        return None
+    table = connection.ops.quote_name(QueueCount._meta.db_table)
+    where = []
+    for side, ids in (("desk", desks), ("agency", works)):
+        if ids:
+            marks = ", ".join(["%s"] * len(ids))
+            where.append(f"(side = '{side}' AND agency_id IN ({marks}))")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX(id), SUM(n), SUM(changes) FROM {table} "  # noqa: S608  # nosec B608: our table's name and side names; ids are parameters
+            f"WHERE {' OR '.join(where)}",
+            [*desks, *works],
+        )
+        return tuple(cursor.fetchone())
 
 
 def kept(*, desks: Iterable[int], works: Iterable[int], states=None) -> dict[str, int]:

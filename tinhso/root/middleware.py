@@ -11,6 +11,7 @@ from cachetools import LRUCache
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import timezone
 
 from tinhso.accounts.auth import user_for_request_token
 from tinhso.core.idempotency import BaseIdempotencyMiddleware
@@ -55,6 +56,27 @@ PUBLIC_PATHS: list[tuple[re.Pattern[str], Callable[..., str | None]]] = [
     (re.compile(r"^/tra-cuu/$"), _catalogue),  # the tracking form (a lookup is a POST)
     (re.compile(r"^/api/v1/tracking$"), _tracked),
 ]
+
+
+def _queue(request, user) -> str | None:
+    from tinhso.dossiers.stamps import queue_stamp
+
+    return queue_stamp(user, status=request.GET.get("status"))
+
+
+def _my_dossiers(request, user) -> str | None:
+    from tinhso.dossiers.stamps import my_dossiers_stamp
+
+    return my_dossiers_stamp(user)
+
+
+# The same, for a person's own reads with an API token (`Authorization: Bearer`):
+# the token is checked on every request (a revoked one is refused at once), and the
+# answer is kept under the person and a stamp of what it shows (dossiers.stamps).
+TOKEN_PATHS: list[tuple[re.Pattern[str], Callable[..., str | None]]] = [
+    (re.compile(r"^/api/v1/queue$"), _queue),
+    (re.compile(r"^/api/v1/dossiers$"), _my_dossiers),
+]
 # A page's CSRF tokens (the language switch of every page) are kept as a slot and
 # filled on each answer with a token of this visitor's own secret (set as a cookie to a
 # visitor who has none), as if the page had been rendered for them.
@@ -73,13 +95,16 @@ class PublicCacheMiddleware:
     CSRF, authentication and locale layers, and with an ETag (a 304 to a client that
     has it). Only a 200 that sets no cookie but the CSRF one and carries no CSP nonce is
     kept; a request with credentials or any cookie but the CSRF and language ones (a
-    session, a message) always goes the whole way."""
+    session, a message) always goes the whole way. The one exception: a person's own
+    reads with an API token (TOKEN_PATHS), kept under that person and the stamp of
+    what the answer shows, the token checked every time."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        stamp = self._stamp(request)
+        private = "HTTP_AUTHORIZATION" in request.META
+        stamp = self._token_stamp(request) if private else self._stamp(request)
         if stamp is None:
             return self.get_response(request)
         key = self._key(request, stamp)
@@ -109,7 +134,7 @@ class PublicCacheMiddleware:
             # Django's CSRF layer reads the visitor's secret and sets its cookie if new
             return CsrfViewMiddleware(answer)(request) if with_csrf else answer(request)
         response = self.get_response(request)
-        if self._keepable(response):
+        if self._keepable(response, private=private):
             headers = [
                 (name, value)
                 for name, value in response.items()
@@ -140,6 +165,32 @@ class PublicCacheMiddleware:
         return None
 
     @staticmethod
+    def _token_stamp(request) -> str | None:
+        """A GET with a bearer token of one of TOKEN_PATHS, and no cookie but the CSRF
+        and language ones: the token's person (looked up once for the request, as the
+        API's authentication then finds it), and the stamp of their answer, the day
+        and the time bound; None (the whole way) for anything else, an unknown or
+        revoked token included."""
+        seconds = getattr(settings, "PUBLIC_CACHE_SECONDS", 0)
+        if seconds <= 0 or request.method != "GET":
+            return None
+        if not set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}:
+            return None
+        stamp_of = next((f for pattern, f in TOKEN_PATHS if pattern.match(request.path_info)), None)
+        if stamp_of is None:
+            return None
+        parts = request.META["HTTP_AUTHORIZATION"].split(" ")  # as ninja's HttpBearer
+        if parts[0].lower() != "bearer":
+            return None
+        user = user_for_request_token(request, " ".join(parts[1:]))
+        if user is None:
+            return None
+        stamp = stamp_of(request, user)
+        if stamp is None:
+            return None
+        return f"{stamp}:{timezone.localdate()}:{int(time.time() // seconds)}"
+
+    @staticmethod
     def _key(request, stamp: str) -> str:
         parts = (
             stamp,
@@ -154,13 +205,15 @@ class PublicCacheMiddleware:
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     @staticmethod
-    def _keepable(response) -> bool:
+    def _keepable(response, *, private: bool = False) -> bool:
+        """A 200 setting no cookie but the CSRF one (none for a token's), without a
+        CSP nonce; a public answer not marked private."""
         return (
             response.status_code == 200
             and not response.streaming
-            and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+            and set(response.cookies) <= (set() if private else {settings.CSRF_COOKIE_NAME})
             and "nonce-" not in response.get("Content-Security-Policy", "")
-            and "private" not in response.get("Cache-Control", "")
+            and (private or "private" not in response.get("Cache-Control", ""))
         )
 
 

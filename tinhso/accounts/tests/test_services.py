@@ -174,3 +174,44 @@ def test_only_an_administrator_creates_a_placeholder_user(citizen):
     with pytest.raises(PermissionDenied):
         services.create_placeholder_user(actor=citizen, username="lich-su", full_name="Lịch sử")
     assert not User.objects.filter(username="lich-su").exists()
+
+
+def test_a_token_brings_its_person_and_their_roles_in_one_query(
+    make_staff, ward_codes, django_assert_num_queries
+):
+    """What the token's one statement gives is what the ORM reads: the person (dates
+    aware, flags as booleans), every role with its agency or unit."""
+    from tinhso.geo.models import AdministrativeUnit
+
+    officer = make_staff(Role.ONE_STOP_OFFICER, "TTPVHCC")
+    ward = AdministrativeUnit.objects.get(code=Agency.objects.get(code=ward_codes[0]).unit_id)
+    services.grant_role(actor=None, user=officer, role=Role.REGISTRY_KEEPER, unit=ward)
+    services.grant_role(actor=None, user=officer, role=Role.LEADER,
+                        agency=Agency.objects.get(code="STP"), position_title="PHÓ GIÁM ĐỐC")  # fmt: skip
+    _, raw = services.issue_api_token(actor=None, user=officer)
+    user_for_token(raw)  # its first use is written down
+    with django_assert_num_queries(1):
+        found = user_for_token(raw)
+        held = authz.assignments(found)
+        seen = [(a.role, a.agency and a.agency.path, a.unit and a.unit.name, a.position_title,
+                 a.granted_at) for a in held]  # fmt: skip
+    assert found == officer and found.is_active is True and found.date_joined.tzinfo
+    expected = [
+        (a.role, a.agency and a.agency.path, a.unit and a.unit.name, a.position_title,
+         a.granted_at)
+        for a in officer.role_assignments.select_related("agency", "unit").order_by("pk")
+    ]  # fmt: skip
+    assert seen == expected and len(seen) == 3
+    assert authz.has_role(found, Role.LEADER, agency=Agency.objects.get(code="STP"))
+
+
+def test_an_expired_token_or_a_deactivated_person_is_refused(citizen):
+    token, raw = services.issue_api_token(actor=None, user=citizen)
+    assert user_for_token(raw) == citizen
+    ApiToken.objects.filter(pk=token.pk).update(
+        expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert user_for_token(raw) is None
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=None)
+    User.objects.filter(pk=citizen.pk).update(is_active=False)
+    assert user_for_token(raw) is None

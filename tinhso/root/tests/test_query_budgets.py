@@ -50,13 +50,33 @@ def test_my_dossiers(api_as, applicant, submitted, django_assert_max_num_queries
 
 def test_the_queue_page(api_as, officer, submitted, django_assert_max_num_queries):
     api = api_as(officer)
-    with django_assert_max_num_queries(6):  # the token, the officer's scope, rows, count
+    # the token with its person and roles (and its use), the agency tree, rows, count
+    with django_assert_max_num_queries(5):
         page = api.get("/api/v1/queue")
     assert [d["code"] for d in page.json()["results"]] == [submitted.code]
-    # then (the agency tree kept a minute): the token, the officer's roles, the rows in
-    # one query, the kept counts (no scan of the waiting rows)
-    with django_assert_max_num_queries(4):
+    # then (the agency tree kept a minute): the token with the officer's roles, the
+    # rows in one query, the kept counts (no scan of the waiting rows)
+    with django_assert_max_num_queries(3):
         api.get("/api/v1/queue")
+
+
+def test_the_queue_and_my_dossiers_kept(
+    api_as, officer, applicant, submitted, settings, django_assert_max_num_queries
+):
+    """From the process's memory (root.middleware): the token with the person and
+    their roles, the stamp."""
+    from tinhso.root.middleware import forget_public_answers
+
+    settings.PUBLIC_CACHE_SECONDS = 300
+    forget_public_answers()
+    for who, path in ((officer, "/api/v1/queue"), (applicant, "/api/v1/dossiers")):
+        api = api_as(who)
+        first = api.get(path)
+        with django_assert_max_num_queries(2):
+            again = api.get(path)
+        assert again.content == first.content
+        assert again.json()["results"][0]["code"] == submitted.code
+    forget_public_answers()
 
 
 def test_tracking(client, submitted, django_assert_max_num_queries):
