@@ -26,6 +26,7 @@ JOBS_EAGER = True
 
 # Each test rolls back what it changed: cached catalogue searches ask every time.
 CATALOGUE_CACHE_SECONDS = 0
+CATALOGUE_STAMP_LOCAL_SECONDS = 0
 PUBLIC_CACHE_SECONDS = 0  # on in the tests of root.middleware.PublicCacheMiddleware
 
 # The shared cache is the test database's table whatever REDIS_URL says: each run, and

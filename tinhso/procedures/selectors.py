@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass
 
 from cachetools import LRUCache, TLRUCache, cached
@@ -89,15 +90,34 @@ def _search(qs: QuerySet[Procedure], stamp: tuple, folded: str) -> list[Procedur
 def _catalogue_stamp() -> tuple:
     """How many procedures and when the last one changed: what the cached searches
     and vocabulary depend on. Kept in the shared cache for CATALOGUE_CACHE_SECONDS and
-    forgotten there by an edit (so every server process sees an edit at once; a change
-    made around the services, in the database itself, within that time)."""
+    forgotten there by an edit, so every server process sees an edit within
+    CATALOGUE_STAMP_LOCAL_SECONDS (each keeps what it read that long: the public pages
+    ask for the stamp on every request, and a shared-cache read was most of their
+    cost); the process that made the edit at once; a change made around the services,
+    in the database itself, within CATALOGUE_CACHE_SECONDS."""
+    local = getattr(settings, "CATALOGUE_STAMP_LOCAL_SECONDS", 1.0)
+    now = time.monotonic()
+    kept = _local_stamp
+    if kept is not None and now < kept[1]:
+        return kept[0]
     stamp = cache.get(STAMP_KEY)
     if stamp is None:
         stamp = tuple(Procedure.objects.aggregate(n=Count("pk"), at=Max("updated_at")).values())
         seconds = getattr(settings, "CATALOGUE_CACHE_SECONDS", 10)
         if seconds > 0:
             cache.set(STAMP_KEY, stamp, seconds)
-    return tuple(stamp)
+    stamp = tuple(stamp)
+    _remember_stamp(stamp, now + local if local > 0 else None)
+    return stamp
+
+
+# This process's last read of the stamp and until when it holds (time.monotonic()).
+_local_stamp: tuple[tuple, float] | None = None
+
+
+def _remember_stamp(stamp: tuple | None, until: float | None) -> None:
+    global _local_stamp
+    _local_stamp = None if stamp is None or until is None else (stamp, until)
 
 
 def catalogue_stamp() -> str:
@@ -188,6 +208,7 @@ def forget_catalogue() -> None:
     """After a change to the catalogue: every process asks the database again (the
     stamp is shared); this process also drops what it keeps of its own."""
     cache.delete(STAMP_KEY)
+    _remember_stamp(None, None)
     for kept in (_index, filter_choices):
         kept.cache_clear()
 

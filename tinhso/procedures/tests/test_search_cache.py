@@ -1,6 +1,7 @@
 """The catalogue is reference data: a repeated search is answered from the shared
 cache (the search itself is not run again), in every server process, and an edit shows
-in the next search at once, in every process."""
+in the next search at once in the process that made it, and in every other process
+within CATALOGUE_STAMP_LOCAL_SECONDS (0 in the tests: at once)."""
 
 import pytest
 from django.core.cache import caches
@@ -56,6 +57,37 @@ def test_an_edit_in_one_process_shows_in_another_at_once(cached, monkeypatch, ma
     )
     monkeypatch.undo()  # back in the first process, whose stamp was fresh a moment ago
     assert [p.code for p in selectors.procedures(q="ten moi sau khi sua")] == ["9.000001"]
+
+
+def test_a_process_reads_the_shared_stamp_at_most_once_a_while(
+    cached, settings, monkeypatch, make_staff
+):
+    """The public pages ask for the stamp on every request: a process keeps what it
+    read for CATALOGUE_STAMP_LOCAL_SECONDS, and sees another process's edit after."""
+    settings.CATALOGUE_STAMP_LOCAL_SECONDS = 30
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    before = selectors._catalogue_stamp()
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors._catalogue_stamp() == before
+    assert len(queries) == 0  # not even the shared cache
+    other = caches.create_connection("default")
+    with monkeypatch.context() as in_the_other_process:
+        in_the_other_process.setattr(selectors, "cache", other)
+        in_the_other_process.setattr(selectors, "_local_stamp", None)
+        services.update_procedure(
+            actor=make_staff(Role.LEADER, "SXD"),
+            procedure=Procedure.objects.get(code="9.000001"),
+            changes={"name": "Tên mới sau khi sửa"},
+            note="Đổi tên",
+        )
+        edited = selectors._catalogue_stamp()  # the editing process: at once
+    assert edited != before
+    selectors._remember_stamp(before, clock[0] + 30)  # this process, as it was
+    clock[0] += 29
+    assert selectors._catalogue_stamp() == before  # within the bound: what it read
+    clock[0] += 2
+    assert selectors._catalogue_stamp() == edited  # past it: the edit
 
 
 def test_an_edit_shows_in_the_next_search_at_once(cached, make_staff):
