@@ -289,6 +289,12 @@ else:
 # officer's queue and an applicant's own dossiers read with an API token, per person,
 # until a dossier in them changes (dossiers.stamps).
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+# The catalogue's change stamp: kept in the shared cache (an edit through the services
+# forgets it there at once), and by each process for this long after reading it there
+# (the public pages ask for it on every request), so another process's edit shows
+# within it.
+CATALOGUE_CACHE_SECONDS = int(os.environ.get("CATALOGUE_CACHE_SECONDS", "10"))
+CATALOGUE_STAMP_LOCAL_SECONDS = float(os.environ.get("CATALOGUE_STAMP_LOCAL_SECONDS", "1"))
 CACHES: dict[str, dict[str, Any]] = {
     "default": _shared_cache,
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
