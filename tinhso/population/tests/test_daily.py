@@ -147,3 +147,70 @@ def test_the_import_page_runs_the_incremental_link_as_a_job(
     )
     page = client.get(reverse("population:home")).content.decode()
     assert f"Lần liên kết gia tăng gần nhất (#{job.pk})" in page
+
+
+def test_each_run_adds_a_part_to_the_kept_registry_and_many_parts_are_folded_back(
+    registry, tmp_path, monkeypatch
+):
+    """The kept registry is not written again whole each day: a run adds its records
+    as a part beside the full run's file; a record sent the next day finds the
+    person of a record linked by a daily run; past MAX_PARTS, one file again."""
+    cache = services.prepared_path()
+    daily.dedup_incremental(actor=None, model=registry)
+    files = linkage.incremental.registry_files(cache)
+    assert files[0] == cache and len(files) == 2  # the full run's file and today's part
+    known = SourceRecord.objects.filter(batch__file_name="day2.csv").order_by("pk").first()
+    lines = tmp_path.joinpath("day2.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    again = next(line for line in lines if line.startswith(known.record_id + ","))
+    _import([lines[0], again.replace(known.record_id, "AGAIN2", 1)], tmp_path, "day3.csv")
+    monkeypatch.setattr(linkage.incremental, "MAX_PARTS", 1)
+    stats = daily.dedup_incremental(actor=None, model=registry)
+    assert stats["new"] == 1
+    assert stats["registry_records"] == SourceRecord.objects.count() - 1
+    assert linkage.incremental.registry_files(cache) == [cache]  # folded back
+    people = _people()
+    assert people["AGAIN2"] == people[known.record_id]
+
+
+def test_a_failed_run_keeps_nothing_and_the_next_one_links_the_records(registry, monkeypatch):
+    """The records join the kept registry only once they are linked: after a run that
+    failed writing the people, the next run links them, each record kept once."""
+    cache = services.prepared_path()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(daily, "_apply", fails)
+    with pytest.raises(RuntimeError):
+        daily.dedup_incremental(actor=None, model=registry)
+    assert linkage.incremental.registry_files(cache) == [cache] and daily.unlinked() > 190
+    monkeypatch.undo()
+    assert daily.dedup_incremental(actor=None, model=registry)["new"] > 190
+    assert daily.unlinked() == 0
+    con = linkage.connect()
+    kept, _last = linkage.incremental.cache_summary(con, linkage.incremental.registry_files(cache))
+    con.close()
+    assert kept == SourceRecord.objects.count()
+
+
+def test_golden_records_drawn_in_bulk_are_those_drawn_one_by_one(registry):
+    daily.dedup_incremental(actor=None, model=registry)
+    fields = services._GOLDEN_FIELDS
+    people = list(Person.objects.filter(merged_into__isnull=True).order_by("pk"))
+    bulk = {p.pk: [getattr(p, f) for f in fields] for p in people}
+    assert sum(1 for p in people if p.records.count() > 1) > 20
+    for person in people:
+        services.refresh_golden(person)
+        assert [getattr(person, f) for f in fields] == bulk[person.pk], person.pk
+
+
+def test_the_blocking_keys_are_read_from_the_models_rules():
+    model = linkage.load_model(services.Path(linkage.__file__).parent / "priors.json")
+    keys = linkage.incremental.blocking_keys(model)
+    assert keys[0] == ("pid",) and ("name_unordered", "yob") in keys
+    assert len(keys) == len(model["splink"]["blocking_rules_to_generate_predictions"])
+    wide = {**model["splink"], "blocking_rules_to_generate_predictions": [
+        {"blocking_rule": "l.pid = r.pid OR l.phone = r.phone", "sql_dialect": "duckdb"}
+    ]}  # fmt: skip
+    # a rule without a required equality: every old record is a candidate
+    assert linkage.incremental.blocking_keys({**model, "splink": wide}) is None
