@@ -27,6 +27,8 @@ from .services import (
     REVIEW_FROM,
     _apply_clusters,
     _export,
+    _kept_apart,
+    _linking_people,
     _queue_reviews,
     assign_households,
     last_model_path,
@@ -126,7 +128,8 @@ def _apply(actor, result, holders, *, auto_merge: float, lap) -> dict:
     }
     sure = [(a, b, p) for a, b, p in result.edges
             if p >= auto_merge and frozenset((a, b)) not in refused]  # fmt: skip
-    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
+    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders,
+                               people=_linking_people(sure), apart=_kept_apart())  # fmt: skip
     lap("cluster")
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused, incremental=True)
     touched = stats.pop("touched")

@@ -349,7 +349,8 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         for a, b, p in result.edges
         if p >= auto_merge and frozenset((a, b)) not in refused
     ]
-    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
+    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders,
+                               people=_linking_people(sure), apart=_kept_apart())  # fmt: skip
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
     stats.pop("touched")
     stats["households"] = assign_households()
@@ -442,6 +443,42 @@ def _people_of(records: list[int]) -> dict[int, int]:
             ).values_list("pk", "person_id")
         )
     return out
+
+
+def _kept_apart() -> set[frozenset[int]]:
+    """Pairs of people (as they are now) an officer kept apart: a "not the same
+    person" decision on two of their records, or a merge of them undone. No linking
+    joins them again, not even through a third record like both."""
+    living = dict(Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into"))
+
+    def now(pk: int | None) -> int | None:
+        seen = set()
+        while pk in living and pk not in seen:
+            seen.add(pk)
+            pk = living[pk]
+        return pk
+
+    pairs = list(
+        ReviewPair.objects.filter(state=ReviewPair.State.NON_MATCH).values_list(
+            "record_a__person_id", "record_b__person_id"
+        )
+    )
+    pairs += Merge.objects.filter(undone_at__isnull=False).values_list("survivor_id", "absorbed_id")
+    return {
+        frozenset((x, y))
+        for a, b in pairs
+        if (x := now(a)) is not None and (y := now(b)) is not None and x != y
+    }
+
+
+def _linking_people(edges) -> dict[str, int]:
+    """record_id → person, for the records of `edges` that have one."""
+    return {
+        str(record): person
+        for record, person in _people_of(
+            sorted({int(x) for a, b, _p in edges for x in (a, b)})
+        ).items()
+    }
 
 
 def household_code(ward_id: str, key: str) -> str:

@@ -214,3 +214,32 @@ def test_the_blocking_keys_are_read_from_the_models_rules():
     ]}  # fmt: skip
     # a rule without a required equality: every old record is a candidate
     assert linkage.incremental.blocking_keys({**model, "splink": wide}) is None
+
+
+@pytest.mark.parametrize("decision", ["unmerge", "not_the_same"])
+def test_a_new_record_like_two_people_kept_apart_does_not_join_them(registry, tmp_path, decision):
+    """An officer separated two people (an undone merge, or "not the same person" on
+    their records); a new record exactly like both joins one of them, never both."""
+    daily.dedup_incremental(actor=None, model=registry)
+    known = SourceRecord.objects.filter(batch__file_name="day1.csv").order_by("pk").first()
+    lines = tmp_path.joinpath("day1.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(x for x in lines if x.startswith(known.record_id + ","))
+    _import([lines[0], line.replace(known.record_id, "COPY1", 1)], tmp_path, "day3.csv")
+    daily.dedup_incremental(actor=None, model=registry)
+    copy = SourceRecord.objects.get(record_id="COPY1")
+    first = Person.objects.get(pk=known.person_id)
+    assert copy.person_id == first.pk  # the same person, until an officer says otherwise
+    second = Person.objects.create(full_name="", name_folded="")
+    SourceRecord.objects.filter(pk=copy.pk).update(person=second)
+    if decision == "unmerge":
+        merge = services.merge_people(actor=None, survivor=first, absorbed=second)
+        services.unmerge(actor=None, merge=merge)
+    else:
+        ReviewPair.objects.create(record_a=known, record_b=copy, match_probability=0.995,
+                                  state=ReviewPair.State.NON_MATCH)  # fmt: skip
+    _import([lines[0], line.replace(known.record_id, "COPY2", 1)], tmp_path, "day4.csv")
+    assert daily.dedup_incremental(actor=None, model=registry)["merged"] == 0
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.merged_into_id is None and second.merged_into_id is None
+    assert SourceRecord.objects.get(record_id="COPY2").person_id in {first.pk, second.pk}
