@@ -73,26 +73,40 @@ def env_of(where: Path) -> dict:
 
 
 def setup(a, src: Path) -> Path:
-    """The registry as a full run leaves it and the new file imported (once)."""
+    """The registry as a full run leaves it and the new file imported (once; each
+    step done is marked, so an interrupted setup goes on where it stopped)."""
     base = Path(tempfile.gettempdir()) / "tinhso-daily-bench" / f"r{a.registry}-n{a.new}-s{a.seed}"
     if (base / "ready").exists():
         print(f"setup reused: {base}", flush=True)
         return base
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
+    base.mkdir(parents=True, exist_ok=True)
     env = env_of(base)
-    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
-    (base / "day1.csv").write_text("".join(lines[: a.registry + 1]), encoding="utf-8")
-    (base / "day2.csv").write_text("".join(lines[:1] + lines[a.registry + 1 :]), encoding="utf-8")
-    del lines
-    tinhso(env, "bootstrap")  # migrations, the wards
-    t, _ = tinhso(env, "import_population", str(base / "day1.csv"))
-    print(f"setup: import {a.registry}: {t:.0f} s", flush=True)
-    t, rss, out = measured(env, "dedup", "--registry", "--model", str(PRIORS))
-    print(f"setup: full registry run on {a.registry}: {t:.0f} s, peak {rss:.0f} MB "
-          f"{out.strip()}", flush=True)  # fmt: skip
-    t, _ = tinhso(env, "import_population", str(base / "day2.csv"))
-    print(f"setup: import {a.new}: {t:.0f} s", flush=True)
+
+    def step(name: str) -> bool:
+        return not (base / name).exists()
+
+    if step("imported"):
+        for f in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
+            (base / f).unlink(missing_ok=True)
+        shutil.rmtree(base / "var", ignore_errors=True)
+        lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+        (base / "day1.csv").write_text("".join(lines[: a.registry + 1]), encoding="utf-8")
+        (base / "day2.csv").write_text("".join(lines[:1] + lines[a.registry + 1 :]),
+                                       encoding="utf-8")  # fmt: skip
+        del lines
+        tinhso(env, "bootstrap")  # migrations, the wards
+        t, _ = tinhso(env, "import_population", str(base / "day1.csv"))
+        print(f"setup: import {a.registry}: {t:.0f} s", flush=True)
+        (base / "imported").touch()
+    if step("linked"):
+        t, rss, out = measured(env, "dedup", "--registry", "--model", str(PRIORS))
+        print(f"setup: full registry run on {a.registry}: {t:.0f} s, peak {rss:.0f} MB "
+              f"{out.strip()}", flush=True)  # fmt: skip
+        (base / "linked").touch()
+    if step("imported-new"):
+        t, _ = tinhso(env, "import_population", str(base / "day2.csv"))
+        print(f"setup: import {a.new}: {t:.0f} s", flush=True)
+        (base / "imported-new").touch()
     t, _ = tinhso(env, "dedup", "--input", str(src), "--output", str(base / "full.csv"),
                   "--model", str(PRIORS), "--threshold", "0.99")  # fmt: skip
     print(f"setup: full file run on {a.registry + a.new} (the reference): {t:.0f} s", flush=True)
