@@ -150,7 +150,9 @@ def main() -> None:
     for run in range(1, a.runs + 1):
         work = Path(tempfile.mkdtemp(prefix="tinhso-daily-run-"))
         try:
-            shutil.copy(base / "db.sqlite3", work / "db.sqlite3")
+            for name in ("db.sqlite3", "db.sqlite3-wal"):  # the log too, if left
+                if (base / name).exists():
+                    shutil.copy(base / name, work / name)
             shutil.copytree(base / "var", work / "var")
             wall, rss, out = measured(env_of(work), "dedup", "--registry", "--incremental",
                                       "--model", str(PRIORS))  # fmt: skip
