@@ -69,8 +69,11 @@ def _ranks() -> dict[str, int]:
     return ranks
 
 
-_GOLDEN_FROM = ("pk", "source", "imported_at", "full_name", "name_folded", "date_of_birth",
-                "dob_precision", "personal_id", "sex", "phone", "address", "ward_id")  # fmt: skip
+# what a golden record is drawn from: one source record
+_GoldenRow = namedtuple("_GoldenRow", ["pk", "source", "imported_at", "full_name", "name_folded",
+                                       "date_of_birth", "dob_precision", "personal_id", "sex",
+                                       "phone", "address", "ward_id"])  # fmt: skip
+_GOLDEN_FROM = _GoldenRow._fields
 _GOLDEN_FIELDS = ("full_name", "name_folded", "date_of_birth", "dob_precision", "personal_id",
                   "sex", "phone", "permanent_address", "current_address", "ward_id")  # fmt: skip
 
@@ -132,7 +135,6 @@ def refresh_golden_many(people: Iterable[int] | None, *,
     saving them one by one took most of it). Everyone: the records read in one pass
     in the order of their person; some people: their records, 5,000 people a query."""
     ranks = ranks or _ranks()
-    row = namedtuple("row", _GOLDEN_FROM)
     records = SourceRecord.objects.values_list("person_id", *_GOLDEN_FROM)
     if people is None:
         batches: Iterable = _by_person(
@@ -145,15 +147,15 @@ def refresh_golden_many(people: Iterable[int] | None, *,
             for i in range(0, len(ids), 5000)
         )
     table = connection.ops.quote_name(Person._meta.db_table)
-    columns = [Person._meta.get_field(f).column for f in _GOLDEN_FIELDS]
-    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in (*columns, "updated_at"))
+    columns = (*_GOLDEN_FIELDS, "updated_at")  # the attribute names are the column names
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
     sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608  # nosec B608: the model's own column names, values bound
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     done = 0
     params: list[tuple] = []
     for person_id, mine in batches:
-        golden = _golden([row(*r) for r in mine], ranks)
+        golden = _golden([_GoldenRow(*r) for r in mine], ranks)
         golden["date_of_birth"] = ops.adapt_datefield_value(golden["date_of_birth"])
         params.append((*(golden[f] for f in _GOLDEN_FIELDS), now, person_id))
         if len(params) == 5000:
