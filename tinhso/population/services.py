@@ -8,13 +8,14 @@ event; personal IDs are masked in events.
 from __future__ import annotations
 
 import csv
+import itertools
 import tempfile
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,26 +69,32 @@ def _ranks() -> dict[str, int]:
     return ranks
 
 
-def refresh_golden(person: Person, *, ranks: dict[str, int] | None = None) -> Person:
-    """Each field from the most trusted source that has it; within one source the
-    newest record. A full date of birth beats a partial one from the same rank."""
-    ranks = ranks or _ranks()
+# what a golden record is drawn from: one source record
+_GoldenRow = namedtuple("_GoldenRow", ["pk", "source", "imported_at", "full_name", "name_folded",
+                                       "date_of_birth", "dob_precision", "personal_id", "sex",
+                                       "phone", "address", "ward_id"])  # fmt: skip
+_GOLDEN_FROM = _GoldenRow._fields
+_GOLDEN_FIELDS = ("full_name", "name_folded", "date_of_birth", "dob_precision", "personal_id",
+                  "sex", "phone", "permanent_address", "current_address", "ward_id")  # fmt: skip
+
+
+def _golden(records, ranks: dict[str, int]) -> dict:
+    """The golden record's fields from a person's records (objects with the attributes
+    of `_GOLDEN_FROM`): each field from the most trusted source that has it; within
+    one source the newest record. A full date of birth beats a partial one from the
+    same rank."""
     records = sorted(
-        person.records.all(),
-        key=lambda r: (ranks.get(r.source, 99), -r.imported_at.timestamp(), -r.pk),
+        records, key=lambda r: (ranks.get(r.source, 99), -r.imported_at.timestamp(), -r.pk)
     )
-    if not records:
-        return person
 
     def first(attr):
         for r in records:
             value = getattr(r, attr)
             if value not in (None, ""):
-                return r, value
-        return None, None
+                return value
+        return None
 
-    person.full_name = records[0].full_name
-    person.name_folded = records[0].name_folded
+    out = {"full_name": records[0].full_name, "name_folded": records[0].name_folded}
     precision_order = {DatePrecision.FULL: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
     dated = [r for r in records if r.date_of_birth]
     if dated:
@@ -95,21 +102,75 @@ def refresh_golden(person: Person, *, ranks: dict[str, int] | None = None) -> Pe
             dated,
             key=lambda r: (ranks.get(r.source, 99), precision_order.get(r.dob_precision, 3)),
         )
-        person.date_of_birth, person.dob_precision = best.date_of_birth, best.dob_precision
+        out["date_of_birth"], out["dob_precision"] = best.date_of_birth, best.dob_precision
     else:
-        person.date_of_birth, person.dob_precision = None, DatePrecision.FULL
-    person.personal_id = next((r.personal_id for r in records if len(r.personal_id) == 12), "") or (
-        first("personal_id")[1] or ""
+        out["date_of_birth"], out["dob_precision"] = None, DatePrecision.FULL
+    out["personal_id"] = next((r.personal_id for r in records if len(r.personal_id) == 12), "") or (
+        first("personal_id") or ""
     )
-    person.sex = first("sex")[1] or ""
-    person.phone = first("phone")[1] or ""
-    source, address = first("address")
-    person.permanent_address = address or ""
+    out["sex"] = first("sex") or ""
+    out["phone"] = first("phone") or ""
+    out["permanent_address"] = first("address") or ""
     newest = max(records, key=lambda r: (r.imported_at, r.pk))
-    person.current_address = newest.address or person.permanent_address
-    person.ward_id = newest.ward_id or (first("ward_id")[1])
+    out["current_address"] = newest.address or out["permanent_address"]
+    out["ward_id"] = newest.ward_id or first("ward_id")
+    return out
+
+
+def refresh_golden(person: Person, *, ranks: dict[str, int] | None = None) -> Person:
+    """Draw the person's golden record again from their records (`_golden`)."""
+    records = list(person.records.all())
+    if not records:
+        return person
+    for field, value in _golden(records, ranks or _ranks()).items():
+        setattr(person, field, value)
     person.save()
     return person
+
+
+def refresh_golden_many(people: Iterable[int] | None, *,
+                        ranks: dict[str, int] | None = None) -> int:  # fmt: skip
+    """`refresh_golden` for many people at once (None: everyone), the rows written by
+    one prepared UPDATE per 5,000 people (a registry-wide run touches every person;
+    saving them one by one took most of it). Everyone: the records read in one pass
+    in the order of their person; some people: their records, 5,000 people a query."""
+    ranks = ranks or _ranks()
+    records = SourceRecord.objects.values_list("person_id", *_GOLDEN_FROM)
+    if people is None:
+        batches: Iterable = _by_person(
+            records.filter(person__isnull=False).order_by("person_id").iterator(chunk_size=5000)
+        )
+    else:
+        ids = sorted(set(people))
+        batches = itertools.chain.from_iterable(
+            _by_person(records.filter(person_id__in=ids[i : i + 5000]).order_by("person_id"))
+            for i in range(0, len(ids), 5000)
+        )
+    table = connection.ops.quote_name(Person._meta.db_table)
+    columns = (*_GOLDEN_FIELDS, "updated_at")  # the attribute names are the column names
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    sql = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608  # nosec B608: the model's own column names, values bound
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    done = 0
+    params: list[tuple] = []
+    for person_id, mine in batches:
+        golden = _golden([_GoldenRow(*r) for r in mine], ranks)
+        golden["date_of_birth"] = ops.adapt_datefield_value(golden["date_of_birth"])
+        params.append((*(golden[f] for f in _GOLDEN_FIELDS), now, person_id))
+        if len(params) == 5000:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
+            done, params = done + len(params), []
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return done + len(params)
+
+
+def _by_person(rows):
+    """(person, [its rows without the person]) from rows ordered by person."""
+    for person_id, group in itertools.groupby(rows, key=lambda r: r[0]):
+        yield person_id, [r[1:] for r in group]
 
 
 # ---------------------------------------------------------------- merges
@@ -304,7 +365,8 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
         for a, b, p in result.edges
         if p >= auto_merge and frozenset((a, b)) not in refused
     ]
-    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders)
+    mapping = linkage.clusters(sure, threshold=auto_merge, personal_ids=holders,
+                               people=_linking_people(sure), apart=_kept_apart())  # fmt: skip
     stats = _apply_clusters(actor=actor, mapping=mapping, refused=refused)
     stats.pop("touched")
     stats["households"] = assign_households()
@@ -318,10 +380,12 @@ def dedup_registry(*, actor, review_from: float = REVIEW_FROM, auto_merge: float
 @transaction.atomic
 def _apply_clusters(*, actor, mapping: dict[str, str], refused: set,
                     incremental: bool = False) -> dict:  # fmt: skip
+    """The clusters become people: a cluster with no person yet makes one, one with a
+    person brings its new records to it, one with two people merges them (the
+    smallest survives). Writes in bulk: the people a run touches can be all of them."""
     members: dict[str, list[int]] = defaultdict(list)
     for record, cluster in mapping.items():
         members[cluster].append(int(record))
-    ranks = _ranks()
     created = merged = 0
     if incremental:  # only the records of the clusters
         person_of = _people_of([int(r) for r in mapping])
@@ -330,30 +394,34 @@ def _apply_clusters(*, actor, mapping: dict[str, str], refused: set,
             SourceRecord.objects.filter(person__isnull=False).values_list("pk", "person_id")
         )
     touched: set[int] = set()
+    assign: list[tuple[int, int]] = []  # (person, record) for the records with no person
+    fresh: list[list[int]] = []  # clusters with no person yet
     for records in members.values():
         people = sorted({person_of[r] for r in records if r in person_of})
         if not people:
-            person = Person.objects.create(full_name="", name_folded="")
-            created += 1
-        else:
-            person = Person.objects.get(pk=people[0])
+            fresh.append(records)
+            continue
+        if len(people) > 1:  # rare: a new record shows two people to be one
+            survivor = Person.objects.get(pk=people[0])
             for other in Person.objects.filter(pk__in=people[1:]):
-                _merge(actor=actor, survivor=person, absorbed=other, reason="auto")
+                _merge(actor=actor, survivor=survivor, absorbed=other, reason="auto")
                 merged += 1
-        SourceRecord.objects.filter(pk__in=records, person__isnull=True).update(person=person)
-        touched.add(person.pk)
-    # the records in no pair at all: a person each, in bulk
-    while singles := list(SourceRecord.objects.filter(person__isnull=True).only("pk")[:5000]):
-        people = Person.objects.bulk_create(
-            [Person(full_name="", name_folded="") for _r in singles], batch_size=1000
-        )
-        for record, person in zip(singles, people, strict=True):
-            record.person_id = person.pk
-            touched.add(person.pk)
-        SourceRecord.objects.bulk_update(singles, ["person"], batch_size=1000)
+        assign.extend((people[0], r) for r in records if r not in person_of)
+        touched.add(people[0])
+    for records, person in zip(fresh, _new_people(len(fresh)), strict=True):
+        assign.extend((person, r) for r in records)
+        touched.add(person)
+    created += len(fresh)
+    _set_person(assign)
+    # the records in no pair at all: a person each
+    while singles := list(
+        SourceRecord.objects.filter(person__isnull=True).values_list("pk", flat=True)[:5000]
+    ):
+        people = _new_people(len(singles))
+        _set_person(list(zip(people, singles, strict=True)))
+        touched.update(people)
         created += len(singles)
-    for person in Person.objects.filter(pk__in=touched).prefetch_related("records"):
-        refresh_golden(person, ranks=ranks)
+    refresh_golden_many(touched if incremental else None)
     record_event(
         actor=actor,
         action="population.dedup",
@@ -362,6 +430,23 @@ def _apply_clusters(*, actor, mapping: dict[str, str], refused: set,
         after={"created": created, "merged": merged, "incremental": incremental},
     )
     return {"people": created, "merged": merged, "touched": touched}
+
+
+def _new_people(n: int) -> list[int]:
+    """`n` new people (their golden records drawn once their records are theirs)."""
+    made = Person.objects.bulk_create(
+        [Person(full_name="", name_folded="") for _i in range(n)], batch_size=1000
+    )
+    return [p.pk for p in made]
+
+
+def _set_person(assign: list[tuple[int, int]]) -> None:
+    """(person, record) pairs: the records that have no person yet get theirs."""
+    table = connection.ops.quote_name(SourceRecord._meta.db_table)
+    sql = f"UPDATE {table} SET person_id = %s WHERE id = %s AND person_id IS NULL"  # noqa: S608  # nosec B608: the model's own table name, values bound
+    with connection.cursor() as cursor:
+        for i in range(0, len(assign), 5000):
+            cursor.executemany(sql, assign[i : i + 5000])
 
 
 def _people_of(records: list[int]) -> dict[int, int]:
@@ -374,6 +459,42 @@ def _people_of(records: list[int]) -> dict[int, int]:
             ).values_list("pk", "person_id")
         )
     return out
+
+
+def _kept_apart() -> set[frozenset[int]]:
+    """Pairs of people (as they are now) an officer kept apart: a "not the same
+    person" decision on two of their records, or a merge of them undone. No linking
+    joins them again, not even through a third record like both."""
+    living = dict(Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into"))
+
+    def now(pk: int | None) -> int | None:
+        seen = set()
+        while pk in living and pk not in seen:
+            seen.add(pk)
+            pk = living[pk]
+        return pk
+
+    pairs = list(
+        ReviewPair.objects.filter(state=ReviewPair.State.NON_MATCH).values_list(
+            "record_a__person_id", "record_b__person_id"
+        )
+    )
+    pairs += Merge.objects.filter(undone_at__isnull=False).values_list("survivor_id", "absorbed_id")
+    return {
+        frozenset((x, y))
+        for a, b in pairs
+        if (x := now(a)) is not None and (y := now(b)) is not None and x != y
+    }
+
+
+def _linking_people(edges) -> dict[str, int]:
+    """record_id → person, for the records of `edges` that have one."""
+    return {
+        str(record): person
+        for record, person in _people_of(
+            sorted({int(x) for a, b, _p in edges for x in (a, b)})
+        ).items()
+    }
 
 
 def household_code(ward_id: str, key: str) -> str:
@@ -410,7 +531,7 @@ def assign_households(people: set[int] | None = None) -> int:
         house_of[pk] = code
         if code:
             addresses.setdefault(code, (ward_id, address))
-    known = dict(Household.objects.values_list("code", "pk"))
+    known = _households(list(addresses), everything=people is None)
     Household.objects.bulk_create(
         [
             Household(code=code, ward_id=ward_id, address=address[:300])
@@ -419,14 +540,31 @@ def assign_households(people: set[int] | None = None) -> int:
         ],
         batch_size=1000,
     )
-    known = dict(Household.objects.values_list("code", "pk"))
+    known.update(_households([c for c in addresses if c not in known], everything=False))
     changed = [
-        Person(pk=pk, household_id=known[code] if code else None)
+        (known[code] if code else None, pk)
         for pk, code in house_of.items()
         if current[pk] != (known[code] if code else None)
     ]
-    Person.objects.bulk_update(changed, ["household"], batch_size=1000)
+    table = connection.ops.quote_name(Person._meta.db_table)
+    sql = f"UPDATE {table} SET household_id = %s WHERE id = %s"  # noqa: S608  # nosec B608: the model's own table name, values bound
+    with connection.cursor() as cursor:
+        for i in range(0, len(changed), 5000):
+            cursor.executemany(sql, changed[i : i + 5000])
     return len(addresses)
+
+
+def _households(codes: list[str], *, everything: bool) -> dict[str, int]:
+    """code → household for these codes (`everything`: all households, one query)."""
+    if everything:
+        return dict(Household.objects.values_list("code", "pk"))
+    return {
+        code: pk
+        for i in range(0, len(codes), 5000)
+        for code, pk in Household.objects.filter(code__in=codes[i : i + 5000]).values_list(
+            "code", "pk"
+        )
+    }
 
 
 def _queue_reviews(result, *, incremental: bool = False) -> int:

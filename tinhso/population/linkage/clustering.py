@@ -58,17 +58,24 @@ def _ids_conflict(left: set[tuple[str, str]], right: set[tuple[str, str]]) -> bo
 
 
 def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float,
-             personal_ids: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:  # fmt: skip
+             personal_ids: dict[str, tuple[str, str]] | None = None,
+             people: dict[str, int] | None = None,
+             apart: set[frozenset[int]] | None = None) -> dict[str, str]:  # fmt: skip
     """record_id → cluster_id (the smallest record_id of its group), for the records
     in at least one pair at or above `threshold`.
 
     Pairs are joined strongest first. With `personal_ids`, two groups whose records
     carry personal IDs of one kind that differ by more than a keying slip are never
     joined: a chain of likely pairs (a namesake born the same day, a record without
-    an ID between them) must not make two ID holders one person."""
+    an ID between them) must not make two ID holders one person. With `people`
+    (record_id → its person in the registry) and `apart` (pairs of people an officer
+    kept apart), two groups holding two people kept apart are never joined either:
+    a third record like both must not undo the decision."""
     ids = personal_ids or {}
+    people, apart = people or {}, apart or set()
     parent: dict[str, str] = {}
     held: dict[str, set[tuple[str, str]]] = {}  # root → the personal IDs in its group
+    owners: dict[str, set[int]] = {}  # root → the registry's people in its group
 
     def find(x: str) -> str:
         root = x
@@ -88,12 +95,18 @@ def clusters(edges: Iterable[tuple[str, str, float]], *, threshold: float,
         right = held.get(rb) or ({ids[rb]} if rb in ids else set())
         if left and right and _ids_conflict(left, right):
             continue
+        mine = owners.get(ra) or ({people[ra]} if ra in people else set())
+        theirs = owners.get(rb) or ({people[rb]} if rb in people else set())
+        if apart and any(frozenset((x, y)) in apart for x in mine for y in theirs):
+            continue
         if rb < ra:
             ra, rb = rb, ra
         parent[rb] = ra
         parent.setdefault(ra, ra)
         held[ra] = left | right
         held.pop(rb, None)
+        owners[ra] = mine | theirs
+        owners.pop(rb, None)
     return {x: find(x) for x in list(parent)}
 
 

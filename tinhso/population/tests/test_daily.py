@@ -147,3 +147,99 @@ def test_the_import_page_runs_the_incremental_link_as_a_job(
     )
     page = client.get(reverse("population:home")).content.decode()
     assert f"Lần liên kết gia tăng gần nhất (#{job.pk})" in page
+
+
+def test_each_run_adds_a_part_to_the_kept_registry_and_many_parts_are_folded_back(
+    registry, tmp_path, monkeypatch
+):
+    """The kept registry is not written again whole each day: a run adds its records
+    as a part beside the full run's file; a record sent the next day finds the
+    person of a record linked by a daily run; past MAX_PARTS, one file again."""
+    cache = services.prepared_path()
+    daily.dedup_incremental(actor=None, model=registry)
+    files = linkage.incremental.registry_files(cache)
+    assert files[0] == cache and len(files) == 2  # the full run's file and today's part
+    known = SourceRecord.objects.filter(batch__file_name="day2.csv").order_by("pk").first()
+    lines = tmp_path.joinpath("day2.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    again = next(line for line in lines if line.startswith(known.record_id + ","))
+    _import([lines[0], again.replace(known.record_id, "AGAIN2", 1)], tmp_path, "day3.csv")
+    monkeypatch.setattr(linkage.incremental, "MAX_PARTS", 1)
+    stats = daily.dedup_incremental(actor=None, model=registry)
+    assert stats["new"] == 1
+    assert stats["registry_records"] == SourceRecord.objects.count() - 1
+    assert linkage.incremental.registry_files(cache) == [cache]  # folded back
+    people = _people()
+    assert people["AGAIN2"] == people[known.record_id]
+
+
+def test_a_failed_run_keeps_nothing_and_the_next_one_links_the_records(registry, monkeypatch):
+    """The records join the kept registry only once they are linked: after a run that
+    failed writing the people, the next run links them, each record kept once."""
+    cache = services.prepared_path()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(daily, "_apply", fails)
+    with pytest.raises(RuntimeError):
+        daily.dedup_incremental(actor=None, model=registry)
+    assert linkage.incremental.registry_files(cache) == [cache] and daily.unlinked() > 190
+    monkeypatch.undo()
+    assert daily.dedup_incremental(actor=None, model=registry)["new"] > 190
+    assert daily.unlinked() == 0
+    con = linkage.connect()
+    kept, _last = linkage.incremental.cache_summary(con, linkage.incremental.registry_files(cache))
+    con.close()
+    assert kept == SourceRecord.objects.count()
+
+
+def test_golden_records_drawn_in_bulk_are_those_drawn_one_by_one(registry):
+    daily.dedup_incremental(actor=None, model=registry)
+    fields = services._GOLDEN_FIELDS
+    people = list(Person.objects.filter(merged_into__isnull=True).order_by("pk"))
+    bulk = {p.pk: [getattr(p, f) for f in fields] for p in people}
+    assert sum(1 for p in people if p.records.count() > 1) > 20
+    for person in people:
+        services.refresh_golden(person)
+        assert [getattr(person, f) for f in fields] == bulk[person.pk], person.pk
+
+
+def test_the_blocking_keys_are_read_from_the_models_rules():
+    model = linkage.load_model(services.Path(linkage.__file__).parent / "priors.json")
+    keys = linkage.incremental.blocking_keys(model)
+    assert keys[0] == ("pid",) and ("name_unordered", "yob") in keys
+    assert len(keys) == len(model["splink"]["blocking_rules_to_generate_predictions"])
+    wide = {**model["splink"], "blocking_rules_to_generate_predictions": [
+        {"blocking_rule": "l.pid = r.pid OR l.phone = r.phone", "sql_dialect": "duckdb"}
+    ]}  # fmt: skip
+    # a rule without a required equality: every old record is a candidate
+    assert linkage.incremental.blocking_keys({**model, "splink": wide}) is None
+
+
+@pytest.mark.parametrize("decision", ["unmerge", "not_the_same"])
+def test_a_new_record_like_two_people_kept_apart_does_not_join_them(registry, tmp_path, decision):
+    """An officer separated two people (an undone merge, or "not the same person" on
+    their records); a new record exactly like both joins one of them, never both."""
+    daily.dedup_incremental(actor=None, model=registry)
+    known = SourceRecord.objects.filter(batch__file_name="day1.csv").order_by("pk").first()
+    lines = tmp_path.joinpath("day1.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    line = next(x for x in lines if x.startswith(known.record_id + ","))
+    _import([lines[0], line.replace(known.record_id, "COPY1", 1)], tmp_path, "day3.csv")
+    daily.dedup_incremental(actor=None, model=registry)
+    copy = SourceRecord.objects.get(record_id="COPY1")
+    first = Person.objects.get(pk=known.person_id)
+    assert copy.person_id == first.pk  # the same person, until an officer says otherwise
+    second = Person.objects.create(full_name="", name_folded="")
+    SourceRecord.objects.filter(pk=copy.pk).update(person=second)
+    if decision == "unmerge":
+        merge = services.merge_people(actor=None, survivor=first, absorbed=second)
+        services.unmerge(actor=None, merge=merge)
+    else:
+        ReviewPair.objects.create(record_a=known, record_b=copy, match_probability=0.995,
+                                  state=ReviewPair.State.NON_MATCH)  # fmt: skip
+    _import([lines[0], line.replace(known.record_id, "COPY2", 1)], tmp_path, "day4.csv")
+    assert daily.dedup_incremental(actor=None, model=registry)["merged"] == 0
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.merged_into_id is None and second.merged_into_id is None
+    assert SourceRecord.objects.get(record_id="COPY2").person_id in {first.pk, second.pk}
