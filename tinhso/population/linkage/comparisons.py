@@ -16,11 +16,12 @@ import functools
 # twins and namesakes that the other blockings bring in.
 PID_DIFFERS_M = 0.001
 SEX_DIFFERS_M = 0.002
-# A place or an ethnicity that differs between two records of one person: never
-# learned (a generator that writes them without fault would teach "never", and one
-# such difference would then outweigh everything else). Real records differ now and
+# A place or an ethnicity that differs between two records of one person: learned,
+# but never below these (data written without such faults would teach "never", and
+# one difference would then outweigh everything else). Real records differ now and
 # then: the place of birth written for the place of registration, a hometown taken
-# from the father's or written at another level, an ethnicity keyed wrong.
+# from the father's or written at another level, an ethnicity keyed wrong. Learned,
+# because data whose IDs do not follow the birth place teach that they differ.
 PLACE_DIFFERS_M = {"birth_place": 0.02, "hometown": 0.05, "ethnicity": 0.01}
 # The columns whose agreement counts by how common the value is (Splink's term
 # frequency adjustment): the same rare name, province or ethnicity says more than
@@ -157,11 +158,7 @@ def _place_comparison(cl, cll, column: str, description: str):
             cll.ExactMatchLevel(column).configure(
                 label_for_charts="same", tf_adjustment_column=column
             ),
-            cll.ElseLevel().configure(
-                label_for_charts="different",
-                m_probability=PLACE_DIFFERS_M[column],
-                fix_m_probability=True,
-            ),
+            cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
 
