@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 logger = logging.getLogger("tinhso.population")
 
-MODEL_VERSION = "tinhso-population-3"
+MODEL_VERSION = "tinhso-population-4"
 DEFAULT_THRESHOLD = 0.8
 
 

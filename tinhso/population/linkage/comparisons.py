@@ -16,6 +16,19 @@ import functools
 # twins and namesakes that the other blockings bring in.
 PID_DIFFERS_M = 0.001
 SEX_DIFFERS_M = 0.002
+# A place or an ethnicity that differs between two records of one person: learned,
+# but never below these (data written without such faults would teach "never", and
+# one difference would then outweigh everything else). Real records differ now and
+# then: the place of birth written for the place of registration, a hometown taken
+# from the father's or written at another level, an ethnicity keyed wrong. Learned,
+# because data whose IDs do not follow the birth place teach that they differ.
+PLACE_DIFFERS_M = {"birth_place": 0.02, "hometown": 0.05, "ethnicity": 0.01}
+# The columns whose agreement counts by how common the value is (Splink's term
+# frequency adjustment): the same rare name, province or ethnicity says more than
+# the same common one ("Nguyễn Văn Anh", Kinh, this province). Not the parents'
+# names: a small file (a commune's list of families) makes each of them look
+# common, and a shared parent is the evidence that tells namesakes apart there.
+TF_COLUMNS = ("name_sig", "name_folded", "birth_place", "hometown", "ethnicity")
 
 
 def _typo(a: str, b: str) -> str:
@@ -28,15 +41,21 @@ def _typo(a: str, b: str) -> str:
     )
 
 
+# SQL: the given names can be one letter's slip apart, unless both are common given
+# names (`prepare.mark_common_given`): Lan and Loan, Tâm and Trâm are two names.
+_GIVEN_TYPO = (
+    f"({_typo('given_fold_l', 'given_fold_r')} "
+    "AND NOT coalesce(given_common_l AND given_common_r, false))"
+)
 # SQL: the given names can be one. Written with accents on both sides, the tone and
 # vowel marks must agree (Thu ≠ Thư, Hoa ≠ Hòa, Long ≠ Lương); otherwise the folded
 # phonetic keys are compared. Lengths and distances are on ASCII (folded) text, so
 # DuckDB and Spark count the same.
 SAME_GIVEN = (
     "(((given_sig_l IS NOT NULL AND given_sig_r IS NOT NULL) AND (given_sig_l = given_sig_r OR ("
-    + _typo("given_fold_l", "given_fold_r")
+    + _GIVEN_TYPO
     + " AND given_marks_l = given_marks_r))) OR ((given_sig_l IS NULL OR given_sig_r IS NULL) "
-    "AND (given_key_l = given_key_r OR " + _typo("given_fold_l", "given_fold_r") + ")))"
+    "AND (given_key_l = given_key_r OR " + _GIVEN_TYPO + ")))"
 )
 # SQL: the same syllables in another order (a given name written first).
 SAME_SYLLABLES = (
@@ -119,7 +138,10 @@ def _parent_comparison(cl, cll, parent: str, description: str):
 
 def _place_comparison(cl, cll, column: str, description: str):
     """A place (code or text) or an ethnicity: the same, or not. A code and a text
-    are not compared (two ways of writing, not a disagreement)."""
+    are not compared (two ways of writing, not a disagreement). A record without a
+    birth place but with a 12-digit ID is compared by the ID's province (`prepare`):
+    a health record's ID against a birth certificate's place. The same value counts
+    by how rare it is; another value weighs against, never as proof."""
     return cl.CustomComparison(
         output_column_name=column,
         comparison_description=description,
@@ -133,7 +155,9 @@ def _place_comparison(cl, cll, column: str, description: str):
                 f"{column}_l = {column}_r AND {FAMILY}",
                 label_for_charts="same, another given name or birth date (family?)",
             ),
-            cll.ExactMatchLevel(column).configure(label_for_charts="same"),
+            cll.ExactMatchLevel(column).configure(
+                label_for_charts="same", tf_adjustment_column=column
+            ),
             cll.ElseLevel().configure(label_for_charts="different"),
         ],
     )
@@ -151,7 +175,7 @@ def _name_comparison(cl, cll):
             cll.CustomLevel(
                 "name_folded_l = name_folded_r AND (name_sig_l IS NULL OR name_sig_r IS NULL)",
                 label_for_charts="same letters, one written without accents",
-            ),
+            ).configure(tf_adjustment_column="name_folded", disable_tf_exact_match_detection=True),
             cll.CustomLevel(
                 SAME_SYLLABLES,
                 label_for_charts="same syllables up to order and phonetic confusions",

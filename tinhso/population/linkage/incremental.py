@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 from .base import DEFAULT_THRESHOLD, Result, _sql_string
+from .comparisons import TF_COLUMNS
 from .duckdb_engine import _evidence
+from .prepare import mark_common_given
 
 # Daily parts kept beside the full run's file before they are folded into it.
 MAX_PARTS = 30
@@ -176,6 +178,12 @@ def block_against(con, *, new: str = "prepared_new", old: str = "prepared_old",
         UNION ALL
         SELECT *, false AS is_new FROM {old} WHERE unique_id IN ({candidates})"""
     )
+    # common given names as a full run counts them: over the whole registry
+    mark_common_given(
+        con,
+        table=table,
+        counted=f"(SELECT given_fold FROM {old} UNION ALL SELECT given_fold FROM {new})",
+    )
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
@@ -204,12 +212,13 @@ def link_new(con, *, model: dict, new: str = "prepared_new", old: str = "prepare
         splink_settings["retain_matching_columns"] = True
     db_api = DuckDBAPI(connection=con)
     linker = Linker(db_api.register("prepared"), splink_settings)
-    tf = con.execute(
-        f"""SELECT name_sig, count(*) / sum(count(*)) OVER () AS tf_name_sig FROM
-        (SELECT name_sig FROM {old} UNION ALL SELECT name_sig FROM {new})
-        WHERE name_sig IS NOT NULL GROUP BY name_sig"""
-    ).df()
-    linker.table_management.register_term_frequency_lookup(db_api.register(tf), "name_sig")
+    for column in TF_COLUMNS:  # the frequencies of the whole registry, not the batch's
+        tf = con.execute(
+            f"""SELECT {column}, count(*) / sum(count(*)) OVER () AS tf_{column} FROM
+            (SELECT {column} FROM {old} UNION ALL SELECT {column} FROM {new})
+            WHERE {column} IS NOT NULL GROUP BY {column}"""
+        ).df()
+        linker.table_management.register_term_frequency_lookup(db_api.register(tf), column)
     t1 = time.monotonic()
     timings["frequencies"] = t1 - t0 - timings["block"]
     predictions = linker.inference.predict(threshold_match_probability=threshold)

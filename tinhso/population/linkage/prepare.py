@@ -4,7 +4,9 @@ normalisers of `normalize.py` over the *distinct* values of each column (a provi
 has far fewer distinct names, dates and numbers than records) and join them back:
 folded name turned surname first, phonetic keys, the date of birth with its
 precision, the ID with its kind (12-digit personal ID or 9-digit old card), the
-phone in national form."""
+phone in national form. The birth place, when a record has none, is the province
+that registered the birth as its 12-digit ID says (its first three digits); the
+birth year and sex likewise (DOMAIN.md §4)."""
 
 from __future__ import annotations
 
@@ -141,6 +143,8 @@ def _pid_row(value: str):
         number[-6:] if number else None,
         birth[0] if birth else None,
         ("m" if birth[1] == "male" else "f") if birth else None,
+        # the province that registered the birth (TT 07/2016/TT-BCA), as `place_key`
+        f"c:{int(number[:3])}" if birth else None,
     )
 
 
@@ -164,6 +168,29 @@ def _prepare_optional(con, *, source: str) -> None:
                   out={"place": "VARCHAR"})  # fmt: skip
 
 
+# A given name is *common* when at least this share of the records carry it (and at
+# least `COMMON_GIVEN_MIN` of them): a name people are given, not a keying slip. Two
+# common given names one letter apart (Lan and Loan, Tâm and Trâm, Hà and Hòa, Anh
+# and Hạnh) are two names, twins' or siblings' more often than a slip; a slip makes a
+# string few records share ("Lghĩa", "Ah").
+COMMON_GIVEN_SHARE = 2e-4
+COMMON_GIVEN_MIN = 10
+
+
+def mark_common_given(con, *, table: str = "prepared", counted: str | None = None) -> None:
+    """Set `given_common` of `table` from the given names' counts in `counted` (a
+    table or a query in parentheses; default `table` itself): a full run counts the
+    whole file, a daily run the whole registry."""
+    counted = counted or table
+    n = con.execute(f"SELECT count(*) FROM {counted}").fetchall()[0][0]
+    least = max(COMMON_GIVEN_MIN, COMMON_GIVEN_SHARE * n)
+    con.execute(
+        f"""UPDATE {table} SET given_common = given_fold IN (
+            SELECT given_fold FROM {counted} WHERE given_fold IS NOT NULL
+            GROUP BY given_fold HAVING count(*) >= {float(least)})"""
+    )
+
+
 def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
     """The columns the model compares, one row per record (`unique_id` = record_id)."""
     t0 = time.monotonic()
@@ -176,7 +203,7 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
                   out={"yob": "INTEGER", "mob": "INTEGER", "dob_full": "VARCHAR", "dob_unordered": "VARCHAR"})  # fmt: skip
     _map_distinct(con, source=source, column="personal_id", name="m_pid", fn=_pid_row,
                   out={"pid": "VARCHAR", "pid_kind": "VARCHAR", "pid_tail": "VARCHAR",
-                       "pid_yob": "INTEGER", "pid_sex": "VARCHAR"})  # fmt: skip
+                       "pid_yob": "INTEGER", "pid_sex": "VARCHAR", "pid_province": "VARCHAR"})  # fmt: skip
     _prepare_optional(con, source=source)
     _map_distinct(con, source=source, column="phone", name="m_phone", fn=_phone_row,
                   out={"phone_norm": "VARCHAR"})  # fmt: skip
@@ -186,7 +213,8 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
         f"""CREATE OR REPLACE TABLE {table} AS
         SELECT r.record_id AS unique_id,
                n.name_folded, n.surname_key, coalesce(n.middle_key, '') AS middle_key,
-               n.given_key, n.given_fold, n.name_ordered, n.name_unordered,
+               n.given_key, n.given_fold, CAST(NULL AS BOOLEAN) AS given_common,
+               n.name_ordered, n.name_unordered,
                n.name_sig, n.given_sig, coalesce(n.given_marks, '') AS given_marks,
                n.unordered_sig,
                -- a missing birth year or sex is read from the personal ID (DOMAIN.md §4)
@@ -203,7 +231,8 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
                fa.surname AS father_surname, fa.given AS father_given,
                mo.sig AS mother_sig, mo.folded AS mother_folded, mo.unordered AS mother_unordered,
                mo.surname AS mother_surname, mo.given AS mother_given,
-               bp.place AS birth_place, ht.place AS hometown, et.place AS ethnicity
+               -- the place of birth registration, else the one the personal ID names
+               coalesce(bp.place, p.pid_province) AS birth_place, ht.place AS hometown, et.place AS ethnicity
         FROM {source} r
         LEFT JOIN m_name n ON n.value = r.full_name
         LEFT JOIN m_dob d ON d.value = r.date_of_birth
@@ -219,4 +248,5 @@ def prepare(con, *, source: str = "raw", table: str = "prepared") -> None:
     for t in ("m_name", "m_dob", "m_pid", "m_phone", "m_address", "m_father", "m_mother",
               "m_birth_place", "m_hometown", "m_ethnicity"):  # fmt: skip
         con.execute(f"DROP TABLE {t}")
+    mark_common_given(con, table=table)
     logger.info("prepared in %.1f s", time.monotonic() - t0)

@@ -85,6 +85,20 @@ def _fill_unobserved(data: dict, *, floor: float) -> None:
                     level[key] = floor
 
 
+def _floor_differences(data: dict) -> None:
+    """A place or ethnicity that differs weighs against a pair, never as proof: its m
+    is at least `PLACE_DIFFERS_M` (comparisons.py)."""
+    from .comparisons import PLACE_DIFFERS_M
+
+    for comparison in data["comparisons"]:
+        least = PLACE_DIFFERS_M.get(comparison["output_column_name"])
+        if least is None:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == "different":
+                level["m_probability"] = max(level.get("m_probability") or 0, least)
+
+
 def _unsplit_u(data: dict) -> None:
     """The "same date" and "same phone" levels exclude pairs whose given names differ
     (twins, a household's shared phone), which have levels of their own. Among pairs
@@ -169,6 +183,7 @@ def model_json(linker, *, floor: float = 1e-7, taught: dict | None = None,
                fallback: dict | None = None, records: int = 0) -> dict:  # fmt: skip
     data = linker.misc.save_model_to_json(None, overwrite=True)
     _fill_unobserved(data, floor=floor)
+    _floor_differences(data)
     if taught is None or taught["u"]:
         _unsplit_u(data)
     if taught is not None and not fully_taught(taught):
