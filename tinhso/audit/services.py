@@ -86,13 +86,14 @@ def appended_at_the_end():
         _append(events)
 
 
-def _append(events: list[AuditEvent]) -> list[AuditEvent]:
-    """Chain `events` after the head of this transaction's stream (locked until the
-    transaction ends) and store them."""
+def _append(events: list[AuditEvent], *, stream: int | None = None) -> list[AuditEvent]:
+    """Chain `events` after the head of this transaction's stream (or of `stream`: an
+    anchor's own events; locked until the transaction ends) and store them."""
     key = audit_key()
     # No savepoint of its own: a failure here fails the caller's whole transaction.
     with transaction.atomic(savepoint=False):
-        stream = _stream_of_this_transaction()
+        if stream is None:
+            stream = _stream_of_this_transaction()
         head, seqs = _locked_head(stream, len(events))
         # (A head without `keyed_from` was not sealed by the upgrade: never sealed here,
         # where it could cover a rewrite; audit_verify reports it.)
@@ -178,6 +179,29 @@ def _locked_head(stream: int, n: int) -> tuple[AuditHead, list[int]]:
             empty.seal = chain.head_seal(key, stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
             AuditHead.objects.bulk_create([empty], ignore_conflicts=True)  # another may race
     raise AuditHead.DoesNotExist(f"no head for audit stream {stream}")
+
+
+def ensure_heads() -> int:
+    """Make the head of every stream below AUDIT_STREAMS that has none yet (empty,
+    keyed from its start, sealed): after `migrate` (post_migrate), a restore and each
+    anchor. From then on every stream has a head, so audit_verify can tell a stream
+    removed whole (its events and its head) from one never used. Returns how many
+    were made."""
+    key = audit_key()
+    have = set(AuditHead.objects.values_list("stream", flat=True))
+    missing = [
+        AuditHead(
+            stream=stream,
+            seq=0,
+            hash=GENESIS_HASH,
+            keyed_from=1,
+            seal=chain.head_seal(key, stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1),
+        )
+        for stream in range(streams())
+        if stream not in have
+    ]
+    AuditHead.objects.bulk_create(missing, ignore_conflicts=True)  # another may race
+    return len(missing)
 
 
 @transaction.atomic
@@ -272,11 +296,34 @@ def make_anchor(heads: list[list] | None = None) -> AuditAnchor | None:
                     key, seq=anchor.seq, at=anchor.at, heads=recorded, prev_hash=anchor.prev_hash
                 )
                 anchor.save()
+                _anchored_in_every_stream(anchor, [stream for stream, _, _ in recorded])
                 return anchor
         except IntegrityError:  # the first anchor, made by two at once
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+ANCHORED = "audit.anchored"
+
+
+def _anchored_in_every_stream(anchor: AuditAnchor, streams_: list[int]) -> None:
+    """The anchor written into every stream it recorded, as an event (heads locked in
+    the streams' order: an audited transaction holds one head and never waits for
+    another, so this cannot deadlock with one). Cutting one stream back and the
+    anchors with it then leaves the other streams naming an anchor that is gone:
+    only the whole log cut back to one moment escapes audit_verify, as before the
+    streams (and `audit_verify --anchor` with an anchor kept elsewhere finds that)."""
+    for stream in sorted(streams_):
+        event = AuditEvent(
+            at=anchor.at,
+            actor_label="system",
+            action=ANCHORED,
+            object_type="audit.AuditAnchor",
+            object_id=str(anchor.seq),
+            after={"anchor": anchor.seq, "hash": anchor.hash},
+        )
+        _append([event], stream=stream)
 
 
 @dataclass
@@ -337,14 +384,24 @@ def verify_chain(*, progress=None, batch: int = 2000, key: bytes | None = None) 
                     "altered, or this is not the AUDIT_KEY the chain was written with"
                 )
         anchored, anchors, last_anchor = _check_anchors(key, problems)
+        anchor_hashes = dict(AuditAnchor.objects.values_list("seq", "hash"))
         present = set(AuditEvent.objects.values_list("stream", flat=True).distinct())
         checked = newest = 0
-        for stream in sorted(present | set(heads)):
+        # Every stream below the highest one known has a head (ensure_heads): one
+        # missing with its events too is a stream removed whole.
+        known = range(max([streams() - 1, *present, *heads]) + 1) if heads or present else []
+        for stream in sorted(present | set(heads) | set(known)):
             head = heads.get(stream)
+            if head is None and stream not in present:
+                problems.append(
+                    f"stream {stream} has no head: it was removed with its events (or "
+                    "AUDIT_STREAMS was raised and `tinhso migrate` has not made its head)"
+                )
+                continue
             if head is None:
                 problems.append(f"stream {stream} has events but no head")
             count, end, last_seq = _check_stream(
-                stream, head, key, anchored, problems, batch, progress, checked
+                stream, head, key, anchored, problems, batch, progress, checked, anchor_hashes
             )
             checked += count
             newest = max(newest, last_seq)
@@ -404,8 +461,9 @@ def _check_anchors(key: bytes, problems: list[str]):
     return anchored, count, prev if count else ""
 
 
-def _check_stream(stream, head, key, anchored, problems, batch, progress, done):
-    """Walk one stream; give (events checked, (last stream_seq, last hash), last seq)."""
+def _check_stream(stream, head, key, anchored, problems, batch, progress, done, anchor_hashes):
+    """Walk one stream; give (events checked, (last stream_seq, last hash), last seq).
+    An anchor the stream recorded (its ANCHORED event) must still be in the anchors."""
     switch = head.keyed_from if head is not None and head.keyed_from is not None else 1
     expected, prev, last_seq, checked = 1, GENESIS_HASH, 0, 0
     after = 0
@@ -430,6 +488,13 @@ def _check_stream(stream, head, key, anchored, problems, batch, progress, done):
             computed = chain.hash_of(event, key if event.stream_seq >= switch else None)
             if not chain.same(computed, event.hash):
                 problems.append(f"{name} was altered")
+            if event.action == ANCHORED and isinstance(event.after, dict):
+                number = event.after.get("anchor")
+                if not chain.same(str(anchor_hashes.get(number, "")), str(event.after.get("hash"))):
+                    problems.append(
+                        f"stream {stream} records anchor #{number}, which the anchors no longer "
+                        "have: the anchors were cut back (and streams with them)"
+                    )
             mark = anchored.pop((stream, event.stream_seq), None)
             if mark is not None and not chain.same(mark[1], event.hash):
                 problems.append(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tinhso.audit.services import make_anchor
+from tinhso.audit.services import ensure_heads, make_anchor
 
 
 class Command(BaseCommand):
@@ -10,6 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        ensure_heads()  # AUDIT_STREAMS raised: the new streams' heads, in the anchor
         anchor = make_anchor()
         if anchor is None:
             self.stdout.write("the audit log is empty: no anchor")
