@@ -1,0 +1,63 @@
+"""Attacks on the audit streams by someone who can write the database but does not
+hold the audit key (the threat the keyed chain is for): found in the review of the
+streams. Each test removes events and asserts that audit_verify says so."""
+
+import pytest
+from django.db import connection
+
+from tinhso.audit.models import AuditAnchor, AuditEvent, AuditHead
+from tinhso.audit.services import make_anchor, verify_chain
+
+from .test_chain import _raw
+from .test_streams import _in_stream
+
+pytestmark = pytest.mark.django_db
+
+
+def _drop_anchors() -> None:
+    """Around the anchors' guard, as _raw does around the events'."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditanchor DISABLE TRIGGER audit_anchor_no_update")
+            cursor.execute("DELETE FROM audit_auditanchor")
+            cursor.execute("ALTER TABLE audit_auditanchor ENABLE TRIGGER audit_anchor_no_update")
+        else:
+            cursor.execute("DROP TRIGGER audit_anchor_no_delete")
+            cursor.execute("DELETE FROM audit_auditanchor")
+
+
+def test_a_whole_stream_removed_with_its_head_is_detected():
+    """No key needed: the stream's events and its (unguarded) head row deleted."""
+    _in_stream(5)
+    gone = _in_stream(3)
+    assert verify_chain().ok
+    _raw("DELETE FROM audit_auditevent WHERE stream = 3")
+    AuditHead.objects.filter(stream=3).delete()
+    assert not AuditEvent.objects.filter(pk__in=[e.pk for e in gone]).exists()
+    report = verify_chain()
+    assert not report.ok, "a whole stream vanished and audit_verify says OK"
+
+
+def test_a_whole_stream_removed_after_the_anchors_are_cut_is_detected():
+    """The anchors recorded the stream, but the anchors' chain can be cut at its end
+    (nothing holds its newest), and then the stream removed as above."""
+    _in_stream(5)
+    _in_stream(3)
+    assert make_anchor() is not None
+    _drop_anchors()
+    assert not AuditAnchor.objects.exists()
+    _raw("DELETE FROM audit_auditevent WHERE stream = 3")
+    AuditHead.objects.filter(stream=3).delete()
+    assert not verify_chain().ok, "a whole stream vanished and audit_verify says OK"
+
+
+def test_a_stream_cut_back_to_an_older_sealed_head_is_detected():
+    """No key needed: a copy of the head row kept from earlier still carries a valid
+    seal; the events after it are deleted and the old row put back."""
+    _in_stream(3, 2)
+    old = AuditHead.objects.filter(stream=3).values("seq", "hash", "seal").get()
+    later = _in_stream(3, 2)
+    _raw("DELETE FROM audit_auditevent WHERE stream = 3 AND stream_seq > %s", [old["seq"]])
+    AuditHead.objects.filter(stream=3).update(**old)
+    assert not AuditEvent.objects.filter(pk__in=[e.pk for e in later]).exists()
+    assert not verify_chain().ok, "the stream's last events vanished and audit_verify says OK"
