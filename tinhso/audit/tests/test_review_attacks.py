@@ -61,3 +61,23 @@ def test_a_stream_cut_back_to_an_older_sealed_head_is_detected():
     AuditHead.objects.filter(stream=3).update(**old)
     assert not AuditEvent.objects.filter(pk__in=[e.pk for e in later]).exists()
     assert not verify_chain().ok, "the stream's last events vanished and audit_verify says OK"
+
+
+def test_an_event_noted_in_a_savepoint_rolled_back_is_dropped_with_its_change():
+    """A service that tries something in a savepoint, records it, and goes on after
+    the savepoint is rolled back (caught): the change is gone, so must its event be
+    (the log must not say a change was made that never was)."""
+    from django.db import transaction
+
+    from tinhso.audit.services import appended_at_the_end, record_event
+
+    with transaction.atomic(), appended_at_the_end():
+        try:
+            with transaction.atomic():
+                record_event(action="test.tried", object_type="t", object_id=1)
+                raise RuntimeError("the attempt failed, its savepoint rolled back")
+        except RuntimeError:
+            pass
+        record_event(action="test.done", object_type="t", object_id=2)
+    actions = AuditEvent.objects.filter(action__startswith="test.").values_list("action", flat=True)
+    assert sorted(actions) == ["test.done"], "an event of a change rolled back was kept"
