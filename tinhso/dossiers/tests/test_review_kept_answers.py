@@ -39,3 +39,8 @@ def test_a_public_answer_kept_for_one_host_is_not_given_to_another(client):
     assert first.status_code == 200 and first.json()["next"].startswith("http://10.0.0.5/")
     other = client.get("/api/v1/procedures?page_size=1", HTTP_HOST="dichvucong.example.vn")
     assert other.json()["next"].startswith("http://dichvucong.example.vn/"), other.json()["next"]
+
+
+def test_a_host_not_allowed_is_refused_even_when_an_answer_is_kept(client):
+    assert client.get("/api/v1/procedures?page_size=1").status_code == 200  # kept now
+    assert client.get("/api/v1/procedures?page_size=1", HTTP_HOST="evil.example").status_code == 400
