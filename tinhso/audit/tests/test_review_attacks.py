@@ -81,3 +81,31 @@ def test_an_event_noted_in_a_savepoint_rolled_back_is_dropped_with_its_change():
         record_event(action="test.done", object_type="t", object_id=2)
     actions = AuditEvent.objects.filter(action__startswith="test.").values_list("action", flat=True)
     assert sorted(actions) == ["test.done"], "an event of a change rolled back was kept"
+
+
+def test_one_transaction_appends_to_one_head_even_across_a_savepoint_rolled_back(monkeypatch):
+    """Checked sound: a transaction never locks two heads (no deadlock between heads),
+    and a savepoint rolled back after an append leaves its stream's head as it was."""
+    from itertools import count
+
+    from django.db import transaction
+
+    from tinhso.audit import services
+    from tinhso.audit.services import record_event
+
+    picks = count(1)
+    monkeypatch.setattr(services, "_choose_stream", lambda: next(picks) % 4)
+    connection.audit_stream = None
+    with transaction.atomic():
+        first = record_event(action="test.a", object_type="t", object_id=1)
+        before = AuditHead.objects.values_list("seq", "hash").get(stream=first.stream)
+        try:
+            with transaction.atomic():
+                record_event(action="test.b", object_type="t", object_id=2)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert AuditHead.objects.values_list("seq", "hash").get(stream=first.stream) == before
+        last = record_event(action="test.c", object_type="t", object_id=3)
+    assert last.stream == first.stream and last.stream_seq == first.stream_seq + 1
+    assert verify_chain().ok
