@@ -109,3 +109,36 @@ def test_one_transaction_appends_to_one_head_even_across_a_savepoint_rolled_back
         last = record_event(action="test.c", object_type="t", object_id=3)
     assert last.stream == first.stream and last.stream_seq == first.stream_seq + 1
     assert verify_chain().ok
+
+
+def test_an_anchor_kept_outside_finds_the_anchors_cut_and_the_stream_removed():
+    """`audit_verify --anchor HASH`: the anchor printed by an earlier run, kept
+    elsewhere, must still be in the log (then the heads it recorded are held)."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _in_stream(5)
+    _in_stream(3)
+    kept = make_anchor().hash
+    call_command("audit_verify", "--no-anchor", "--anchor", kept)  # holds
+    _drop_anchors()
+    _raw("DELETE FROM audit_auditevent WHERE stream = 3")
+    AuditHead.objects.filter(stream=3).delete()
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("audit_verify", "--anchor", kept)
+    assert not AuditAnchor.objects.exists()  # no anchor made over the cut log
+
+
+def test_an_anchor_kept_outside_finds_a_stream_cut_back_to_an_older_sealed_head():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _in_stream(3, 2)
+    old = AuditHead.objects.filter(stream=3).values("seq", "hash", "seal").get()
+    _in_stream(3, 2)
+    kept = make_anchor().hash
+    _drop_anchors()
+    _raw("DELETE FROM audit_auditevent WHERE stream = 3 AND stream_seq > %s", [old["seq"]])
+    AuditHead.objects.filter(stream=3).update(**old)
+    with pytest.raises(CommandError, match="BROKEN"):
+        call_command("audit_verify", "--no-anchor", "--anchor", kept)
