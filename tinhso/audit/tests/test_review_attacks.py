@@ -142,3 +142,24 @@ def test_an_anchor_kept_outside_finds_a_stream_cut_back_to_an_older_sealed_head(
     AuditHead.objects.filter(stream=3).update(**old)
     with pytest.raises(CommandError, match="BROKEN"):
         call_command("audit_verify", "--no-anchor", "--anchor", kept)
+
+
+def test_a_restore_brings_back_every_stream_and_anchor(tmp_path):
+    """Checked sound: backup, one more append, restore over it (--replace): the
+    streams' heads and the anchors are the archive's, the chain verifies and goes on."""
+    from tinhso.core import backup
+
+    _in_stream(3)
+    _in_stream(5)
+    make_anchor()
+    before = verify_chain()
+    assert before.ok
+    archive = tmp_path / "backup.tar.gz"
+    backup.create_backup(archive)
+    _in_stream(3)
+    backup.restore_backup(archive, replace=True)
+    after = verify_chain()
+    assert after.ok, after.problems
+    assert after.heads == before.heads and after.anchors == 1
+    _in_stream(3)
+    assert verify_chain().ok
