@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from cachetools import LRUCache
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
@@ -107,7 +108,10 @@ class PublicCacheMiddleware:
         stamp = self._token_stamp(request) if private else self._stamp(request)
         if stamp is None:
             return self.get_response(request)
-        key = self._key(request, stamp)
+        try:
+            key = self._key(request, stamp)
+        except DisallowedHost:  # the whole way says so (400)
+            return self.get_response(request)
         etag = f'"{key[:32]}"'
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
@@ -194,6 +198,9 @@ class PublicCacheMiddleware:
     def _key(request, stamp: str) -> str:
         parts = (
             stamp,
+            # the links in an answer (a page's `next`) name the scheme and host asked
+            request.scheme,
+            request.get_host(),
             request.get_full_path(),
             request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
             request.META.get("HTTP_ACCEPT_LANGUAGE", "")
