@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
@@ -28,10 +29,10 @@ _TOKEN = ("id", "user", "last_used_at", "expires_at", "revoked_at")
 
 
 @functools.cache
-def _token_statement() -> tuple[str, list[tuple[type[models.Model], list]]]:
+def _token_statement() -> tuple[str, list[tuple[type[models.Model], list[Any]]]]:
     from tinhso.geo.models import AdministrativeUnit
 
-    parts = [
+    parts: list[tuple[type[models.Model], str, list[Any]]] = [
         (ApiToken, "t", [ApiToken._meta.get_field(name) for name in _TOKEN]),
         (User, "u", list(User._meta.concrete_fields)),
         (RoleAssignment, "r", list(RoleAssignment._meta.concrete_fields)),
@@ -55,7 +56,9 @@ def _token_statement() -> tuple[str, list[tuple[type[models.Model], list]]]:
 def _converters(conn, parts) -> list[list[tuple[int, list, object]]]:
     """Per model of the statement: (column index, the converters the ORM applies, the
     column), for the columns that have any; found once per connection."""
-    found = getattr(conn, "_tinhso_token_converters", None)
+    found: list[list[tuple[int, list, object]]] | None = getattr(
+        conn, "_tinhso_token_converters", None
+    )
     if found is None:
         found = []
         for model, fields in parts:
@@ -70,10 +73,11 @@ def _converters(conn, parts) -> list[list[tuple[int, list, object]]]:
     return found
 
 
-def _instances(conn, row, parts) -> list[models.Model | None]:
+def _instances(conn, row, parts) -> list[Any]:
     """The row's models, their columns converted as the ORM would (None for the
     missing side of a LEFT JOIN)."""
-    found, at = [], 0
+    found: list[Any] = []
+    at = 0
     for (model, fields), converting in zip(parts, _converters(conn, parts), strict=True):
         values = list(row[at : at + len(fields)])
         at += len(fields)

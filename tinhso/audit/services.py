@@ -167,12 +167,12 @@ def _locked_head(stream: int, n: int) -> tuple[AuditHead, list[int]]:
                 head = AuditHead(**dict(zip(_HEAD_COLUMNS, row[:-1], strict=True)))
                 return head, sorted(row[-1])
         else:
-            head = AuditHead.objects.select_for_update().filter(stream=stream).first()
-            if head is not None:
+            found = AuditHead.objects.select_for_update().filter(stream=stream).first()
+            if found is not None:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_auditevent")
                     last = cursor.fetchone()[0]
-                return head, list(range(last + 1, last + n + 1))
+                return found, list(range(last + 1, last + n + 1))
         if attempt == 0:
             key = audit_key()
             empty = AuditHead(stream=stream, seq=0, hash=GENESIS_HASH, keyed_from=1)
@@ -363,6 +363,7 @@ def verify_chain(*, progress=None, batch: int = 2000, key: bytes | None = None) 
     with _one_snapshot():
         problems: list[str] = []
         heads = {h.stream: h for h in AuditHead.objects.all()}
+        head: AuditHead | None
         for head in heads.values():
             if head.keyed_from is None:
                 problems.append(
@@ -477,15 +478,14 @@ def _check_stream(stream, head, key, anchored, problems, batch, progress, done, 
             break
         for event in rows:
             name = f"event #{event.seq}"
-            if event.stream_seq != expected:
-                problems.append(
-                    f"stream {stream}: events {expected}..{event.stream_seq - 1} are missing"
-                )
+            stream_seq = event.stream_seq or 0  # numbered in the stream (the filter)
+            if stream_seq != expected:
+                problems.append(f"stream {stream}: events {expected}..{stream_seq - 1} are missing")
             if event.prev_hash != prev:
                 problems.append(f"{name} does not follow the event before it")
             if event.seq <= last_seq:
                 problems.append(f"{name} is out of order in stream {stream}")
-            computed = chain.hash_of(event, key if event.stream_seq >= switch else None)
+            computed = chain.hash_of(event, key if stream_seq >= switch else None)
             if not chain.same(computed, event.hash):
                 problems.append(f"{name} was altered")
             if event.action == ANCHORED and isinstance(event.after, dict):
@@ -495,12 +495,12 @@ def _check_stream(stream, head, key, anchored, problems, batch, progress, done, 
                         f"stream {stream} records anchor #{number}, which the anchors no longer "
                         "have: the anchors were cut back (and streams with them)"
                     )
-            mark = anchored.pop((stream, event.stream_seq), None)
+            mark = anchored.pop((stream, stream_seq), None)
             if mark is not None and not chain.same(mark[1], event.hash):
                 problems.append(
                     f"{name} is not the event anchor #{mark[0]} recorded in stream {stream}"
                 )
-            prev, expected, after = event.hash, event.stream_seq + 1, event.stream_seq
+            prev, expected, after = event.hash, stream_seq + 1, stream_seq
             last_seq = max(last_seq, event.seq)
             checked += 1
         if progress:

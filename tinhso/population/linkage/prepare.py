@@ -144,7 +144,7 @@ def _pid_row(value: str):
         birth[0] if birth else None,
         ("m" if birth[1] == "male" else "f") if birth else None,
         # the province that registered the birth (TT 07/2016/TT-BCA), as `place_key`
-        f"c:{int(number[:3])}" if birth else None,
+        f"c:{int(number[:3])}" if birth and number else None,
     )
 
 
