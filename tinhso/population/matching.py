@@ -125,11 +125,11 @@ def query_columns(fields: dict[str, str]) -> dict[str, str]:
 
 
 def rank(people: list[Person], fields: dict[str, str]) -> list[tuple[Person, float, list]]:
-    """The best `MAX_CANDIDATES`, highest score first (ties: the lower id)."""
+    """The best `MAX_CANDIDATES`, highest match weight first (ties: the lower id)."""
     scored = scoring.score(query_columns(fields), {str(p.pk): _columns(p) for p in people}, model())
     by_pk = {p.pk: p for p in people}
     ranked = sorted(
-        ((by_pk[int(k)], prob, evidence) for k, (prob, evidence) in scored.items()),
-        key=lambda t: (-t[1], t[0].pk),
+        ((by_pk[int(k)], prob, evidence, order) for k, (prob, evidence, order) in scored.items()),
+        key=lambda t: (t[3], t[0].pk),  # by weight: probabilities round to 1 at the top
     )
-    return ranked[:MAX_CANDIDATES]
+    return [(person, prob, evidence) for person, prob, evidence, _ in ranked[:MAX_CANDIDATES]]

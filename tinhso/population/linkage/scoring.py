@@ -47,13 +47,27 @@ def _levels_sql(model: dict, columns: list[str]) -> tuple[str, list[dict]]:
     return sql, comparisons
 
 
-def _evidence(comparison: dict, index: int) -> tuple[float, dict]:
-    level = comparison["comparison_levels"][index] if index >= 0 else {"is_null_level": True}
+def _factor(level: dict) -> float | None:
     m, u = level.get("m_probability"), level.get("u_probability")
     if level.get("is_null_level") or not m or not u:
+        return None
+    return float(m) / max(float(u), 1e-12)
+
+
+def _evidence(comparison: dict, index: int) -> tuple[float, dict]:
+    """The level's Bayes factor, an agreement never more than a fuller agreement's (the
+    levels come fullest first): EM can learn a near level ("one digit wrong") rarer among
+    strangers than the exact one, and a candidate must not outrank the person whose
+    ID is the query's for differing from it."""
+    levels = comparison["comparison_levels"]
+    level = levels[index] if index >= 0 else {"is_null_level": True}
+    bf = _factor(level)
+    if bf is None:
         bf, agreement = 1.0, "missing"
     else:
-        bf = float(m) / max(float(u), 1e-12)
+        # (levels that speak against a pair, the twins' one among them, cap nothing)
+        fuller = [f for f in map(_factor, levels[:index]) if f is not None and f > 1]
+        bf = min([bf, *fuller]) if bf > 1 else bf
         agreement = "agree" if bf > 1 else "disagree"
     return bf, {
         "field": comparison["output_column_name"],
@@ -65,9 +79,11 @@ def _evidence(comparison: dict, index: int) -> tuple[float, dict]:
 
 
 def score(query: dict[str, str], candidates: dict[str, dict[str, str]], model: dict,
-          ) -> dict[str, tuple[float, list[dict]]]:  # fmt: skip
+          ) -> dict[str, tuple[float, list[dict], tuple]]:  # fmt: skip
     """`query` and each candidate in the contract's columns (any may be missing);
-    returns, per candidate key, (match probability, evidence per comparison)."""
+    returns, per candidate key, (match probability, evidence per comparison, the key
+    that orders candidates best first: the match weight, log2 of the posterior odds,
+    which still tells them apart where the probability rounds to 1, then the levels)."""
     if not candidates:
         return {}
     con = connect(threads=1, memory_limit="256MB")
@@ -95,5 +111,8 @@ def score(query: dict[str, str], candidates: dict[str, dict[str, str]], model: d
             bf, item = _evidence(comparison, int(index))
             weight += math.log2(bf)
             evidence.append(item)
-        out[key] = (1 / (1 + 2 ** (-weight)) if weight > -1000 else 0.0, evidence)
+        probability = 1 / (1 + 2 ** (-weight)) if weight > -1000 else 0.0
+        # ordered by weight, then by the fuller levels (an exact ID before one a digit
+        # off, whose factor is capped at the exact one's)
+        out[key] = (probability, evidence, (-weight, tuple(int(i) for i in levels)))
     return out

@@ -146,3 +146,21 @@ def test_a_malformed_id_or_date_is_refused(api_as, registry_officer):
 
 def test_no_key_no_candidates(registry):
     assert selectors.match_person(viewer=None, sex="male", ward=WARD) == []
+
+
+def test_the_person_with_the_id_asked_ranks_above_namesakes_one_digit_off(api_as, registry_officer):
+    """Namesakes born the same day whose IDs differ from the one asked by a digit (a
+    typo's level, which EM may learn rarer among strangers than the exact ID) never
+    rank above the person whose ID it is, however many there are."""
+    near = [
+        _record(f"N{d}", ward_id=WARD, personal_id=f"02209001234{d}", sex="male").person
+        for d in (0, 1, 2, 3, 4, 6)
+    ]
+    sought = _record("S5", ward_id=WARD, personal_id="022090012345", sex="male").person
+    response = _post(
+        api_as(registry_officer),
+        {"full_name": "Nguyễn Văn An", "date_of_birth": "12/05/1990", "personal_id": PID},
+    )
+    found = [c["person"]["id"] for c in response.json()["candidates"]]
+    assert found[0] == sought.pk
+    assert set(found[1:]) <= {p.pk for p in near}
