@@ -51,7 +51,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from tinhso.audit.services import appended_at_the_end, record_event, verify_chain
+    from tinhso.audit.services import appended_at_the_end, record_event
+    from tinhso.audit.verify import verify_chain
 
     call_command("migrate", verbosity=0)
     timings: list[float] = []

@@ -5,7 +5,8 @@ and an exception leaves no event behind."""
 import pytest
 
 from tinhso.audit.models import AuditEvent, AuditHead
-from tinhso.audit.services import appended_at_the_end, record_event, verify_chain
+from tinhso.audit.services import appended_at_the_end, record_event
+from tinhso.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
 from tinhso.audit.models import AuditEvent
-from tinhso.audit.services import record_event, verify_chain
+from tinhso.audit.services import record_event
+from tinhso.audit.verify import verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from django.db import connection
 
 from tinhso.audit import chain, keys
 from tinhso.audit.models import GENESIS_HASH, AuditEvent, AuditHead
-from tinhso.audit.services import ensure_heads, record_event, seal_head, verify_chain
+from tinhso.audit.services import ensure_heads, record_event, seal_head
+from tinhso.audit.verify import verify_chain
 
 from .test_chain import _raw
 

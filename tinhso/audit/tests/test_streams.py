@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from tinhso.audit import chain
 from tinhso.audit.keys import audit_key
 from tinhso.audit.models import AuditAnchor, AuditEvent, AuditHead
-from tinhso.audit.services import make_anchor, record_event, verify_chain
+from tinhso.audit.services import make_anchor, record_event
+from tinhso.audit.verify import verify_chain
 
 from .test_chain import _raw
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tinhso.accounts.models import Role
-from tinhso.audit.services import verify_chain
+from tinhso.audit.verify import verify_chain
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.dossiers import selectors, services
 from tinhso.dossiers.models import Dossier, DossierDocument, Status

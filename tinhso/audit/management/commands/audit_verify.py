@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tinhso.audit.models import AuditAnchor
-from tinhso.audit.services import make_anchor, verify_chain
+from tinhso.audit.services import make_anchor
+from tinhso.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
