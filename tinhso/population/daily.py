@@ -4,7 +4,7 @@ full re-link. Records never change once imported (a record_id sent again is refu
 so "new and changed" is "not yet linked".
 
 The new records are prepared, blocked against the prepared registry kept by the
-last run (`services.prepared_path`, see `linkage.incremental`), and scored with the
+last run (`linking.prepared_path`, see `linkage.incremental`), and scored with the
 last fully trained model (else the documented priors): pairs at `auto_merge` attach
 a new record to its person (or make one, or join two people a new record shows to be
 one, as a full run would), pairs between `review_from` and `auto_merge` go to the
@@ -21,10 +21,7 @@ from pathlib import Path
 from django.db.models import Q
 
 from . import linkage, permissions
-from .models import ReviewPair, SourceRecord
-from .services import (
-    AUTO_MERGE,
-    REVIEW_FROM,
+from .linking import (
     _apply_clusters,
     _export,
     _kept_apart,
@@ -32,9 +29,10 @@ from .services import (
     _queue_reviews,
     assign_households,
     last_model_path,
-    link_accounts,
     prepared_path,
 )
+from .models import ReviewPair, SourceRecord
+from .services import AUTO_MERGE, REVIEW_FROM, link_accounts
 
 
 def _prepare_old(con, cache: Path, tmp: Path) -> tuple[int, bool, str | None]:

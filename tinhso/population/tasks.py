@@ -17,9 +17,9 @@ def import_file(job) -> None:
 
 @jobs.handler("population.dedup")
 def dedup(job) -> None:
-    from . import daily, services
+    from . import daily, linking
 
-    link = daily.dedup_incremental if job.params.get("incremental") else services.dedup_registry
+    link = daily.dedup_incremental if job.params.get("incremental") else linking.dedup_registry
     result = link(actor=job.created_by, step=lambda: jobs.step(job, ok=True))
     job.log = [f"{k}: {v}" for k, v in result.items()]
     job.save(update_fields=["log"])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tinhso.core.errors import DomainError
 
-from . import daily, importing, permissions, selectors, services
+from . import daily, importing, linking, permissions, selectors, services
 from .models import ImportBatch, Merge, Person, ReviewPair
 
 
@@ -110,7 +110,7 @@ def run_dedup(request):
         return refused
     incremental = request.POST.get("incremental") == "1"
     try:
-        job = services.start_dedup(actor=request.user, incremental=incremental)
+        job = linking.start_dedup(actor=request.user, incremental=incremental)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("population:home")

@@ -5,11 +5,12 @@ what is new, decisions never undone."""
 import collections
 import io
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from tinhso.population import daily, importing, linkage, services
+from tinhso.population import daily, importing, linkage, linking, services
 from tinhso.population.models import Merge, Person, ReviewPair, SourceRecord
 
 from .test_linkage import deduped, generated  # noqa: F401  (module fixtures: trained once)
@@ -47,7 +48,7 @@ def registry(generated, deduped, tmp_path):  # noqa: F811
     lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
     _import(lines[: FIRST + 1], tmp_path, "day1.csv")
     model = linkage.load_model(deduped[1])
-    services.dedup_registry(actor=None, model=model)
+    linking.dedup_registry(actor=None, model=model)
     _import(lines[:1] + lines[FIRST + 1 : FIRST + MORE + 1], tmp_path, "day2.csv")
     return model
 
@@ -71,7 +72,7 @@ def test_new_records_are_linked_and_agree_with_a_full_run(registry, deduped, tmp
         assert {pair.record_a_id, pair.record_b_id} & new
     # a full run on the same records, same model: the pairwise difference is small
     export = tmp_path / "all.csv"
-    services._export(export)
+    linking._export(export)
     linkage.dedup_file(export, tmp_path / "full.csv", model_path=deduped[1],
                        threshold=services.AUTO_MERGE)  # fmt: skip
     full = linkage.read_clusters(tmp_path / "full.csv")
@@ -92,12 +93,12 @@ def test_a_second_run_changes_nothing_and_not_the_same_is_kept(registry):
 
 
 def test_the_command_and_a_lost_cache(registry, settings):
-    services.prepared_path().unlink()  # the first daily run, or another machine
+    linking.prepared_path().unlink()  # the first daily run, or another machine
     out = io.StringIO()
     call_command("dedup", registry=True, incremental=True, stdout=out)
     stats = json.loads(out.getvalue())
     assert stats["new"] > 190 and stats["registry_records"] >= FIRST - 10
-    assert daily.unlinked() == 0 and services.prepared_path().is_file()
+    assert daily.unlinked() == 0 and linking.prepared_path().is_file()
 
 
 def test_only_province_keepers_run_it(make_staff):
@@ -116,8 +117,8 @@ def test_the_import_page_runs_the_incremental_link_as_a_job(
     from tinhso.core.models import Job
 
     # the model the last full training saved: what the job links with
-    services.last_model_path().parent.mkdir(parents=True, exist_ok=True)
-    services.last_model_path().write_text(json.dumps(registry), encoding="utf-8")
+    linking.last_model_path().parent.mkdir(parents=True, exist_ok=True)
+    linking.last_model_path().write_text(json.dumps(registry), encoding="utf-8")
     # a third file: a known person sent again by another agency (a new record_id)
     known = SourceRecord.objects.filter(batch__file_name="day1.csv").order_by("pk").first()
     lines = tmp_path.joinpath("day1.csv").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -155,7 +156,7 @@ def test_each_run_adds_a_part_to_the_kept_registry_and_many_parts_are_folded_bac
     """The kept registry is not written again whole each day: a run adds its records
     as a part beside the full run's file; a record sent the next day finds the
     person of a record linked by a daily run; past MAX_PARTS, one file again."""
-    cache = services.prepared_path()
+    cache = linking.prepared_path()
     daily.dedup_incremental(actor=None, model=registry)
     files = linkage.incremental.registry_files(cache)
     assert files[0] == cache and len(files) == 2  # the full run's file and today's part
@@ -175,7 +176,7 @@ def test_each_run_adds_a_part_to_the_kept_registry_and_many_parts_are_folded_bac
 def test_a_failed_run_keeps_nothing_and_the_next_one_links_the_records(registry, monkeypatch):
     """The records join the kept registry only once they are linked: after a run that
     failed writing the people, the next run links them, each record kept once."""
-    cache = services.prepared_path()
+    cache = linking.prepared_path()
 
     def fails(*args, **kwargs):
         raise RuntimeError("the database went away")
@@ -205,7 +206,7 @@ def test_golden_records_drawn_in_bulk_are_those_drawn_one_by_one(registry):
 
 
 def test_the_blocking_keys_are_read_from_the_models_rules():
-    model = linkage.load_model(services.Path(linkage.__file__).parent / "priors.json")
+    model = linkage.load_model(Path(linkage.__file__).parent / "priors.json")
     keys = linkage.incremental.blocking_keys(model)
     assert keys[0] == ("pid",) and ("name_unordered", "yob") in keys
     assert len(keys) == len(model["splink"]["blocking_rules_to_generate_predictions"])

@@ -124,7 +124,7 @@ def test_a_repeated_record_id_is_refused(tmp_path):
 def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(
     generated, deduped, tmp_path
 ):
-    from tinhso.population import importing, services
+    from tinhso.population import importing, linking, services
     from tinhso.population.models import Person, ReviewPair, SourceRecord
 
     small = tmp_path / "small.csv"
@@ -136,7 +136,7 @@ def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(
     assert batch.rows_ok + batch.rows_bad == 800 and batch.rows_bad < 10
     imported = set(SourceRecord.objects.values_list("record_id", flat=True))
     model = linkage.load_model(deduped[1])  # trained once, on the whole file
-    stats = services.dedup_registry(actor=None, model=model)
+    stats = linking.dedup_registry(actor=None, model=model)
     people = Person.objects.filter(merged_into__isnull=True).count()
     assert not SourceRecord.objects.filter(person__isnull=True).exists()
     with synthetic.truth_path_for(generated).open(encoding="utf-8") as f:
@@ -151,7 +151,7 @@ def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(
         assert pair.record_a.person_id != pair.record_b.person_id
         assert {e["comparison"] for e in pair.evidence} >= {"họ tên", "ngày sinh"}
     # a second run changes nothing
-    services.dedup_registry(actor=None, model=model)
+    linking.dedup_registry(actor=None, model=model)
     assert Person.objects.filter(merged_into__isnull=True).count() == people
     assert ReviewPair.objects.count() == stats["review"]
 

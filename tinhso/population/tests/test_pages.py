@@ -92,7 +92,7 @@ def test_the_api_refuses_a_citizen(api_as, citizen):
 def test_people_at_one_house_are_one_household_shown_on_the_person_page(
     second_factor_client, registry_officer
 ):
-    from tinhso.population import services
+    from tinhso.population import linking, services
     from tinhso.population.models import Person
 
     from .conftest import WARD
@@ -101,7 +101,7 @@ def test_people_at_one_house_are_one_household_shown_on_the_person_page(
     father = _record("F", name="Trần Văn Bình", ward_id=WARD, address="Số 12, tổ 3, khu 5")
     child = _record("C", name="Trần Thị Mai", ward_id=WARD, address="SN 12 - Tổ 3 - Khu 5")
     elsewhere = _record("E", name="Lê Văn Cường", ward_id=WARD, address="Số 14, tổ 3, khu 5")
-    assert services.assign_households() == 2
+    assert linking.assign_households() == 2
     father, child, elsewhere = (Person.objects.get(records=r) for r in (father, child, elsewhere))
     assert father.household_id == child.household_id != elsewhere.household_id
     assert father.household.code == f"{WARD}-12-3-5"
@@ -111,6 +111,6 @@ def test_people_at_one_house_are_one_household_shown_on_the_person_page(
     # the child moves: the next run takes her out of the household
     SourceRecord.objects.filter(record_id="C").update(address="Số 80, tổ 1, khu 2")
     services.refresh_golden(child)
-    services.assign_households()
+    linking.assign_households()
     child.refresh_from_db()
     assert child.household_id != father.household_id

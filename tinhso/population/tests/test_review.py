@@ -6,7 +6,7 @@ import pytest
 
 from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import Conflict, PermissionDenied
-from tinhso.population import services
+from tinhso.population import linking, services
 from tinhso.population.models import Merge, Person, ReviewPair, SourceRecord
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_a_likely_pair_between_two_id_holders_goes_to_review_not_into_one_person
         return linkage.Result(edges=edges, model={})
 
     monkeypatch.setattr(linkage, "link_duckdb", link)
-    services.dedup_registry(actor=registry_officer, model={})
+    linking.dedup_registry(actor=registry_officer, model={})
     a, b, c = (SourceRecord.objects.get(record_id=x) for x in "ABC")
     assert a.person_id == b.person_id != c.person_id
     queued = ReviewPair.objects.get()

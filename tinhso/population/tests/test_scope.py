@@ -8,7 +8,7 @@ from django.urls import reverse
 from tinhso.accounts.models import Agency, Role
 from tinhso.audit.models import AuditEvent
 from tinhso.core.errors import PermissionDenied
-from tinhso.population import services
+from tinhso.population import linking, services
 from tinhso.population.models import ImportBatch, Merge, Person, ReviewPair
 
 from .conftest import WARD
@@ -178,7 +178,7 @@ def test_imports_and_deduplication_are_province_wide_work(ward_keeper, write_csv
     with pytest.raises(PermissionDenied):
         importing.start_import(actor=ward_keeper, path=write_csv([row("W1")]))
     with pytest.raises(PermissionDenied):
-        services.start_dedup(actor=ward_keeper)
+        linking.start_dedup(actor=ward_keeper)
     assert Person.objects.count() == 0
 
 
@@ -188,10 +188,10 @@ def test_a_second_linking_is_refused_while_one_is_not_done(registry_officer):
     from tinhso.core.errors import Conflict
     from tinhso.core.models import Job
 
-    first = services.start_dedup(actor=registry_officer)  # queued: not run before commit
+    first = linking.start_dedup(actor=registry_officer)  # queued: not run before commit
     with pytest.raises(Conflict) as refused:
-        services.start_dedup(actor=registry_officer, incremental=True)
+        linking.start_dedup(actor=registry_officer, incremental=True)
     assert refused.value.code == "population_dedup_running"
     assert list(Job.objects.filter(kind="population.dedup")) == [first]
     Job.objects.filter(pk=first.pk).update(state=Job.State.DONE)
-    assert services.start_dedup(actor=registry_officer, incremental=True).pk != first.pk
+    assert linking.start_dedup(actor=registry_officer, incremental=True).pk != first.pk

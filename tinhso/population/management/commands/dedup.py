@@ -6,7 +6,7 @@ from tinhso.population.daily import dedup_incremental
 from tinhso.population.linkage.base import DEFAULT_THRESHOLD, DedupError
 from tinhso.population.linkage.pipeline import dedup_file
 from tinhso.population.linkage.training import load_model
-from tinhso.population.services import dedup_registry, last_model_path
+from tinhso.population.linking import dedup_registry, last_model_path
 
 
 class Command(BaseCommand):
