@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tinhso.accounts import services as accounts
-from tinhso.accounts.models import ApiToken, Role, RoleAssignment
+from tinhso.accounts.models import ApiToken, RoleAssignment
 from tinhso.dossiers.models import Dossier
 from tinhso.root.middleware import forget_public_answers
 from tinhso.testing import DRIVING_PAPERS, bearer_client
@@ -26,21 +26,6 @@ def kept_answers(settings):
     forget_public_answers()
     yield
     forget_public_answers()
-
-
-@pytest.fixture
-def people(make_staff, officer, specialist, leader, applicant, province_admin):
-    from tinhso.signing.services import issue_certificate
-
-    other_leader = make_staff(Role.LEADER, "STP")
-    issue_certificate(actor=None, user=other_leader)
-    return {
-        "applicant": applicant,
-        "officer": officer,
-        "SXD": {"specialist": specialist, "leader": leader},
-        "STP": {"specialist": make_staff(Role.SPECIALIST, "STP"), "leader": other_leader},
-        "admin": province_admin,
-    }
 
 
 def _readers(people) -> list[tuple[str, object, str]]:

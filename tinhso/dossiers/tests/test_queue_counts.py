@@ -8,7 +8,6 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tinhso.accounts.models import Role
 from tinhso.core.errors import DomainError
 from tinhso.dossiers import queue_counts, selectors
 from tinhso.dossiers.models import AT_AGENCY, AT_DESK, Dossier, QueueCount, Status
@@ -32,22 +31,6 @@ def _recounted(user) -> dict[str, int]:
     for status in rows:
         found[status] = found.get(status, 0) + 1
     return found
-
-
-@pytest.fixture
-def people(make_staff, officer, specialist, leader, applicant, province_admin):
-    from tinhso.signing.services import issue_certificate
-
-    other_leader = make_staff(Role.LEADER, "STP")
-    issue_certificate(actor=None, user=other_leader)
-    return {
-        "applicant": applicant,
-        "officer": officer,
-        "SXD": {"specialist": specialist, "leader": leader},
-        "STP": {"specialist": make_staff(Role.SPECIALIST, "STP"), "leader": other_leader},
-        # both sides at once: a desk and processing agencies (the overlap counted once)
-        "admin": province_admin,
-    }
 
 
 def _step(people, dossier: Dossier, action: str):
