@@ -15,7 +15,7 @@ from tinhso.root.middleware import forget_public_answers
 from tinhso.testing import DRIVING_PAPERS, bearer_client
 from tinhso.testing.factories import DossierFactory
 
-from .test_queue_counts import DATA, _step
+from .test_queue_counts import DATA, LIVES, _step
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +62,7 @@ def _assert_kept_answers_are_fresh(readers, step: str) -> None:
 
 def test_every_step_shows_at_once_in_every_kept_answer(people):
     readers = _readers(people)
-    lives = [
-        ["receive", "assign", "forward", "submit_for_approval", "send_back",
-         "submit_for_approval", "approve", "sign", "return", "rate"],
-        ["request_supplement", "supplement", "refuse"],
-        ["receive", "request_supplement", "supplement", "assign", "decline"],
-        ["receive", "assign", "withdraw"],
-    ]  # fmt: skip
+    lives = LIVES
     _assert_kept_answers_are_fresh(readers, "start")
     steps = 0
     for life in lives:
