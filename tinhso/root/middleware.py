@@ -116,6 +116,8 @@ class PublicCacheMiddleware:
         if etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
             response["ETag"] = etag
+            if private:  # a person's own answer: kept by nobody on the way either
+                response["Cache-Control"] = "private, no-store"
             return response
         with _kept_lock:
             entry = _kept.get(key)

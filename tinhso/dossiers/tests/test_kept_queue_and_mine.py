@@ -87,7 +87,9 @@ def test_an_unchanged_queue_is_answered_from_memory(api_as, officer, submitted):
     assert again.content == first.content and again["ETag"] == first["ETag"]
     assert again["Cache-Control"] == "private, no-store"
     assert "dossiers_dossier" not in " ".join(q["sql"] for q in queries.captured_queries)
-    assert api.get("/api/v1/queue", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    not_modified = api.get("/api/v1/queue", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified["Cache-Control"] == "private, no-store"
 
 
 def test_my_dossiers_unchanged_are_answered_from_memory(api_as, applicant, submitted):
