@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Max, QuerySet
 from django.utils.translation import get_language
 
+from tinhso.core.compiled import Compiled
 from tinhso.core.text import fold
 
 from . import search
@@ -213,16 +214,36 @@ def forget_catalogue() -> None:
         kept.cache_clear()
 
 
-def procedure(code: str) -> Procedure | None:
-    return (
+# Compiled once per process (core.compiled): every filing, procedure page and API
+# detail asks for these two.
+_PROCEDURE = Compiled(
+    lambda code: (
         Procedure.objects.filter(code=code, is_active=True)
-        .select_related("sector", "agency")
-        .first()
-    )
+        .select_related("sector", "agency__unit")
+        .order_by()
+    ),
+    ["«procedure-code»"],
+)
+_VERSION = Compiled(
+    lambda procedure_id, number: (
+        ProcedureVersion.objects.filter(procedure_id=procedure_id, number=number)
+        .defer("data")  # parsed once per process (definition_of), read only then
+        .order_by()
+    ),
+    [2_147_000_001, 2_147_000_002],  # within the fields' range, never a real one,
+)
+
+
+def procedure(code: str) -> Procedure | None:
+    return _PROCEDURE.first(code)
 
 
 def current_version(proc: Procedure) -> ProcedureVersion:
-    return proc.versions.get(number=proc.version)
+    found = _VERSION.first(proc.pk, proc.version)
+    if found is None:
+        raise ProcedureVersion.DoesNotExist(f"{proc.code} has no version {proc.version}")
+    found.procedure = proc
+    return found
 
 
 def definition_of(version: ProcedureVersion) -> ProcedureDefinition:

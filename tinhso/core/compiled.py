@@ -1,0 +1,100 @@
+"""A hot query compiled to SQL once per process, not on every request.
+
+Building a query's SQL is the ORM's costliest step on the write path: the dossier a
+write locks, with the five rows it needs beside it, takes the ORM about 1.5 ms to
+compile and PostgreSQL 0.1 ms to run. `Compiled` compiles a queryset once per
+database alias, with marker values in place of its parameters, and from then on runs
+that SQL with the real values, turning the rows into model instances (their
+`select_related` rows included) the way the ORM's own iterator does.
+
+Each marker must reach the SQL as it was given, once: a queryset that changes a value
+(`code.upper()`) or uses it twice is run by the ORM every time, as a plain queryset
+would be. Its other parameters are constants of the query (`is_active=True`), kept as
+compiled: they must not depend on the values. The markers are of the types the
+database takes as they are (a string, an integer): each value is made one of its
+marker's type, as the field's own preparation would make it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Model)
+
+
+class Compiled(Generic[M]):
+    """`build(*markers)` → the queryset; `markers`: one value per parameter, of the
+    parameter's type and equal to nothing else in the query (so that its place in the
+    SQL is known)."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]], markers: Sequence[Any]):
+        self.build = build
+        self.markers = tuple(markers)
+        self._compiled: tuple | None = None
+        self._lock = threading.Lock()
+
+    def _compile(self):
+        """(alias, compiler, sql, params, where each marker goes), or (alias, None, …)
+        when a marker does not reach the SQL once as it was (then the ORM runs it)."""
+        with self._lock:
+            if self._compiled is None:
+                qs = self.build(*self.markers)
+                compiler = qs.query.get_compiler(using=qs.db)
+                try:
+                    sql, params = compiler.as_sql()
+                except (EmptyResultSet, FullResultSet):  # a marker out of the field's range
+                    sql, params = "", ()
+                places = [
+                    [i for i, p in enumerate(params) if type(p) is type(m) and p == m]
+                    for m in self.markers
+                ]
+                if any(len(found) != 1 for found in places):
+                    log.warning("not compiled once (a value does not reach it as given): %s", sql)
+                    compiler = None
+                self._compiled = (qs.db, compiler, sql, tuple(params), [f[:1] for f in places])
+            return self._compiled
+
+    def all(self, *values: Any) -> list[M]:
+        values = tuple(type(m)(v) for m, v in zip(self.markers, values, strict=True))
+        alias, compiler, sql, params, places = self._compile()
+        if compiler is None:
+            return list(self.build(*values))
+        params = list(params)
+        for (place,), value in zip(places, values, strict=True):
+            params[place] = value
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return _instances(compiler, alias, rows)
+
+    def first(self, *values: Any) -> M | None:
+        found = self.all(*values)
+        return found[0] if found else None
+
+
+def _instances(compiler, alias: str, rows: list) -> list:
+    """The rows as the ORM's ModelIterable makes them: the model's own fields, then
+    each `select_related` row set on it, through the columns' converters."""
+    select, klass_info = compiler.select, compiler.klass_info
+    model_cls = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, alias)
+    made = []
+    for row in compiler.results_iter(results=[rows]):
+        obj = model_cls.from_db(alias, init_list, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        made.append(obj)
+    return made

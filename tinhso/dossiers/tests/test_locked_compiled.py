@@ -1,0 +1,72 @@
+"""The dossier a write locks comes from a statement compiled once per process
+(core.compiled): it must be the same dossier, with the same rows beside it, as the ORM
+gives, and the ORM must not build that statement again."""
+
+import pytest
+from django.db import connection, transaction
+from django.db.models.sql.compiler import SQLCompiler
+from django.test.utils import CaptureQueriesContext
+
+from tinhso.core.compiled import Compiled
+from tinhso.core.errors import NotFound
+from tinhso.dossiers.models import Dossier
+from tinhso.dossiers.services.common import LOCKED_WITH, _locked
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj, leave=()) -> dict:
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if f.attname not in leave
+    }
+
+
+@pytest.mark.parametrize("related", [LOCKED_WITH, ("agency", "procedure_version")])
+def test_the_same_dossier_and_rows_as_the_orm(received, related):
+    with transaction.atomic():
+        locked = _locked(received.code, related=related)
+    plain = Dossier.objects.select_related(*related).get(code=received.code)
+    assert _fields(locked) == _fields(plain)
+    assert locked.data == plain.data and isinstance(locked.data, dict)  # JSON decoded
+    assert locked.submitted_at == plain.submitted_at and locked.submitted_at.tzinfo
+    with CaptureQueriesContext(connection) as queries:
+        for name in related:
+            row = getattr(locked, name)
+            # (the version's definition: deferred, read once per process)
+            leave = row.get_deferred_fields()
+            assert _fields(row, leave) == _fields(getattr(plain, name), leave)
+    assert len(queries) == 0, "the related rows came with the dossier"
+    assert locked.procedure_version.get_deferred_fields() == {"data"}
+
+
+def test_an_unknown_code_is_a_dossier_that_does_not_exist(received):
+    with transaction.atomic(), pytest.raises(NotFound):
+        _locked("KHONG-CO-0000")
+
+
+def test_the_statement_is_built_once(received, submitted, monkeypatch):
+    with transaction.atomic():
+        _locked(received.code)  # compiled, if no test before did
+    built = []
+    original = SQLCompiler.as_sql
+    monkeypatch.setattr(
+        SQLCompiler, "as_sql", lambda self, *a, **kw: built.append(1) or original(self, *a, **kw)
+    )
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        first = _locked(received.code)
+        second = _locked(submitted.code)
+    assert (first.code, second.code) == (received.code, submitted.code)
+    assert built == []
+    assert all("FOR UPDATE" in q["sql"] or connection.vendor == "sqlite" for q in queries)
+
+
+def test_constants_stay_and_a_value_changed_on_its_way_is_left_to_the_orm(received):
+    kept = Compiled(lambda code: Dossier.objects.filter(code=code, version__gte=0), ["«code»"])
+    assert kept.first(received.code).pk == received.pk
+    assert kept.first("KHONG-CO-0000") is None
+    assert kept._compiled[1] is not None  # `0`: a constant of the statement, kept in it
+    changed = Compiled(lambda code: Dossier.objects.filter(code=code.upper()), ["«code»"])
+    assert changed.first(received.code.lower()).pk == received.pk
+    assert changed._compiled[1] is None  # run by the ORM each time, with the value changed
