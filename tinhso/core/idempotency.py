@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,10 +116,7 @@ class BaseIdempotencyMiddleware:
                 if response.status_code >= 500 or response.streaming:
                     transaction.set_rollback(True)
                     return response
-                record.status_code = response.status_code
-                record.content_type = response.get("Content-Type", "")
-                record.body = response.content
-                record.save(update_fields=["status_code", "content_type", "body"])
+                _store_answer(record, response)
         except (OperationalError, InterfaceError) as exc:
             # The database went away (a restart): whatever was under way rolled back,
             # or committed with its stored answer, which the client's retry replays.
@@ -128,14 +125,11 @@ class BaseIdempotencyMiddleware:
         return response
 
     def _claim(self, scope: str, key: str, fingerprint: str):
-        """Insert our row, or answer from the row another request already committed."""
-        try:
-            with transaction.atomic():
-                return IdempotencyRecord.objects.create(
-                    scope=scope, key=key, fingerprint=fingerprint
-                )
-        except IntegrityError:
-            pass
+        """Insert our row, or answer from the row another request already committed
+        (a request with the same key under way meanwhile: waited for)."""
+        claimed = _insert_if_new(scope, key, fingerprint)
+        if claimed is not None:
+            return claimed
         existing = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
         if existing.created_at < timezone.now() - ttl():
             existing.delete()
@@ -150,3 +144,56 @@ class BaseIdempotencyMiddleware:
                 ),
             )
         return _replay(existing)
+
+
+# Both plain SQL, run on every POST with a key (the ORM built them anew each time; the
+# savepoint the insert needed to survive a duplicate is not needed with ON CONFLICT).
+_TABLE = IdempotencyRecord._meta.db_table
+_INSERT_IF_NEW = (
+    f'INSERT INTO "{_TABLE}" ("scope", "key", "fingerprint", "status_code", "content_type", '  # noqa: S608  # nosec B608: our table
+    '"body", "created_at") VALUES (%s, %s, %s, 0, \'\', %s, %s) '
+    'ON CONFLICT ("scope", "key") DO NOTHING RETURNING "id"'
+)
+_ANSWER = (
+    f'UPDATE "{_TABLE}" SET "status_code" = %s, "content_type" = %s, "body" = %s '  # noqa: S608  # nosec B608: our table
+    'WHERE "id" = %s'
+)
+
+
+def _field_value(name: str, value):
+    return IdempotencyRecord._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def _insert_if_new(scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
+    """Our row, inserted, or None when the key was taken (by a request committed, or
+    one under way, whose end the insert waits for)."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_IF_NEW,
+            [scope, key, fingerprint, _field_value("body", b""), _field_value("created_at", now)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    record = IdempotencyRecord(
+        id=row[0], scope=scope, key=key, fingerprint=fingerprint, created_at=now
+    )
+    record._state.adding, record._state.db = False, connection.alias
+    return record
+
+
+def _store_answer(record: IdempotencyRecord, response: HttpResponse) -> None:
+    record.status_code = response.status_code
+    record.content_type = response.get("Content-Type", "")
+    record.body = response.content
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ANSWER,
+            [
+                record.status_code,
+                record.content_type,
+                _field_value("body", record.body),
+                record.pk,
+            ],
+        )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.accounts.models import DOSSIER_ROLES as STAFF_ROLES  # no registry keepers
+from tinhso.core.compiled import Compiled
 from tinhso.core.errors import NotFound, ValidationFailed
 
 from .error_codes import DossiersErrorCode
@@ -37,6 +38,22 @@ def _base() -> QuerySet[Dossier]:
     return Dossier.objects.select_related(
         "procedure", "procedure_version", "agency", "desk", "unit"
     )
+
+
+_TIMELINE = Compiled(
+    lambda dossier_id: DossierEvent.objects.filter(dossier_id=dossier_id).order_by("at", "pk"),
+    [2_147_000_004],  # never a dossier's id in this statement's first build
+)
+
+
+def timeline(dossier: Dossier) -> list[DossierEvent]:
+    """The dossier's events, oldest first: prefetched if they were."""
+    if "events" in getattr(dossier, "_prefetched_objects_cache", {}):
+        return list(dossier.events.all())
+    found = _TIMELINE.all(dossier.pk)
+    for event in found:
+        event.dossier = dossier
+    return found
 
 
 def my_dossiers(user, *, status: str | None = None, q: str = "") -> QuerySet[Dossier]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.core import jobs
+from tinhso.core.compiled import Compiled
 
 from .channels import send_email, sms_sender
 from .models import Notification
@@ -37,6 +38,17 @@ def notify(*, user, subject: str, body: str, link: str = "") -> Notification:
     return notification
 
 
+# The notification locked (not its person's row), with its person: compiled once per
+# process (core.compiled), as every change a citizen is told of comes here.
+_UNDELIVERED = Compiled(
+    lambda pk: Notification.objects.select_for_update(of=("self",))
+    .select_related("user")
+    .filter(pk=pk, delivered_at__isnull=True)
+    .order_by(),
+    [2_147_000_005],  # never a notification's id in this statement's first build
+)
+
+
 def deliver(*, notification_id: int) -> None:
     """Send a notification's e-mail and SMS, each at most once: the row is locked
     while sending and each channel is marked sent, so a second delivery (a
@@ -44,12 +56,7 @@ def deliver(*, notification_id: int) -> None:
     logged, never raised: the change itself has happened."""
     now = timezone.now
     with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("user")
-            .filter(pk=notification_id, delivered_at__isnull=True)
-            .first()
-        )
+        notification = _UNDELIVERED.first(notification_id)
         if notification is None:
             return
         user = notification.user

@@ -243,8 +243,19 @@ def _locked(dossier_or_code, *, related: tuple[str, ...] = LOCKED_WITH) -> Dossi
     return found
 
 
+_CURRENT_DOCUMENTS = Compiled(
+    lambda dossier_id: DossierDocument.objects.filter(
+        dossier_id=dossier_id, replaced_at__isnull=True
+    ).order_by("kind", "pk"),
+    [2_147_000_003],  # never a dossier's id in this statement's first build
+)
+
+
 def current_documents(dossier: Dossier) -> list[DossierDocument]:
-    return list(dossier.documents.filter(replaced_at__isnull=True).order_by("kind"))
+    found = _CURRENT_DOCUMENTS.all(dossier.pk)
+    for document in found:
+        document.dossier = dossier
+    return found
 
 
 def missing_documents(dossier: Dossier, definition: ProcedureDefinition) -> list[str]:
