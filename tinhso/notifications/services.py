@@ -41,10 +41,12 @@ def notify(*, user, subject: str, body: str, link: str = "") -> Notification:
 # The notification locked (not its person's row), with its person: compiled once per
 # process (core.compiled), as every change a citizen is told of comes here.
 _UNDELIVERED = Compiled(
-    lambda pk: Notification.objects.select_for_update(of=("self",))
-    .select_related("user")
-    .filter(pk=pk, delivered_at__isnull=True)
-    .order_by(),
+    lambda pk: (
+        Notification.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk=pk, delivered_at__isnull=True)
+        .order_by()
+    ),
     [2_147_000_005],  # never a notification's id in this statement's first build
 )
 
