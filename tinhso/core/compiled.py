@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Model)
 
+ALL: list[Compiled] = []  # every compiled query made (for the test that each compiles)
+
 
 class Compiled(Generic[M]):
     """`build(*markers)` → the queryset; `markers`: one value per parameter, of the
@@ -42,6 +44,7 @@ class Compiled(Generic[M]):
         self.markers = tuple(markers)
         self._compiled: tuple | None = None
         self._lock = threading.Lock()
+        ALL.append(self)
 
     def _compile(self):
         """(alias, compiler, sql, params, where each marker goes), or (alias, None, …)
@@ -54,8 +57,10 @@ class Compiled(Generic[M]):
                     sql, params = compiler.as_sql()
                 except (EmptyResultSet, FullResultSet):  # a marker out of the field's range
                     sql, params = "", ()
+                # (A parameter may come wrapped for the driver, as psycopg's Int4 for a
+                # small integer column: it equals its marker, and a value takes its type.)
                 places = [
-                    [i for i, p in enumerate(params) if type(p) is type(m) and p == m]
+                    [i for i, p in enumerate(params) if isinstance(p, type(m)) and p == m]
                     for m in self.markers
                 ]
                 if any(len(found) != 1 for found in places):
@@ -71,11 +76,16 @@ class Compiled(Generic[M]):
             return list(self.build(*values))
         params = list(params)
         for (place,), value in zip(places, values, strict=True):
-            params[place] = value
+            params[place] = type(params[place])(value)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return _instances(compiler, alias, rows)
+
+    @property
+    def compiles(self) -> bool:
+        """Whether it runs as compiled (else the ORM builds it each time)."""
+        return self._compile()[1] is not None
 
     def first(self, *values: Any) -> M | None:
         found = self.all(*values)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q
-from django.db.models.functions import Greatest, TruncMonth
+from django.db import connection, transaction
+from django.db.models import Count, DateField, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tinhso.core.compiled import Compiled
 from tinhso.core.dates import month_end
 
 from .models import AgencyMonth
@@ -33,14 +34,17 @@ def _bounds(
     return start, end
 
 
-def _paid_online():
-    """The dossiers whose fee was paid without coming to the desk (Decision 766's
-    "online payment"): a transfer matched on a statement or a gateway's payment."""
+def _paid_online_payments():
+    """The payments made without coming to the desk (Decision 766's "online
+    payment"): a transfer matched on a statement or a gateway's payment."""
     from tinhso.payments.models import ONLINE_METHODS, Payment, PaymentStatus
 
-    return Payment.objects.filter(status=PaymentStatus.PAID, method__in=ONLINE_METHODS).values(
-        "dossier_id"
-    )
+    return Payment.objects.filter(status=PaymentStatus.PAID, method__in=ONLINE_METHODS)
+
+
+def _paid_online():
+    """The dossiers whose fee was paid online."""
+    return _paid_online_payments().values("dossier_id")
 
 
 def count_rows(
@@ -122,25 +126,40 @@ def recompute(
     return len(rows)
 
 
+def _one_of(build) -> Compiled:
+    return Compiled(lambda dossier_id: build(dossier_id).only("pk").order_by()[:1], [2_147_000_006])
+
+
+# Asked at every step of every dossier: compiled once per process (core.compiled).
+_A_PAPER = _one_of(lambda d: _documents().filter(dossier_id=d))
+_A_REUSED_PAPER = _one_of(
+    lambda d: _documents().filter(dossier_id=d, stored_document__isnull=False)
+)
+_PAID_ONLINE = _one_of(lambda d: _paid_online_payments().filter(dossier_id=d))
+
+
+def _documents():
+    from tinhso.dossiers.models import DossierDocument
+
+    return DossierDocument.objects
+
+
 def contribution(dossier) -> dict[str, int]:
     """What one dossier adds to its agency-month row: the same rules as `count_rows`."""
-    from tinhso.dossiers.models import Channel, DossierDocument
+    from tinhso.dossiers.models import Channel
 
-    papers = DossierDocument.objects.filter(dossier_id=dossier.pk)
-    digitized = dossier.is_received and papers.exists()
+    digitized = dossier.is_received and _A_PAPER.first(dossier.pk) is not None
     return {
         "submitted": 1,
         "online": int(dossier.channel == Channel.ONLINE),
         "received": int(dossier.is_received),
         "digitized": int(digitized),
-        "reused": int(digitized and papers.filter(stored_document__isnull=False).exists()),
+        "reused": int(digitized and _A_REUSED_PAPER.first(dossier.pk) is not None),
         "resolved": int(dossier.is_resolved),
         "on_time": int(dossier.is_on_time),
         "e_results": int(dossier.is_resolved and bool(dossier.result_file)),
         "with_fee": int(dossier.fee_amount > 0),
-        "paid": int(
-            dossier.fee_amount > 0 and _paid_online().filter(dossier_id=dossier.pk).exists()
-        ),
+        "paid": int(dossier.fee_amount > 0 and _PAID_ONLINE.first(dossier.pk) is not None),
         "rated": int(dossier.rating is not None),
         "satisfied": int(dossier.rating is not None and dossier.rating >= 4),
     }
@@ -153,14 +172,38 @@ def _place(dossier) -> tuple[int, datetime.date] | None:
 
 
 def _add(place: tuple[int, datetime.date], vector: dict[str, int], sign: int) -> None:
-    changes = {f: Greatest(F(f) + sign * v, 0) for f, v in vector.items() if v}
+    """One plain UPDATE of the row (never below 0), as a rule; the month's first
+    dossier of the agency makes the row."""
+    changes = {f: sign * v for f, v in vector.items() if v}
     if not changes:
         return
     agency_id, month = place
-    row = AgencyMonth.objects.filter(agency_id=agency_id, month=month)
-    if not row.update(**changes, computed_at=timezone.now()):  # one statement, as a rule
+    if not _update(agency_id, month, changes):
         AgencyMonth.objects.get_or_create(agency_id=agency_id, month=month)
-        row.update(**changes, computed_at=timezone.now())
+        _update(agency_id, month, changes)
+
+
+def _update(agency_id: int, month: datetime.date, changes: dict[str, int]) -> int:
+    columns = [AgencyMonth._meta.get_field(f).column for f in changes]  # ours, or an error
+    sets = ", ".join(
+        f'"{c}" = CASE WHEN "{c}" + %s < 0 THEN 0 ELSE "{c}" + %s END' for c in columns
+    )
+    prep = {
+        f: AgencyMonth._meta.get_field(f).get_db_prep_value(v, connection)
+        for f, v in (("computed_at", timezone.now()), ("month", month))
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{AgencyMonth._meta.db_table}" SET {sets}, "computed_at" = %s '  # noqa: S608  # nosec B608: our columns
+            'WHERE "agency_id" = %s AND "month" = %s',
+            [
+                *(x for v in changes.values() for x in (v, v)),
+                prep["computed_at"],
+                agency_id,
+                prep["month"],
+            ],
+        )
+        return cursor.rowcount
 
 
 def on_dossier_changing(sender, *, dossier, **kwargs) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from tinhso.core.compiled import Compiled
 from tinhso.core.errors import Conflict
 from tinhso.dossiers.models import Dossier, Status
 
@@ -12,10 +13,16 @@ from ..error_codes import PaymentsErrorCode
 from ..models import Payment
 from .common import _audit
 
+# Asked at every step of every dossier: compiled once per process (core.compiled).
+_A_PAYMENT = Compiled(
+    lambda dossier_id: Payment.objects.filter(dossier_id=dossier_id).only("pk").order_by()[:1],
+    [2_147_000_007],  # never a dossier's id in this statement's first build
+)
+
 
 def on_dossier_changed(sender, *, dossier: Dossier, **kwargs) -> None:
     """When a fee-bearing dossier is filed, its payment falls due (once)."""
-    if dossier.status != Status.SUBMITTED or Payment.objects.filter(dossier=dossier).exists():
+    if dossier.status != Status.SUBMITTED or _A_PAYMENT.first(dossier.pk) is not None:
         return
     amount = selectors.amount_due(dossier)
     if amount <= 0:
