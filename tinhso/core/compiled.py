@@ -23,8 +23,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db import connections, router
+from django.db.models import Model, QuerySet, sql
 from django.db.models.query import get_related_populators
 
 log = logging.getLogger(__name__)
@@ -108,3 +108,49 @@ def _instances(compiler, alias: str, rows: list) -> list:
             populator.populate(row, obj)
         made.append(obj)
     return made
+
+
+_INSERTS: dict[tuple[type[Model], str], tuple[str, list] | None] = {}
+_INSERTS_LOCK = threading.Lock()
+
+
+def insert(obj: M) -> M:
+    """`obj` stored as a new row, as `Model.objects.create` stores it (each field's
+    `pre_save`, so `auto_now_add` is filled; its id read back), by an INSERT built once
+    per model and process. Sends no `pre_save`/`post_save` signal: for the platform's
+    own rows, which nothing listens to that way."""
+    model, alias = type(obj), router.db_for_write(type(obj), instance=obj)
+    key = (model, alias)
+    if key not in _INSERTS:
+        with _INSERTS_LOCK:
+            _INSERTS.setdefault(key, _insert_statement(obj, alias))
+    built = _INSERTS[key]
+    if built is None or obj.pk is not None:
+        obj.save(force_insert=True, using=alias)
+        return obj
+    sql, fields = built
+    connection = connections[alias]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (obj.pk,) = cursor.fetchone()
+    obj._state.adding, obj._state.db = False, alias
+    return obj
+
+
+def _insert_statement(obj: Model, alias: str) -> tuple[str, list] | None:
+    """(the INSERT … RETURNING id, its fields in order), built by the ORM, or None when
+    the ORM would not build it that way (a value it inlines, no RETURNING)."""
+    meta = obj._meta
+    connection = connections[alias]
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    if meta.auto_field is None or not connection.features.can_return_columns_from_insert:
+        return None
+    query = sql.InsertQuery(obj.__class__)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using=alias)
+    compiler.returning_fields = [meta.pk]
+    statements = compiler.as_sql()
+    if len(statements) != 1 or len(statements[0][1]) != len(fields):
+        return None
+    return statements[0][0], fields

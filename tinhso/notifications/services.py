@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.core import jobs
-from tinhso.core.compiled import Compiled
+from tinhso.core.compiled import Compiled, insert
 
 from .channels import send_email, sms_sender
 from .models import Notification
@@ -24,12 +24,14 @@ MAX_ATTEMPTS = 5
 
 def notify(*, user, subject: str, body: str, link: str = "") -> Notification:
     has_outside_channel = bool(user.email or user.phone)
-    notification = Notification.objects.create(
-        user=user,
-        subject=subject[:200],
-        body=body,
-        link=link[:300],
-        delivered_at=None if has_outside_channel else timezone.now(),
+    notification = insert(
+        Notification(
+            user=user,
+            subject=subject[:200],
+            body=body,
+            link=link[:300],
+            delivered_at=None if has_outside_channel else timezone.now(),
+        )
     )
     if has_outside_channel:
         # After commit: on a Celery worker when there is a broker, inline otherwise;

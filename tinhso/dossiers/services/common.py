@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts.models import Agency, AgencyKind
 from tinhso.audit.services import record_event
-from tinhso.core.compiled import Compiled
+from tinhso.core.compiled import Compiled, insert
 from tinhso.core.errors import Conflict, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
 from tinhso.geo.models import AdministrativeUnit, UnitLevel
@@ -153,14 +153,16 @@ def _next_code(agency: Agency, day: datetime.date) -> str:
 
 
 def _event(dossier: Dossier, *, actor, action: str, before: str, note: str = "") -> DossierEvent:
-    return DossierEvent.objects.create(
-        dossier=dossier,
-        actor=actor,
-        actor_label=actor.get_full_name() if actor else _("Hệ thống"),
-        action=action,
-        from_status=before,
-        to_status=dossier.status,
-        note=note,
+    return insert(
+        DossierEvent(
+            dossier=dossier,
+            actor=actor,
+            actor_label=actor.get_full_name() if actor else _("Hệ thống"),
+            action=action,
+            from_status=before,
+            to_status=dossier.status,
+            note=note,
+        )
     )
 
 
@@ -170,20 +172,30 @@ def _put_paper(
     """The stored file becomes the dossier's current paper of `kind`; the one before it
     is kept, marked replaced. `made_from`: the answers' fingerprint of a declaration we
     made (never set for a paper someone sent)."""
-    DossierDocument.objects.filter(dossier=dossier, kind=kind, replaced_at__isnull=True).update(
-        replaced_at=now
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _REPLACED, [_REPLACED_AT.get_db_prep_save(now, connection), dossier.pk, kind]
+        )
+    return insert(
+        DossierDocument(
+            dossier=dossier,
+            kind=kind,
+            file_path=stored.relative_path,
+            display_name=stored.display_name,
+            content_type=stored.content_type,
+            size=stored.size,
+            sha256=stored.sha256,
+            uploaded_by=actor,
+            made_from=made_from,
+        )
     )
-    return DossierDocument.objects.create(
-        dossier=dossier,
-        kind=kind,
-        file_path=stored.relative_path,
-        display_name=stored.display_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by=actor,
-        made_from=made_from,
-    )
+
+
+_REPLACED_AT = DossierDocument._meta.get_field("replaced_at")
+_REPLACED = (
+    f'UPDATE "{DossierDocument._meta.db_table}" SET "replaced_at" = %s '  # noqa: S608  # nosec B608: our table
+    'WHERE "dossier_id" = %s AND "kind" = %s AND "replaced_at" IS NULL'
+)
 
 
 def _audit(

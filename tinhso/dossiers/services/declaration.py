@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tinhso.audit.services import appended_at_the_end
 from tinhso.core import jobs, uploads
+from tinhso.core.compiled import Compiled
 from tinhso.procedures.pdf import filled_declaration_pdf
 
 from ..answers import answers
@@ -63,6 +64,14 @@ def _made_from_these_answers(dossier: Dossier, kind: str, current) -> bool:
     return current.made_from == _fingerprint(dossier, kind)
 
 
+_CURRENT_OF_KIND = Compiled(
+    lambda dossier_id, kind: DossierDocument.objects.filter(
+        dossier_id=dossier_id, kind=kind, replaced_at__isnull=True
+    ).order_by("pk"),
+    [2_147_000_008, "«paper-kind»"],  # never a dossier's id, nor a kind
+)
+
+
 def attach_declarations(
     dossier: Dossier, *, actor, now, day: datetime.date | None = None
 ) -> list[DossierDocument]:
@@ -72,9 +81,7 @@ def attach_declarations(
     for paper in definition_of(dossier).documents:
         if not paper.generated:
             continue
-        current = DossierDocument.objects.filter(
-            dossier=dossier, kind=paper.kind, replaced_at__isnull=True
-        ).first()
+        current = _CURRENT_OF_KIND.first(dossier.pk, paper.kind)
         if _made_from_these_answers(dossier, paper.kind, current):
             continue  # made from these answers already, or the applicant's own
         fingerprint = _fingerprint(dossier, paper.kind)

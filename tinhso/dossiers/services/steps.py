@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tinhso.accounts.models import User
 from tinhso.core import workdays
+from tinhso.core.compiled import insert
 from tinhso.procedures.schema import StepDef
 
 from .. import workflow
@@ -53,15 +54,17 @@ def start_step(dossier: Dossier, *, role: str, now, assignee: User | None = None
     cal = workdays.calendar()
     where = dossier.desk if role == workflow.OFFICER else dossier.agency
     start_day = cal.receipt_day(now, where.cut_off_time)
-    step = DossierStep.objects.create(
-        dossier=dossier,
-        code=definition.code,
-        name=definition.name,
-        role=role,
-        agency=where,
-        assignee=assignee,
-        started_at=now,
-        due_date=cal.add_working_days(start_day, budget(definition.days)),
+    step = insert(
+        DossierStep(
+            dossier=dossier,
+            code=definition.code,
+            name=definition.name,
+            role=role,
+            agency=where,
+            assignee=assignee,
+            started_at=now,
+            due_date=cal.add_working_days(start_day, budget(definition.days)),
+        )
     )
     if index is not None:
         dossier.step_index = index

@@ -84,3 +84,24 @@ def test_every_hot_query_of_the_platform_runs_compiled():
     with transaction.atomic():  # (a locking one compiles in a transaction only)
         falling_back = [str(q.build(*q.markers).query) for q in ours if not q.compiles]
     assert falling_back == []
+
+
+def test_a_row_inserted_by_the_built_statement_is_the_row_create_makes(received, applicant):
+    from tinhso.core.compiled import insert
+    from tinhso.dossiers.models import DossierEvent
+
+    made = insert(
+        DossierEvent(dossier=received, actor=applicant, action="note", from_status="a", note="x")
+    )
+    again = insert(DossierEvent(dossier=received, actor=None, action="note", to_status="b"))
+    assert made.pk and again.pk > made.pk and not made._state.adding
+    stored = DossierEvent.objects.get(pk=made.pk)
+    assert (stored.dossier_id, stored.actor_id, stored.action, stored.from_status, stored.note) == (
+        received.pk,
+        applicant.pk,
+        "note",
+        "a",
+        "x",
+    )
+    assert stored.at == made.at and stored.at is not None  # auto_now_add, as create fills it
+    assert DossierEvent.objects.get(pk=again.pk).actor_id is None
