@@ -109,7 +109,9 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if blocker is not None:
+        # (After the session's last test the test database is gone already: nothing
+        # comes after it to need the reference data.)
+        if blocker is not None and nextitem is not None:
             from tinhso.core import workdays
 
             with blocker.unblock():

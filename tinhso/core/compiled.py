@@ -154,3 +154,31 @@ def _insert_statement(obj: Model, alias: str) -> tuple[str, list] | None:
     if len(statements) != 1 or len(statements[0][1]) != len(fields):
         return None
     return statements[0][0], fields
+
+
+_UPDATES: dict[tuple[type[Model], str], tuple[str, list]] = {}
+
+
+def update(obj: Model) -> None:
+    """Every field of `obj`'s existing row written, as `obj.save()` writes them (each
+    field's `pre_save`, so `auto_now` moves), by an UPDATE built once per model and
+    process; its row must exist. Sends no `pre_save`/`post_save` signal."""
+    model, alias = type(obj), router.db_for_write(type(obj), instance=obj)
+    key = (model, alias)
+    if key not in _UPDATES:
+        meta = model._meta
+        connection = connections[alias]
+        fields = [f for f in meta.local_concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        _UPDATES[key] = (
+            f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608  # nosec B608: the model's own names
+            fields,
+        )
+    sql, fields = _UPDATES[key]
+    connection = connections[alias]
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+        if cursor.rowcount != 1:
+            raise model.DoesNotExist(f"{model._meta.label} {obj.pk} is gone")

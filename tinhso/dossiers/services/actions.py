@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.audit.services import appended_at_the_end
+from tinhso.core.compiled import update
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied
 from tinhso.notifications.services import notify
 
@@ -102,7 +103,7 @@ def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None
     if rule.target is not None:
         dossier.status = rule.target
     dossier.version += 1
-    dossier.save()
+    update(dossier)  # every field: a step may change any (core.compiled: built once)
     dossier_changed.send(sender=Dossier, dossier=dossier)
     _event(dossier, actor=actor, action=action, before=before, note=note)
     _audit(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from tinhso.accounts.identity import require_verified_identity
 from tinhso.audit.services import appended_at_the_end
 from tinhso.core import uploads
+from tinhso.core.compiled import insert
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
 from tinhso.procedures import selectors as procedure_selectors
@@ -54,20 +55,22 @@ def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossi
     definition = procedure_selectors.definition_of(version)
     cleaned = _clean(definition, actor, data, partial=True)
     agency, desk, unit = _route(definition, procedure, cleaned)
-    dossier = Dossier.objects.create(
-        code=_next_code(agency, timezone.localdate()),
-        procedure=procedure,
-        procedure_version=version,
-        applicant=actor,
-        applicant_name=actor.full_name or actor.organisation_name or actor.username,
-        applicant_identifier=actor.personal_id or actor.tax_code or "",
-        applicant_phone=actor.phone,
-        agency=agency,
-        desk=desk,
-        unit=unit,
-        status=Status.DRAFT,
-        data=cleaned,
-        fee_amount=fee_for(version, cleaned),  # an estimate; computed again at submission
+    dossier = insert(
+        Dossier(
+            code=_next_code(agency, timezone.localdate()),
+            procedure=procedure,
+            procedure_version=version,
+            applicant=actor,
+            applicant_name=actor.full_name or actor.organisation_name or actor.username,
+            applicant_identifier=actor.personal_id or actor.tax_code or "",
+            applicant_phone=actor.phone,
+            agency=agency,
+            desk=desk,
+            unit=unit,
+            status=Status.DRAFT,
+            data=cleaned,
+            fee_amount=fee_for(version, cleaned),  # an estimate; computed again at submission
+        )
     )
     _event(dossier, actor=actor, action="create", before="")
     _audit(dossier, actor=actor, action="created", after={"procedure": procedure.code})

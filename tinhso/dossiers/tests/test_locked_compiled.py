@@ -105,3 +105,18 @@ def test_a_row_inserted_by_the_built_statement_is_the_row_create_makes(received,
     )
     assert stored.at == made.at and stored.at is not None  # auto_now_add, as create fills it
     assert DossierEvent.objects.get(pk=again.pk).actor_id is None
+
+
+def test_an_update_writes_every_field_and_refuses_a_row_that_is_gone(received):
+    from tinhso.core.compiled import update
+
+    before = Dossier.objects.get(pk=received.pk).updated_at
+    received.applicant_phone, received.version = "0900000001", received.version + 1
+    update(received)
+    stored = Dossier.objects.get(pk=received.pk)
+    assert (stored.applicant_phone, stored.version) == ("0900000001", received.version)
+    assert stored.updated_at > before  # auto_now moves, as save() moves it
+    gone = Dossier(**{f.attname: getattr(received, f.attname) for f in Dossier._meta.fields})
+    gone.pk = 10**12
+    with pytest.raises(Dossier.DoesNotExist):
+        update(gone)

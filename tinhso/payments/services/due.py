@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tinhso.core.compiled import Compiled
+from tinhso.core.compiled import Compiled, insert
 from tinhso.core.errors import Conflict
 from tinhso.dossiers.models import Dossier, Status
 
@@ -27,12 +27,14 @@ def on_dossier_changed(sender, *, dossier: Dossier, **kwargs) -> None:
     amount = selectors.amount_due(dossier)
     if amount <= 0:
         return
-    payment = Payment.objects.create(
-        dossier=dossier,
-        code=dossier.code,
-        code_compact=selectors.compact_code(dossier.code),
-        agency=dossier.agency,
-        amount=amount,
+    payment = insert(
+        Payment(
+            dossier=dossier,
+            code=dossier.code,
+            code_compact=selectors.compact_code(dossier.code),
+            agency=dossier.agency,
+            amount=amount,
+        )
     )
     _audit(None, "due", payment, after={"amount": amount}, agency_code=dossier.agency.code)
 
