@@ -100,7 +100,7 @@ def _instances(compiler, alias: str, rows: list) -> list:
     fields = klass_info["select_fields"]
     start, end = fields[0], fields[-1] + 1
     init_list = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, alias)
+    populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
     made = []
     for row in compiler.results_iter(results=[rows]):
         obj = model_cls.from_db(alias, init_list, row[start:end])
@@ -170,9 +170,9 @@ def update(obj: Model) -> None:
         connection = connections[alias]
         fields = [f for f in meta.local_concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
-        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
         _UPDATES[key] = (
-            f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s",  # noqa: S608  # nosec B608: the model's own names
+            f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s",  # noqa: S608  # nosec B608: the model's own names
             fields,
         )
     sql, fields = _UPDATES[key]
@@ -181,4 +181,4 @@ def update(obj: Model) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
         if cursor.rowcount != 1:
-            raise model.DoesNotExist(f"{model._meta.label} {obj.pk} is gone")
+            raise model.DoesNotExist(f"{model._meta.label} {obj.pk} is gone")  # type: ignore[attr-defined]

@@ -160,8 +160,11 @@ _ANSWER = (
 )
 
 
+_FIELDS = {f.name: f for f in IdempotencyRecord._meta.concrete_fields}
+
+
 def _field_value(name: str, value):
-    return IdempotencyRecord._meta.get_field(name).get_db_prep_save(value, connection)
+    return _FIELDS[name].get_db_prep_save(value, connection)
 
 
 def _insert_if_new(scope: str, key: str, fingerprint: str) -> IdempotencyRecord | None:

@@ -1,7 +1,6 @@
 import datetime
 from typing import Any, Literal
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from tinhso.core.pagination import KeysetPagination, PageNumberPagination
 
 from . import inputs, pdf, rules, selectors, services, tracking, workflow
 from .error_codes import DossiersErrorCode
-from .models import Dossier, DossierEvent
+from .models import Dossier
 
 router = Router(tags=["dossiers"])
 
@@ -131,9 +130,6 @@ def create_dossier(request, payload: DossierIn):
     )
     # The new draft as the service made it (no reload): no papers yet, its first line.
     dossier.current_documents = []  # type: ignore[attr-defined]
-    prefetch_related_objects(
-        [dossier], Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk"))
-    )
     return HttpStatus(201, dossier)
 
 

@@ -47,7 +47,11 @@ _TIMELINE = Compiled(
 
 
 def timeline(dossier: Dossier) -> list[DossierEvent]:
-    """The dossier's events, oldest first: prefetched if they were."""
+    """The dossier's events, oldest first: prefetched if they were, or known whole by
+    the service that made the dossier (`known_timeline`)."""
+    known = getattr(dossier, "known_timeline", None)
+    if known is not None:
+        return known
     if "events" in getattr(dossier, "_prefetched_objects_cache", {}):
         return list(dossier.events.all())
     found = _TIMELINE.all(dossier.pk)

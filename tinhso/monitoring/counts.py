@@ -183,13 +183,16 @@ def _add(place: tuple[int, datetime.date], vector: dict[str, int], sign: int) ->
         _update(agency_id, month, changes)
 
 
+_FIELDS = {f.name: f for f in AgencyMonth._meta.concrete_fields}
+
+
 def _update(agency_id: int, month: datetime.date, changes: dict[str, int]) -> int:
-    columns = [AgencyMonth._meta.get_field(f).column for f in changes]  # ours, or an error
+    columns = [_FIELDS[f].column for f in changes]  # ours, or a KeyError
     sets = ", ".join(
         f'"{c}" = CASE WHEN "{c}" + %s < 0 THEN 0 ELSE "{c}" + %s END' for c in columns
     )
     prep = {
-        f: AgencyMonth._meta.get_field(f).get_db_prep_value(v, connection)
+        f: _FIELDS[f].get_db_prep_value(v, connection)
         for f, v in (("computed_at", timezone.now()), ("month", month))
     }
     with connection.cursor() as cursor:

@@ -239,7 +239,7 @@ def _lock_query(related: tuple[str, ...]) -> Compiled[Dossier]:
 
 # One per set of related rows asked for, compiled once per process (the ORM took
 # longer to build this statement than PostgreSQL to run it: bench/load).
-_LOCK_QUERIES = {
+_LOCK_QUERIES: dict[tuple[str, ...], Compiled[Dossier]] = {
     related: _lock_query(related) for related in (LOCKED_WITH, ("agency", "procedure_version"))
 }
 

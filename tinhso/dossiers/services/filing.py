@@ -72,8 +72,9 @@ def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossi
             fee_amount=fee_for(version, cleaned),  # an estimate; computed again at submission
         )
     )
-    _event(dossier, actor=actor, action="create", before="")
+    first = _event(dossier, actor=actor, action="create", before="")
     _audit(dossier, actor=actor, action="created", after={"procedure": procedure.code})
+    dossier.known_timeline = [first]  # type: ignore[attr-defined]  # its whole timeline
     return dossier
 
 
