@@ -156,28 +156,34 @@ def _insert_statement(obj: Model, alias: str) -> tuple[str, list] | None:
     return statements[0][0], fields
 
 
-_UPDATES: dict[tuple[type[Model], str], tuple[str, list]] = {}
+_UPDATES: dict[tuple, tuple[str, list]] = {}
 
 
-def update(obj: Model) -> None:
-    """Every field of `obj`'s existing row written, as `obj.save()` writes them (each
-    field's `pre_save`, so `auto_now` moves), by an UPDATE built once per model and
-    process; its row must exist. Sends no `pre_save`/`post_save` signal."""
+def update(obj: Model, fields: tuple[str, ...] | None = None) -> None:
+    """The `fields` of `obj`'s existing row written (all of them by default), as
+    `obj.save(update_fields=…)` writes them (each field's `pre_save`, so `auto_now`
+    moves when it is written), by an UPDATE built once per model, fields and process;
+    its row must exist. Sends no `pre_save`/`post_save` signal."""
     model, alias = type(obj), router.db_for_write(type(obj), instance=obj)
-    key = (model, alias)
+    key = (model, alias, fields)
     if key not in _UPDATES:
         meta = model._meta
-        connection = connections[alias]
-        fields = [f for f in meta.local_concrete_fields if not f.primary_key]
-        quote = connection.ops.quote_name
-        sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+        quote = connections[alias].ops.quote_name
+        written = [
+            f
+            for f in meta.local_concrete_fields
+            if not f.primary_key and (fields is None or f.name in fields or f.attname in fields)
+        ]
+        if fields is not None and len(written) != len(fields):
+            raise ValueError(f"not fields of {meta.label}: {fields}")
+        sets = ", ".join(f"{quote(str(f.column))} = %s" for f in written)
         _UPDATES[key] = (
             f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s",  # noqa: S608  # nosec B608: the model's own names
-            fields,
+            written,
         )
-    sql, fields = _UPDATES[key]
+    sql, written = _UPDATES[key]
     connection = connections[alias]
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in fields]
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in written]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
         if cursor.rowcount != 1:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tinhso.core import jobs
-from tinhso.core.compiled import Compiled, insert
+from tinhso.core.compiled import Compiled, insert, update
 
 from .channels import send_email, sms_sender
 from .models import Notification
@@ -83,9 +83,7 @@ def deliver(*, notification_id: int) -> None:
         notification.attempts += 1
         if not failed or notification.attempts >= MAX_ATTEMPTS:
             notification.delivered_at = now()
-        notification.save(
-            update_fields=["email_sent_at", "sms_sent_at", "attempts", "delivered_at"]
-        )
+        update(notification, ("email_sent_at", "sms_sent_at", "attempts", "delivered_at"))
 
 
 def deliver_pending(*, older_than: timedelta = timedelta(minutes=2), limit: int = 1000) -> int:

@@ -120,3 +120,14 @@ def test_an_update_writes_every_field_and_refuses_a_row_that_is_gone(received):
     gone.pk = 10**12
     with pytest.raises(Dossier.DoesNotExist):
         update(gone)
+
+
+def test_an_update_of_some_fields_writes_those_only(received):
+    from tinhso.core.compiled import update
+
+    received.applicant_phone, received.rating_comment = "0900000002", "chưa lưu"
+    update(received, ("applicant_phone",))
+    stored = Dossier.objects.get(pk=received.pk)
+    assert (stored.applicant_phone, stored.rating_comment) == ("0900000002", "")
+    with pytest.raises(ValueError):
+        update(received, ("not_a_field",))
