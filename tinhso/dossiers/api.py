@@ -429,6 +429,6 @@ def track(request, response: HttpResponse, query: Query[TrackingQuery]):
                 "to_status": e.to_status,
                 "note": "",
             }
-            for e in dossier.events.all()
+            for e in selectors.timeline(dossier)
         ],
     }

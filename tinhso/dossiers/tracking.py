@@ -7,10 +7,11 @@ from __future__ import annotations
 import functools
 
 from django.db import connection
-from django.db.models import Prefetch
+
+from tinhso.core.compiled import Compiled
 
 from .models import Dossier, DossierEvent, Status
-from .selectors import _base
+from .selectors import _base, timeline
 
 
 def _last4_matches(dossier: Dossier, last4: str) -> bool:
@@ -40,19 +41,26 @@ def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | No
     keys = (f"track-ip:{client}", f"track-code:{code_key}")
     if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
         raise TooManyAttempts(code_key)
-    dossier = (
-        _base()
-        .defer("procedure_version__data")  # the form's definition: not shown here
-        .prefetch_related(Prefetch("events", queryset=DossierEvent.objects.order_by("at", "pk")))
-        .filter(code=(code or "").strip().upper())
-        .exclude(status=Status.DRAFT)
-        .first()
-    )
+    dossier = _TRACKED.first((code or "").strip().upper())
     if dossier is None or not _last4_matches(dossier, last4):
         for key in keys:
             throttle.allow(key, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
         return None
+    dossier.known_timeline = timeline(dossier)  # type: ignore[attr-defined]
     return dossier
+
+
+# Compiled once per process (core.compiled): the busiest public read.
+_TRACKED = Compiled(
+    lambda code: (
+        _base()
+        .defer("procedure_version__data")  # the form's definition: not shown here
+        .filter(code=code)
+        .exclude(status=Status.DRAFT)
+        .order_by()
+    ),
+    ["«tracked-code»"],
+)
 
 
 @functools.cache
