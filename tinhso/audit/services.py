@@ -137,6 +137,8 @@ def _store(events: list[AuditEvent], head: AuditHead) -> None:
         )
         if cursor.rowcount != 1:
             raise AuditHead.DoesNotExist(f"the head of audit stream {head.stream} is gone")
+    for event in events:  # stored, as bulk_create leaves them
+        event._state.adding, event._state.db = False, connection.alias
 
 
 _EVENT_COLUMNS = ", ".join(f'"{f.column}"' for f in AuditEvent._meta.concrete_fields)

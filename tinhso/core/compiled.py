@@ -26,6 +26,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet, sql
 from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +75,16 @@ class Compiled(Generic[M]):
         alias, compiler, sql, params, places = self._compile()
         if compiler is None:
             return list(self.build(*values))
+        connection = connections[alias]
+        if compiler.query.select_for_update and connection.get_autocommit():
+            # (the ORM's own guard, which runs when it builds the statement)
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
         params = list(params)
         for (place,), value in zip(places, values, strict=True):
             params[place] = type(params[place])(value)
-        with connections[alias].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         return _instances(compiler, alias, rows)
@@ -130,7 +137,14 @@ def insert(obj: M) -> M:
         return obj
     sql, fields = built
     connection = connections[alias]
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+    obj._prepare_related_fields_for_save(operation_name="save")  # as save() does
+    values = [f.pre_save(obj, True) for f in fields]
+    if any(hasattr(v, "resolve_expression") for v in values):  # an expression, a db default
+        obj.save(force_insert=True, using=alias)
+        return obj
+    params = [
+        f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, values, strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         (obj.pk,) = cursor.fetchone()
@@ -143,7 +157,7 @@ def _insert_statement(obj: Model, alias: str) -> tuple[str, list] | None:
     the ORM would not build it that way (a value it inlines, no RETURNING)."""
     meta = obj._meta
     connection = connections[alias]
-    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
     if meta.auto_field is None or not connection.features.can_return_columns_from_insert:
         return None
     query = sql.InsertQuery(obj.__class__)
@@ -172,7 +186,9 @@ def update(obj: Model, fields: tuple[str, ...] | None = None) -> None:
         written = [
             f
             for f in meta.local_concrete_fields
-            if not f.primary_key and (fields is None or f.name in fields or f.attname in fields)
+            if not f.primary_key
+            and not f.generated
+            and (fields is None or f.name in fields or f.attname in fields)
         ]
         if fields is not None and len(written) != len(fields):
             raise ValueError(f"not fields of {meta.label}: {fields}")
@@ -183,7 +199,13 @@ def update(obj: Model, fields: tuple[str, ...] | None = None) -> None:
         )
     sql, written = _UPDATES[key]
     connection = connections[alias]
-    params = [f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in written]
+    values = [f.pre_save(obj, False) for f in written]
+    if any(hasattr(v, "resolve_expression") for v in values):  # an expression: the ORM's
+        obj.save(update_fields=[f.name for f in written], using=alias)
+        return
+    params = [
+        f.get_db_prep_save(v, connection=connection) for f, v in zip(written, values, strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, obj.pk])
         if cursor.rowcount != 1:

@@ -126,24 +126,36 @@ class BaseIdempotencyMiddleware:
 
     def _claim(self, scope: str, key: str, fingerprint: str):
         """Insert our row, or answer from the row another request already committed
-        (a request with the same key under way meanwhile: waited for)."""
-        claimed = _insert_if_new(scope, key, fingerprint)
-        if claimed is not None:
-            return claimed
-        existing = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
-        if existing.created_at < timezone.now() - ttl():
-            existing.delete()
-            return IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint)
-        if existing.fingerprint != fingerprint:
-            return problem_response(
-                status=422,
-                code=CoreErrorCode.IDEMPOTENCY_MISMATCH,
-                detail=_(
-                    "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác. "
-                    "Hãy dùng khóa mới cho yêu cầu mới."
-                ),
+        (a request with the same key under way meanwhile: waited for). An expired row
+        is replaced; one that another request replaced or removed while we waited for
+        it is looked for again."""
+        for _attempt in range(3):
+            claimed = _insert_if_new(scope, key, fingerprint)
+            if claimed is not None:
+                return claimed
+            existing = (
+                IdempotencyRecord.objects.select_for_update().filter(scope=scope, key=key).first()
             )
-        return _replay(existing)
+            if existing is None:
+                continue  # gone while we waited for its lock: claim it again
+            if existing.created_at < timezone.now() - ttl():
+                existing.delete()
+                continue
+            if existing.fingerprint != fingerprint:
+                return problem_response(
+                    status=422,
+                    code=CoreErrorCode.IDEMPOTENCY_MISMATCH,
+                    detail=_(
+                        "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác. "
+                        "Hãy dùng khóa mới cho yêu cầu mới."
+                    ),
+                )
+            return _replay(existing)
+        return problem_response(
+            status=409,
+            code=CoreErrorCode.IDEMPOTENCY_IN_PROGRESS,
+            detail=_("Yêu cầu với Idempotency-Key này đang được xử lý. Vui lòng thử lại sau."),
+        )
 
 
 # Both plain SQL, run on every POST with a key (the ORM built them anew each time; the

@@ -284,9 +284,18 @@ def link_accounts() -> int:
     linked = 0
     if not users:
         return 0
-    for person in Person.objects.filter(
-        Q(personal_id__in=list(users)), account__isnull=True, merged_into__isnull=True
-    ).order_by("pk"):
+    ids = sorted(users)
+    # (in slices: PostgreSQL takes at most 65,535 parameters in one statement)
+    found = (
+        person
+        for start in range(0, len(ids), 5_000)
+        for person in Person.objects.filter(
+            Q(personal_id__in=ids[start : start + 5_000]),
+            account__isnull=True,
+            merged_into__isnull=True,
+        ).order_by("pk")
+    )
+    for person in found:
         user_id = users.pop(person.personal_id, None)
         if user_id is None:  # two people with one ID: left for review
             continue

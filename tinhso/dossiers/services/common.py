@@ -248,7 +248,7 @@ def _locked(dossier_or_code, *, related: tuple[str, ...] = LOCKED_WITH) -> Dossi
     """The dossier's row, locked to the commit, with the `related` rows a write needs.
     Not its version's form definition (parsed once per process: definition_of)."""
     code = dossier_or_code.code if isinstance(dossier_or_code, Dossier) else dossier_or_code
-    query = _LOCK_QUERIES.get(related) or _lock_query(related)
+    query = _LOCK_QUERIES.get(related) or _LOCK_QUERIES.setdefault(related, _lock_query(related))
     found = query.first(code)
     if found is None:
         raise selectors.unknown_dossier(code)

@@ -131,3 +131,22 @@ def test_an_update_of_some_fields_writes_those_only(received):
     assert (stored.applicant_phone, stored.rating_comment) == ("0900000002", "")
     with pytest.raises(ValueError):
         update(received, ("not_a_field",))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_lock_outside_a_transaction_is_refused_as_the_orm_refuses_it(received):
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        _locked(received.code)  # compiled (in a transaction)
+    with pytest.raises(TransactionManagementError):
+        _locked(received.code)  # autocommit: it would lock nothing
+
+
+def test_an_insert_with_a_related_row_not_saved_is_refused_as_save_refuses_it(received):
+    from tinhso.core.compiled import insert
+    from tinhso.dossiers.models import DossierEvent
+
+    unsaved = Dossier(code="CHUA-LUU")
+    with pytest.raises(ValueError, match="unsaved related object"):
+        insert(DossierEvent(dossier=unsaved, action="note"))

@@ -90,3 +90,25 @@ def test_a_server_error_rolls_back_and_the_key_can_be_retried(client, monkeypatc
 def test_an_unprintable_key_is_refused(client):
     assert _post(client, _body(), "").status_code == 400
     assert _post(client, _body(), "x" * 300).status_code == 400
+
+
+def test_a_key_whose_row_went_away_while_waiting_is_claimed_again(api_as, citizen, monkeypatch):
+    """Another request replaced an expired row (or failed) while this one waited for
+    it: the row looked for is gone; the claim is tried again, not a 500."""
+    from tinhso.core import idempotency
+
+    real, calls = idempotency._insert_if_new, []
+
+    def taken_the_first_time(*args):
+        calls.append(1)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(idempotency, "_insert_if_new", taken_the_first_time)
+    answer = api_as(citizen).post(
+        "/api/v1/dossiers",
+        json.dumps({"procedure": "9.000001", "data": {}}),
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="gone-1",
+    )
+    assert answer.status_code == 201, answer.content
+    assert len(calls) == 2
