@@ -137,7 +137,7 @@ def insert(obj: M) -> M:
         return obj
     sql, fields = built
     connection = connections[alias]
-    obj._prepare_related_fields_for_save(operation_name="save")  # as save() does
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save() does
     values = [f.pre_save(obj, True) for f in fields]
     if any(hasattr(v, "resolve_expression") for v in values):  # an expression, a db default
         obj.save(force_insert=True, using=alias)

@@ -284,7 +284,7 @@ def link_accounts() -> int:
     linked = 0
     if not users:
         return 0
-    ids = sorted(users)
+    ids = sorted(str(i) for i in users)
     # (in slices: PostgreSQL takes at most 65,535 parameters in one statement)
     found = (
         person
