@@ -62,6 +62,9 @@ def test_public_tracking_page(client, submitted):
     html = page.content.decode()
     assert page.status_code == 200 and "Đã nộp, chờ tiếp nhận" in html
     assert submitted.applicant_name not in html
+    timeline = html[html.index('<ol class="timeline">') :]
+    timeline = timeline[: timeline.index("</ol>")]
+    assert timeline.count("<li>") == submitted.events.count() >= 2  # created, submitted
     wrong = client.post("/tra-cuu/", {"ma": submitted.code, "so": "1111"})
     assert wrong.status_code == 404
 
