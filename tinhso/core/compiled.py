@@ -3,7 +3,8 @@
 Building a query's SQL is the ORM's costliest step on the write path: the dossier a
 write locks, with the five rows it needs beside it, takes the ORM about 1.5 ms to
 compile and PostgreSQL 0.1 ms to run. `Compiled` compiles a queryset once per
-database alias, with marker values in place of its parameters, and from then on runs
+process (on the database its queryset reads), with marker values in place of its
+parameters, and from then on runs
 that SQL with the real values, turning the rows into model instances (their
 `select_related` rows included) the way the ORM's own iterator does.
 
