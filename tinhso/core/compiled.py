@@ -4,9 +4,9 @@ Building a query's SQL is the ORM's costliest step on the write path: the dossie
 write locks, with the five rows it needs beside it, takes the ORM about 1.5 ms to
 compile and PostgreSQL 0.1 ms to run. `Compiled` compiles a queryset once per
 process (on the database its queryset reads), with marker values in place of its
-parameters, and from then on runs
-that SQL with the real values, turning the rows into model instances (their
-`select_related` rows included) the way the ORM's own iterator does.
+parameters, and from then on runs that SQL with the real values, turning the rows
+into model instances (their `select_related` rows included) the way the ORM's own
+iterator does.
 
 Each marker must reach the SQL as it was given, once: a queryset that changes a value
 (`code.upper()`) or uses it twice is run by the ORM every time, as a plain queryset
