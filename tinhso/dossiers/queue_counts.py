@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
+from tinhso.core import late
+
 from .models import AT_AGENCY, AT_DESK, Dossier, QueueCount, in_states
 
 # side, the dossier's field naming the agency, the states that wait there
@@ -50,20 +52,29 @@ def on_dossier_changed(sender, *, dossier, **kwargs) -> None:
     after = contribution(dossier)
     delta = Counter(after)
     delta.subtract(before)
-    add({key: delta[key] for key in {*before, *after}}, slot=dossier.pk % QueueCount.SLOTS)
+    slot = dossier.pk % QueueCount.SLOTS
+    rows = {(*key, slot): delta[key] for key in {*before, *after}}
     dossier._queue_before = None
+    if rows and not late.note(_MOVED, rows):
+        _add([rows])
 
 
-def add(delta: dict[Key, int], *, slot: int) -> None:
-    """One INSERT … ON CONFLICT of the increments, each row marked changed once (in a
-    fixed order: two steps lock the rows they share in the same order, so they never
-    deadlock)."""
-    if not delta:
+def _add(noted: list[dict[tuple[int, str, str, int], int]]) -> None:
+    """One INSERT … ON CONFLICT of the increments (summed over what the block noted),
+    each row marked changed once, in a fixed order: two steps lock the rows they share
+    in the same order, so they never deadlock."""
+    total: Counter[tuple[int, str, str, int]] = Counter()
+    for rows in noted:
+        for key, n in rows.items():
+            total[key] += n  # a row that moved by 0 is still marked changed
+    if not total:
         return
-    rows = sorted(delta.items())
+    rows = sorted(total.items())
     table = connection.ops.quote_name(QueueCount._meta.db_table)
     values = ", ".join(["(%s, %s, %s, %s, %s, 1)"] * len(rows))
-    params = [v for (agency, side, status), n in rows for v in (agency, side, status, slot, n)]
+    params = [
+        v for (agency, side, status, slot), n in rows for v in (agency, side, status, slot, n)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (agency_id, side, status, slot, n, changes) VALUES {values} "  # noqa: S608  # nosec B608: our table's name; values are parameters
@@ -71,6 +82,10 @@ def add(delta: dict[Key, int], *, slot: int) -> None:
             f"SET n = {table}.n + excluded.n, changes = {table}.changes + 1",
             params,
         )
+
+
+# Written at the end of the service's block (core.late), before the index's counts.
+_MOVED = late.Kind("dossiers.queue_counts", 10, _add)
 
 
 def stamp(*, desks: Iterable[int], works: Iterable[int]) -> tuple | None:

@@ -10,12 +10,14 @@ counts for after is put on, as increments in the step's transaction."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 
 from django.db import connection, transaction
 from django.db.models import Count, DateField, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tinhso.core import late
 from tinhso.core.compiled import Compiled
 from tinhso.core.dates import month_end
 
@@ -218,16 +220,37 @@ def on_dossier_changing(sender, *, dossier, **kwargs) -> None:
 def on_dossier_changed(sender, *, dossier, **kwargs) -> None:
     """After a step, in its transaction: take the old contribution off and put the new
     one on, as increments (two steps at once both land; no row is rewritten from a
-    stale count)."""
+    stale count), at the end of the service's block (`core.late`): the agency's row
+    of the month is shared by all its dossiers, so it is locked for the last few
+    statements only."""
     before = getattr(dossier, "_index_before", None)
     place = _place(dossier)
     after = contribution(dossier) if place is not None else None
+    moves: list[tuple[tuple[int, datetime.date], dict[str, int]]] = []
     if before is not None and place is not None and after is not None and before[0] == place:
         # the same month of the same agency: one update of the difference
-        _add(place, {f: after.get(f, 0) - before[1].get(f, 0) for f in {*before[1], *after}}, +1)
+        moves.append(
+            (place, {f: after.get(f, 0) - before[1].get(f, 0) for f in {*before[1], *after}})
+        )
     else:
         if before is not None:
-            _add(before[0], before[1], -1)
+            moves.append((before[0], {f: -v for f, v in before[1].items()}))
         if place is not None and after is not None:
-            _add(place, after, +1)
+            moves.append((place, after))
     dossier._index_before = None
+    if moves and not late.note(_COUNTED, moves):
+        _apply([moves])
+
+
+def _apply(noted: list[list[tuple[tuple[int, datetime.date], dict[str, int]]]]) -> None:
+    """The increments of the block, summed per row, each row updated once, in a fixed
+    order (two steps lock the rows they share in the same order)."""
+    total: dict[tuple[int, datetime.date], Counter[str]] = {}
+    for moves in noted:
+        for place, vector in moves:
+            total.setdefault(place, Counter()).update(vector)
+    for place in sorted(total):
+        _add(place, dict(total[place]), +1)
+
+
+_COUNTED = late.Kind("monitoring.counts", 20, _apply)

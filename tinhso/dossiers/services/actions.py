@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
-from tinhso.audit.services import appended_at_the_end
 from tinhso.core.compiled import update
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied
+from tinhso.core.late import writes_at_the_end
 from tinhso.notifications.services import notify
 
 from .. import selectors, workflow
@@ -68,7 +68,7 @@ def allowed_actions(actor, dossier: Dossier) -> list[workflow.Transition]:
 
 
 @transaction.atomic
-@appended_at_the_end()  # the audit chain's head locked at the end only
+@writes_at_the_end()  # the shared rows (audit head, counts) written at the end only
 def take_action(*, actor, code: str, action: str, payload: dict[str, Any] | None = None) -> Dossier:
     """One step of the dossier's life: permission first (403), then state (409), then
     the step itself (transitions.py: its input, 400, then the change) with its

@@ -20,9 +20,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from tinhso.audit.services import appended_at_the_end
 from tinhso.core import jobs, uploads
 from tinhso.core.compiled import Compiled
+from tinhso.core.late import writes_at_the_end
 from tinhso.procedures.pdf import filled_declaration_pdf
 
 from ..answers import answers
@@ -116,7 +116,7 @@ def declarations_after_commit(dossier: Dossier, *, actor, now) -> None:
 
 
 @transaction.atomic
-@appended_at_the_end()
+@writes_at_the_end()
 def make_declarations(*, code: str, day: datetime.date | None = None) -> list[DossierDocument]:
     """The job's work, and the on-demand one: on the locked dossier, each declaration
     not yet made from its current answers. Run twice, the second does nothing."""

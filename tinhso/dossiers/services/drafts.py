@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.core import uploads
 from tinhso.core.errors import Conflict, PermissionDenied
+from tinhso.core.late import writes_at_the_end
 
 from .. import selectors, workflow
 from ..error_codes import DossiersErrorCode
@@ -40,6 +41,7 @@ def _may_draft(actor, dossier: Dossier) -> None:
 
 
 @transaction.atomic
+@writes_at_the_end()
 def save_result_draft(
     *,
     actor,
@@ -92,6 +94,7 @@ def save_result_draft(
 
 
 @transaction.atomic
+@writes_at_the_end()
 def approve_and_sign(*, actor, code: str) -> Dossier:
     """The leader approves and signs at once: both steps, or neither."""
     take_action(actor=actor, code=code, action="approve")

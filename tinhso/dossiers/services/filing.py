@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts.identity import require_verified_identity
-from tinhso.audit.services import appended_at_the_end
 from tinhso.core import uploads
 from tinhso.core.compiled import insert
 from tinhso.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tinhso.core.identity import mask_id
+from tinhso.core.late import writes_at_the_end
 from tinhso.procedures import selectors as procedure_selectors
 from tinhso.procedures.fees import fee_for
 
@@ -38,7 +38,7 @@ from .common import (
 
 
 @transaction.atomic
-@appended_at_the_end()
+@writes_at_the_end()
 def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossier:
     """A draft under the procedure's current version, its code already assigned."""
     if actor is None or not actor.is_authenticated:
@@ -79,6 +79,7 @@ def create_dossier(*, actor, procedure_code: str, data: dict[str, Any]) -> Dossi
 
 
 @transaction.atomic
+@writes_at_the_end()
 def update_draft(*, actor, dossier: Dossier, data: dict[str, Any]) -> Dossier:
     """Save the form of a draft (a saved draft may be incomplete)."""
     dossier = _locked(dossier)
@@ -143,6 +144,7 @@ def _attachable(actor, dossier: Dossier, kind: str):
 
 
 @transaction.atomic
+@writes_at_the_end()
 def attach_from_store(
     *, actor, dossier: Dossier, kind: str, stored_document_id: int
 ) -> DossierDocument:
@@ -199,7 +201,7 @@ def attach_from_store(
 
 
 @transaction.atomic
-@appended_at_the_end()
+@writes_at_the_end()
 def attach_document(*, actor, dossier: Dossier, kind: str, upload) -> DossierDocument:
     """Check and store a paper. The file is on disk before the row that points at it
     commits; if the transaction fails, the file is removed."""

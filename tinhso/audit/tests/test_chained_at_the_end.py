@@ -1,12 +1,13 @@
-"""A service's events chained at the end of its transaction (`appended_at_the_end`):
+"""A service's events chained at the end of its transaction (`writes_at_the_end`):
 the head is not touched until then, the events keep their order, the chain verifies,
 and an exception leaves no event behind."""
 
 import pytest
 
 from tinhso.audit.models import AuditEvent, AuditHead
-from tinhso.audit.services import appended_at_the_end, record_event
+from tinhso.audit.services import record_event
 from tinhso.audit.verify import verify_chain
+from tinhso.core.late import writes_at_the_end
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,9 @@ def _note(n: int) -> None:
 def test_events_are_chained_when_the_block_ends_in_their_order():
     _note(0)  # outside a block: at once
     start = _head_seq()
-    with appended_at_the_end():
+    with writes_at_the_end():
         _note(1)
-        with appended_at_the_end():  # an inner block leaves them to the outer one
+        with writes_at_the_end():  # an inner block leaves them to the outer one
             _note(2)
         _note(3)
         assert _head_seq() == start and AuditEvent.objects.filter(action="test.noted").count() == 1
@@ -42,7 +43,7 @@ def test_events_are_chained_when_the_block_ends_in_their_order():
 
 def test_an_exception_drops_the_noted_events():
     start = _head_seq()
-    with pytest.raises(RuntimeError), appended_at_the_end():
+    with pytest.raises(RuntimeError), writes_at_the_end():
         _note(1)
         raise RuntimeError("the change failed")
     assert _head_seq() == start and not AuditEvent.objects.filter(action="test.noted").exists()
