@@ -19,6 +19,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import late
 from .error_codes import CoreErrorCode
 from .errors import database_unavailable, problem_response
 from .middleware import client_ip
@@ -108,7 +109,9 @@ class BaseIdempotencyMiddleware:
             scope = _scope(request, self.user_for_token)
             if scope is None:
                 return self.get_response(request)
-            with transaction.atomic():
+            # The platform's shared rows (core.late) are written after the stored
+            # answer, just before the commit: locked for the last statements only.
+            with transaction.atomic(), late.writes_at_the_end():
                 record = self._claim(scope, key, fingerprint)
                 if isinstance(record, HttpResponse):
                     return record

@@ -15,7 +15,8 @@ once.
 
 What was noted inside a savepoint that is then rolled back (an inner `atomic` that
 failed and was caught) is dropped with that savepoint's changes; an exception out of
-the block drops everything noted, with the change.
+the block, or a transaction marked to be rolled back, drops everything noted, with the
+change.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Kind:
 
     name: str
     order: int
-    flush: Callable[[list[Any]], None]
+    flush: Callable[[list[Any]], object]
 
 
 # (kind, item, is it still part of the transaction?) noted by the outermost block of
@@ -59,6 +60,8 @@ def writes_at_the_end() -> Iterator[None]:
         noted = _noted.get() or []
     finally:
         _noted.reset(token)
+    if connection.in_atomic_block and connection.get_rollback():
+        return  # the transaction is to be rolled back (a 5xx answer): nothing to write
     by_kind: dict[Kind, list[Any]] = {}
     for kind, item, kept in noted:
         if kept():

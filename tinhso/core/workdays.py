@@ -77,6 +77,13 @@ def _public_holidays(year: int) -> frozenset[datetime.date]:
     return frozenset(holidays.Vietnam(years=year).keys())
 
 
+def calendar_years_loaded(year: int) -> None:
+    """Compute the public holidays of `year` and the next (a server process does it
+    once, before it forks its workers)."""
+    _public_holidays(year)
+    _public_holidays(year + 1)
+
+
 _cached: WorkCalendar | None = None
 
 

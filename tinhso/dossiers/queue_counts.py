@@ -64,8 +64,8 @@ def _add(noted: list[dict[tuple[int, str, str, int], int]]) -> None:
     each row marked changed once, in a fixed order: two steps lock the rows they share
     in the same order, so they never deadlock."""
     total: Counter[tuple[int, str, str, int]] = Counter()
-    for rows in noted:
-        for key, n in rows.items():
+    for moved in noted:
+        for key, n in moved.items():
             total[key] += n  # a row that moved by 0 is still marked changed
     if not total:
         return

@@ -99,3 +99,27 @@ def test_several_workers_with_the_shared_cache_are_served(settings, monkeypatch)
     monkeypatch.setattr(serve, "run_gunicorn", lambda *a, **k: served.append(k))
     call_command("serve", workers=3)
     assert served[0]["workers"] == 3
+
+
+def test_the_server_process_loads_the_apps_before_its_workers_fork(tmp_path):
+    """What every worker would otherwise load on its first requests (and again after
+    each restart) is loaded once in the server process, and no database connection is
+    left open to be shared with the forked workers."""
+    probe = (
+        "import sys, django; django.setup()\n"
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "assert 'tinhso.dossiers.api' not in sys.modules\n"
+        "from tinhso.root.management.commands.serve import _load_before_fork\n"
+        "_load_before_fork()\n"
+        "from tinhso.core.workdays import _public_holidays\n"
+        "print('tinhso.dossiers.api' in sys.modules, connection.connection is None,"
+        " _public_holidays.cache_info().currsize)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # a database of its own
+    env["TINHSO_VAR_DIR"] = str(tmp_path)
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "2"]

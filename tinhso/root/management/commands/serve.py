@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.conf import settings
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             )
 
         self.stdout.write(f"tinhso serving http://{host}:{port} with {workers} workers")
+        _load_before_fork()
         run_gunicorn(application, host=host, port=port, workers=workers)
 
 
@@ -56,6 +58,12 @@ def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
     options = gunicorn_settings(host=host, port=port, workers=workers)
     _without_server_banner()
 
+    # What the server process has loaded is shared with its workers (copy-on-write) and
+    # lives as long as they do: out of the garbage collector's sight, so that its full
+    # collections do not walk it again in every worker, and do not copy its pages.
+    gc.collect()
+    gc.freeze()
+
     class Server(BaseApplication):
         def load_config(self):
             for name, value in options.items():
@@ -65,6 +73,24 @@ def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
             return application
 
     Server().run()
+
+
+def _load_before_fork() -> None:
+    """Load in the server process what every worker would otherwise load on its first
+    requests, and again after each restart (`max_requests`): every app's views and API
+    (Ninja builds its schemas as it imports them) and the holiday tables of the
+    working-day calendar. Nothing here touches the database; no connection is open
+    when the workers are forked."""
+    from importlib import import_module
+
+    from django.db import connections
+    from django.utils import timezone
+
+    from tinhso.core.workdays import calendar_years_loaded
+
+    import_module(settings.ROOT_URLCONF)  # and every module its `include`s name
+    calendar_years_loaded(timezone.localdate().year)
+    connections.close_all()
 
 
 def _without_server_banner() -> None:
