@@ -123,3 +123,11 @@ def test_the_server_process_loads_the_apps_before_its_workers_fork(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "True", "2"]
+
+
+def test_workers_are_replaced_after_max_requests_with_jitter(monkeypatch):
+    options = serve.gunicorn_settings(host="127.0.0.1", port=8000, workers=2)
+    assert (options["max_requests"], options["max_requests_jitter"]) == (50000, 5000)
+    monkeypatch.setenv("MAX_REQUESTS", "0")  # never
+    options = serve.gunicorn_settings(host="127.0.0.1", port=8000, workers=2)
+    assert (options["max_requests"], options["max_requests_jitter"]) == (0, 0)

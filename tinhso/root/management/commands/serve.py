@@ -47,8 +47,11 @@ def gunicorn_settings(*, host: str, port: int, workers: int) -> dict[str, object
         "timeout": int(os.environ.get("TIMEOUT", "60")),
         "graceful_timeout": 30,
         "accesslog": "-",
-        "max_requests": 5000,
-        "max_requests_jitter": 500,
+        # A worker is replaced after this many requests (a guard against slow leaks; 0:
+        # never). A new one starts warm (`_load_before_fork`) but opens its database
+        # connection and prepares its statements again: not every few seconds.
+        "max_requests": (most := int(os.environ.get("MAX_REQUESTS", "50000"))),
+        "max_requests_jitter": most // 10,
     }
 
 
