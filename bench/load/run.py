@@ -23,10 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -240,9 +242,15 @@ def run_paths(args, ctx: dict, hello_port: int, app_port: int) -> dict[str, dict
         threads = args.wrk_threads
         if script == "submit.lua":
             threads = conns  # one connection per wrk thread: a submission is a sequence
+        port = int(url.rsplit(":", 1)[1])
+        spread: list[list[int]] = []
+        look = threading.Timer(args.duration / 2, _look, args=(port, spread))
+        look.start()
         results[name] = wrk(url, script, duration=args.duration, connections=conns,
                             threads=threads, env=extra)  # fmt: skip
+        look.join()
         r = results[name]
+        r["spread"] = spread[0] if spread else []
         print(f"  {name:<15} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:7.1f} ms  "
               f"p99 {r['p99_ms']:7.1f} ms  errors {r['errors'] + r['socket_errors']}",
               flush=True)  # fmt: skip
@@ -263,6 +271,27 @@ def run_paths(args, ctx: dict, hello_port: int, app_port: int) -> dict[str, dict
     return results
 
 
+def _look(port: int, into: list[list[int]]) -> None:
+    into.append(connections_by_worker(port))
+
+
+def connections_by_worker(port: int) -> list[int]:
+    """How wrk's kept-alive connections are spread over the server's workers (largest
+    first), read with `ss`; [] when it cannot tell. Every gunicorn worker accepts from
+    the one listening socket and a connection stays with the worker that took it: a
+    path whose connections landed 13/3 runs the busy worker at its one core and the
+    other below it."""
+    try:
+        out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+                             capture_output=True, text=True, timeout=5).stdout  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return []
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
+
+
 def report(args, results: dict[str, dict]) -> None:
     hello = results["hello"]["rps"]
     print()
@@ -271,13 +300,15 @@ def report(args, results: dict[str, dict]) -> None:
     print(f"gunicorn {args.workers} workers x {args.threads} threads, wrk {args.connections} "
           f"connections, {args.duration} s per path, {os.cpu_count()} cores (shared with wrk "
           "and PostgreSQL)")  # fmt: skip
-    print(f"{'path':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'errors':>8}  aim")
+    print(f"{'path':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'x hello':>9}{'errors':>8}"
+          f"{'spread':>8}  aim")  # fmt: skip
     for name, r in results.items():
         ratio = r["rps"] / hello
         aim = AIMS.get(name)
         verdict = "" if aim is None else f"≥ {aim}: {'met' if ratio >= aim else 'NOT met'}"
+        spread = "/".join(map(str, r.get("spread") or [])) or "?"
         print(f"{name:<16}{r['rps']:9.1f}{r['p50_ms']:9.1f}{r['p99_ms']:9.1f}{ratio:9.2f}"
-              f"{r['errors'] + r['socket_errors']:8d}  {verdict}")  # fmt: skip
+              f"{r['errors'] + r['socket_errors']:8d}{spread:>8}  {verdict}")  # fmt: skip
     if "submission" in results:
         s = results["submission"]
         per_s = s["submissions"] / s["seconds"]
