@@ -1,5 +1,5 @@
 """Audited commits at once on PostgreSQL: THREADS threads (as gunicorn's), each
-committing transactions of EVENTS audit events (`appended_at_the_end`, as a service
+committing transactions of EVENTS audit events (`core.late.writes_at_the_end`, as a service
 does) for SECONDS, on a database of the bench's own; then audit_verify's check.
 Prints commits/s and the p50/p99 of a commit; asserts nothing.
 
@@ -51,8 +51,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from tinhso.audit.services import appended_at_the_end, record_event
+    from tinhso.audit.services import record_event
     from tinhso.audit.verify import verify_chain
+    from tinhso.core.late import writes_at_the_end
 
     call_command("migrate", verbosity=0)
     timings: list[float] = []
@@ -65,7 +66,7 @@ def main() -> None:
         try:
             while time.monotonic() < stop:
                 t = time.perf_counter()
-                with transaction.atomic(), appended_at_the_end():
+                with transaction.atomic(), writes_at_the_end():
                     for k in range(EVENTS):
                         record_event(
                             action="bench.append", object_type="bench", object_id=f"{n}-{k}"

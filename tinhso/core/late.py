@@ -14,20 +14,22 @@ there to the commit only. Outside a block `note` says so and the caller writes a
 once.
 
 What was noted inside a savepoint that is then rolled back (an inner `atomic` that
-failed and was caught) is dropped with that savepoint's changes; an exception out of
-the block, or a transaction marked to be rolled back, drops everything noted, with the
-change.
+failed and was caught) is dropped with that savepoint's changes; a transaction marked
+to be rolled back writes nothing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger("tinhso.late")
 
 
 @dataclass(frozen=True)
@@ -49,18 +51,47 @@ _noted: ContextVar[list[tuple[Kind, Any, Callable[[], bool]]] | None] = ContextV
 
 @contextmanager
 def writes_at_the_end() -> Iterator[None]:
-    """Make the writes noted inside the block when it ends. A block inside another
-    leaves its writes to the outer one."""
+    """Make the writes noted inside the block when it ends, in the block's transaction
+    (one is opened when there is none). A block inside another leaves its writes to
+    the outer one.
+
+    An exception out of the block still writes what was noted for changes that stay:
+    the block may wrap several services, each of which committed its savepoint before
+    a later one failed. What its enclosing transaction then rolls back goes with it.
+    If those writes fail, the transaction is marked to roll back: no change commits
+    without them."""
     if _noted.get() is not None:
         yield
         return
+    if not connection.in_atomic_block:
+        with transaction.atomic(), writes_at_the_end():
+            yield
+        return
     token = _noted.set([])
+    failed = False
     try:
         yield
-        noted = _noted.get() or []
+    except BaseException:
+        failed = True
+        raise
     finally:
+        noted = _noted.get() or []
         _noted.reset(token)
-    if connection.in_atomic_block and connection.get_rollback():
+        if not failed:
+            _write(noted)
+        elif not connection.get_rollback():
+            try:
+                with transaction.atomic():
+                    _write(noted)
+            except DatabaseError:
+                logger.warning(
+                    "shared writes failed after an error; the change is rolled back", exc_info=True
+                )
+                transaction.set_rollback(True)
+
+
+def _write(noted: list[tuple[Kind, Any, Callable[[], bool]]]) -> None:
+    if connection.get_rollback():
         return  # the transaction is to be rolled back (a 5xx answer): nothing to write
     by_kind: dict[Kind, list[Any]] = {}
     for kind, item, kept in noted:

@@ -3,6 +3,7 @@ the head is not touched until then, the events keep their order, the chain verif
 and an exception leaves no event behind."""
 
 import pytest
+from django.db import transaction
 
 from tinhso.audit.models import AuditEvent, AuditHead
 from tinhso.audit.services import record_event
@@ -43,8 +44,8 @@ def test_events_are_chained_when_the_block_ends_in_their_order():
 
 def test_an_exception_drops_the_noted_events():
     start = _head_seq()
-    with pytest.raises(RuntimeError), writes_at_the_end():
-        _note(1)
+    with pytest.raises(RuntimeError), transaction.atomic(), writes_at_the_end():
+        _note(1)  # a service's event: rolled back with its change
         raise RuntimeError("the change failed")
     assert _head_seq() == start and not AuditEvent.objects.filter(action="test.noted").exists()
     _note(2)  # and the chain goes on from where it was

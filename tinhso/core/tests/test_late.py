@@ -18,6 +18,7 @@ def test_outside_a_block_the_caller_writes_at_once():
     assert written == []
 
 
+@pytest.mark.django_db
 def test_writes_are_made_when_the_outer_block_ends_kind_by_kind_in_order():
     written: list = []
     last, first = _recording("last", 90, written), _recording("first", 10, written)
@@ -32,16 +33,17 @@ def test_writes_are_made_when_the_outer_block_ends_kind_by_kind_in_order():
     assert written == [("first", ["a", "b"]), ("last", [1, 2])]
 
 
-def test_an_exception_drops_everything_noted():
-    written: list = []
-    kind = _recording("k", 1, written)
-    with pytest.raises(RuntimeError), late.writes_at_the_end():
+@pytest.mark.django_db(transaction=True)
+def test_a_block_outside_a_transaction_opens_one_and_writes_in_it():
+    from django.db import connection
+
+    seen: list = []
+    kind = late.Kind("k", 1, lambda items: seen.append(connection.in_atomic_block))
+    assert not connection.in_atomic_block
+    with late.writes_at_the_end():
+        assert connection.in_atomic_block
         late.note(kind, 1)
-        raise RuntimeError("the change failed")
-    assert written == []
-    with late.writes_at_the_end():  # and the next block starts empty
-        late.note(kind, 2)
-    assert written == [("k", [2])]
+    assert seen == [True] and not connection.in_atomic_block
 
 
 @pytest.mark.django_db
@@ -93,3 +95,25 @@ def test_a_transaction_marked_to_roll_back_writes_nothing():
         late.note(_recording("k", 1, written), 1)
         transaction.set_rollback(True)
     assert written == []
+
+
+@pytest.mark.django_db
+def test_a_block_around_services_keeps_the_events_of_the_steps_that_stay(complete_draft, applicant):
+    """A block opened around several services (a job looping over dossiers, the shared
+    rows written once at the end). Each service's change stays as soon as it returns;
+    an exception later in the block must not drop that change's audit event and
+    counts: the log would miss a change, the queue counts would drift."""
+    from tinhso.audit.models import AuditEvent
+    from tinhso.core.errors import Conflict
+    from tinhso.dossiers import queue_counts
+    from tinhso.dossiers.models import Dossier, Status
+    from tinhso.dossiers.services import take_action
+
+    code = complete_draft.code
+    with pytest.raises(Conflict), late.writes_at_the_end():
+        take_action(actor=applicant, code=code, action="submit")
+        take_action(actor=applicant, code=code, action="submit")  # 409: submitted already
+    submitted = Dossier.objects.get(code=code).status == Status.SUBMITTED
+    audited = AuditEvent.objects.filter(object_id=code, action="dossiers.submit").exists()
+    assert submitted == audited
+    assert queue_counts.reconcile(fix=False) == {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
+from tinhso.core import late
 from tinhso.core.errors import Conflict, NotFound, ValidationFailed
 from tinhso.dossiers import services as dossier_services
 
@@ -127,9 +128,9 @@ def record_desk_payment(*, actor, code: str, method: str, receipt_number: str) -
         raise ValidationFailed(
             _("Nhập số biên lai."), fields={"receipt_number": _("Nhập số biên lai.")}
         )
-    with transaction.atomic():
+    with transaction.atomic(), late.writes_at_the_end():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("dossier__desk", "agency")
             .filter(code_compact=selectors.compact_code(code))
             .first()

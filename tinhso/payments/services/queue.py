@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
+from tinhso.core import late
 from tinhso.core.errors import Conflict, ValidationFailed
 
 from .. import selectors
@@ -29,7 +30,7 @@ def resolve_line(
         raise ValidationFailed(_("Chọn cách xử lý."), fields={"resolution": _("Chọn một.")})
     if not note:
         raise ValidationFailed(_("Ghi lý do xử lý."), fields={"note": _("Ghi lý do.")})
-    with transaction.atomic():
+    with transaction.atomic(), late.writes_at_the_end():
         line = StatementLine.objects.select_for_update().filter(pk=line_id).first()
         if line is None or not line.is_queued:
             raise Conflict(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tinhso.accounts import authz
 from tinhso.audit.services import record_event
-from tinhso.core import jobs
+from tinhso.core import jobs, late
 from tinhso.core.errors import ValidationFailed
 from tinhso.core.models import Job
 
@@ -56,7 +56,9 @@ def _match(credit: statements.Credit) -> tuple[Outcome, Payment | None]:
     tokens = _candidate_codes(credit.description)
     found = {
         p.code_compact: p
-        for p in Payment.objects.select_for_update()
+        # the payments' rows only: their agency, desk and dossier stay free for the
+        # steps under way (they lock the dossier themselves, in their own order)
+        for p in Payment.objects.select_for_update(of=("self",))
         .select_related("agency", "dossier__desk", "dossier__applicant", "dossier__procedure")
         .filter(code_compact__in=tokens)
     }
@@ -132,7 +134,7 @@ def reconcile(
     result = ReconcileResult()
     now = timezone.now()
     for start in range(0, len(credits), CHUNK):
-        with transaction.atomic():
+        with transaction.atomic(), late.writes_at_the_end():
             for credit in credits[start : start + CHUNK]:
                 outcome = _import_credit(
                     credit, actor=actor, source=source, method=PaymentMethod.TRANSFER, now=now
@@ -207,7 +209,7 @@ def record_gateway_payment(
         amount=amount,
         description=code,
     )
-    with transaction.atomic():
+    with transaction.atomic(), late.writes_at_the_end():
         outcome = _import_credit(
             credit,
             actor=None,
