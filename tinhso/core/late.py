@@ -75,28 +75,33 @@ def writes_at_the_end() -> Iterator[None]:
         failed = True
         raise
     finally:
-        noted = _noted.get() or []
+        kept = _kept(_noted.get() or [])
         _noted.reset(token)
-        if not failed:
-            _write(noted)
-        elif not connection.get_rollback():
-            try:
-                with transaction.atomic():
-                    _write(noted)
-            except DatabaseError:
-                logger.warning(
-                    "shared writes failed after an error; the change is rolled back", exc_info=True
-                )
-                transaction.set_rollback(True)
+        if kept and not connection.get_rollback():  # else: rolled back, nothing to write
+            if not failed:
+                _write(kept)
+            else:
+                try:
+                    with transaction.atomic():
+                        _write(kept)
+                except DatabaseError:
+                    logger.warning(
+                        "shared writes failed after an error; the change is rolled back",
+                        exc_info=True,
+                    )
+                    transaction.set_rollback(True)
 
 
-def _write(noted: list[tuple[Kind, Any, Callable[[], bool]]]) -> None:
-    if connection.get_rollback():
-        return  # the transaction is to be rolled back (a 5xx answer): nothing to write
+def _kept(noted: list[tuple[Kind, Any, Callable[[], bool]]]) -> dict[Kind, list[Any]]:
+    """What was noted, by kind, less what a savepoint rolled back had noted."""
     by_kind: dict[Kind, list[Any]] = {}
     for kind, item, kept in noted:
         if kept():
             by_kind.setdefault(kind, []).append(item)
+    return by_kind
+
+
+def _write(by_kind: dict[Kind, list[Any]]) -> None:
     for kind in sorted(by_kind, key=lambda k: (k.order, k.name)):
         kind.flush(by_kind[kind])
 
