@@ -90,7 +90,7 @@ def _append(events: list[AuditEvent], *, stream: int | None = None) -> list[Audi
 
 # Chained last of the shared writes (core.late): one of 16 heads, but every audited
 # write of the province takes one.
-_CHAINED = late.Kind("audit.chain", 90, lambda events: _append(events))
+_CHAINED = late.Kind("audit.chain", 90, _append)
 
 
 def _store(events: list[AuditEvent], head: AuditHead) -> None:

@@ -173,10 +173,10 @@ def _place(dossier) -> tuple[int, datetime.date] | None:
     return dossier.agency_id, timezone.localtime(dossier.submitted_at).date().replace(day=1)
 
 
-def _add(place: tuple[int, datetime.date], vector: dict[str, int], sign: int) -> None:
+def _add(place: tuple[int, datetime.date], vector: dict[str, int]) -> None:
     """One plain UPDATE of the row (never below 0), as a rule; the month's first
     dossier of the agency makes the row."""
-    changes = {f: sign * v for f, v in vector.items() if v}
+    changes = {f: v for f, v in vector.items() if v}
     if not changes:
         return
     agency_id, month = place
@@ -250,7 +250,7 @@ def _apply(noted: list[list[tuple[tuple[int, datetime.date], dict[str, int]]]]) 
         for place, vector in moves:
             total.setdefault(place, Counter()).update(vector)
     for place in sorted(total):
-        _add(place, dict(total[place]), +1)
+        _add(place, dict(total[place]))
 
 
 _COUNTED = late.Kind("monitoring.counts", 20, _apply)
