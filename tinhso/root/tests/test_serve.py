@@ -131,3 +131,95 @@ def test_workers_are_replaced_after_max_requests_with_jitter(monkeypatch):
     monkeypatch.setenv("MAX_REQUESTS", "0")  # never
     options = serve.gunicorn_settings(host="127.0.0.1", port=8000, workers=2)
     assert (options["max_requests"], options["max_requests_jitter"]) == (0, 0)
+
+
+SERVE_PID = (
+    "import os, sys\n"
+    "from tinhso.root.management.commands.serve import run_gunicorn\n"
+    "def app(environ, start_response):\n"
+    "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+    "    return [str(os.getpid()).encode()]\n"
+    "run_gunicorn(app, host='127.0.0.1', port=int(sys.argv[1]), workers=2)\n"
+)
+
+
+def _listening_sockets(port: int) -> int:
+    """LISTEN rows (state 0A) on 127.0.0.1:port in the kernel's table."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for r in rows if r.split()[1] == f"0100007F:{port:04X}" and r.split()[3] == "0A")
+
+
+def _three_answers_on_one_connection(port: int) -> list[tuple[str, str | None]]:
+    import http.client
+
+    deadline = time.monotonic() + 30
+    while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            answers = []
+            for _ in range(3):
+                conn.request("GET", "/")
+                r = conn.getresponse()
+                answers.append((r.read().decode(), r.getheader("Connection")))
+            return answers
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("reuse_port", ["1", "0"])
+def test_each_worker_listens_on_its_own_socket_and_connections_are_dealt_again(
+    tmp_path, reuse_port
+):
+    """With REUSE_PORT, both workers have a listening socket of their own (the kernel
+    deals connections over them), and a kept-alive connection is closed after
+    KEEPALIVE_REQUESTS answers so that it is dealt again; without, one shared socket
+    and connections kept."""
+    port = _free_port()
+    env = {**os.environ, "REUSE_PORT": reuse_port, "KEEPALIVE_REQUESTS": "3", "THREADS": "2"}
+    env["DJANGO_SETTINGS_MODULE"] = "tinhso.settings"
+    env["TINHSO_VAR_DIR"] = str(tmp_path)
+    server = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", SERVE_PID, str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        answers = _three_answers_on_one_connection(port)
+        deadline = time.monotonic() + 30
+        while _listening_sockets(port) < (2 if reuse_port == "1" else 1):
+            assert time.monotonic() < deadline, "the workers did not listen"
+            time.sleep(0.2)
+        listening = _listening_sockets(port)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert len({pid for pid, _ in answers}) == 1  # one connection, one worker
+    closes = [header for _, header in answers]
+    if reuse_port == "1":
+        assert listening == 2
+        assert closes == ["keep-alive", "keep-alive", "close"]
+    else:
+        assert listening == 1
+        assert closes == ["keep-alive"] * 3
+
+
+def test_per_worker_sockets_by_default_only_where_the_kernel_moves_waiting_connections(
+    monkeypatch, tmp_path
+):
+    migrate = tmp_path / "tcp_migrate_req"
+    monkeypatch.setattr(serve, "MIGRATE_REQ", migrate)
+    monkeypatch.delenv("REUSE_PORT", raising=False)
+    settings_now = lambda: serve.gunicorn_settings(host="127.0.0.1", port=8000, workers=2)  # noqa: E731
+    assert settings_now()["reuse_port"] is False  # no such file: an old kernel
+    migrate.write_text("0\n")
+    assert settings_now()["reuse_port"] is False
+    migrate.write_text("1\n")
+    assert settings_now()["reuse_port"] is True
+    monkeypatch.setenv("REUSE_PORT", "0")
+    assert settings_now()["reuse_port"] is False

@@ -1,5 +1,6 @@
 import gc
 import os
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -52,7 +53,48 @@ def gunicorn_settings(*, host: str, port: int, workers: int) -> dict[str, object
         # connection and prepares its statements again: not every few seconds.
         "max_requests": (most := int(os.environ.get("MAX_REQUESTS", "50000"))),
         "max_requests_jitter": most // 10,
-    }
+        # gunicorn's runtime control socket (worker count, reload, shutdown) at one
+        # path per user: unused here, and a second server on the machine would take it.
+        "control_socket_disable": True,
+    } | _connections_dealt_evenly()
+
+
+# Where the kernel hands the connections waiting on a closing socket to its siblings
+# (Linux 5.14+, `sysctl net.ipv4.tcp_migrate_req=1`).
+MIGRATE_REQ = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+
+
+def _connections_dealt_evenly() -> dict[str, object]:
+    """By default every gunicorn worker accepts from one shared socket, and a kept-alive
+    connection stays with the worker that took it: whichever wakes first. Sixteen
+    connections from a proxy's pool or a load test split 13/3 or 16/0, and the busy
+    worker, its threads sharing one interpreter lock, runs at one core while the other
+    idles. With `reuse_port` each worker listens on a socket of its own and the kernel
+    deals new connections over them by a hash of the client's address; closing a
+    kept-alive connection every KEEPALIVE_REQUESTS requests (as nginx does) deals it
+    again, so an uneven deal, or the one a worker's restart leaves, does not last.
+
+    A worker that exits (`max_requests`) closes its socket; the kernel resets the
+    connections still waiting on it unless it can move them to a sibling
+    (`tcp_migrate_req`). So REUSE_PORT=auto (the default) turns this on only where it
+    can; 1 forces it, 0 keeps the shared socket."""
+    wanted = os.environ.get("REUSE_PORT", "auto").strip().lower()
+    if wanted == "auto":
+        try:
+            on = MIGRATE_REQ.read_text().strip() == "1"
+        except OSError:
+            on = False
+    else:
+        on = wanted not in {"0", "false", "no", "off"}
+    if not on:
+        return {"reuse_port": False}
+    after = int(os.environ.get("KEEPALIVE_REQUESTS", "100"))
+
+    def pre_request(worker, req):
+        if after and req.req_number >= after:
+            req.must_close = True  # answered with `Connection: close`
+
+    return {"reuse_port": True, "pre_request": pre_request}
 
 
 def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
