@@ -45,6 +45,7 @@ class Compiled(Generic[M]):
         self.build = build
         self.markers = tuple(markers)
         self._compiled: tuple | None = None
+        self._shape: _Shape | None = None
         self._lock = threading.Lock()
         ALL.append(self)
 
@@ -68,7 +69,9 @@ class Compiled(Generic[M]):
                 if any(len(found) != 1 for found in places):
                     log.warning("not compiled once (a value does not reach it as given): %s", sql)
                     compiler = None
+                shape = _Shape(compiler, qs.db) if compiler is not None else None
                 self._compiled = (qs.db, compiler, sql, tuple(params), [f[:1] for f in places])
+                self._shape = shape
             return self._compiled
 
     def all(self, *values: Any) -> list[M]:
@@ -88,7 +91,8 @@ class Compiled(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return _instances(compiler, alias, rows)
+        assert self._shape is not None  # noqa: S101  # made with the compiler
+        return self._shape.instances(rows, connection)
 
     @property
     def compiles(self) -> bool:
@@ -100,22 +104,45 @@ class Compiled(Generic[M]):
         return found[0] if found else None
 
 
-def _instances(compiler, alias: str, rows: list) -> list:
-    """The rows as the ORM's ModelIterable makes them: the model's own fields, then
-    each `select_related` row set on it, through the columns' converters."""
-    select, klass_info = compiler.select, compiler.klass_info
-    model_cls = klass_info["model"]
-    fields = klass_info["select_fields"]
-    start, end = fields[0], fields[-1] + 1
-    init_list = [f[0].target.attname for f in select[start:end]]
-    populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
-    made = []
-    for row in compiler.results_iter(results=[rows]):
-        obj = model_cls.from_db(alias, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, obj)
-        made.append(obj)
-    return made
+class _Shape:
+    """How the rows become instances, as the ORM's ModelIterable makes them (the
+    model's own fields, then each `select_related` row set on it, each column through
+    its converters), worked out once per compiled query rather than on every run."""
+
+    def __init__(self, compiler, alias: str):
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [f[0].target.attname for f in select[self.start : self.end]]
+        self.alias = alias
+        self.populators = get_related_populators(klass_info, select, alias)  # type: ignore[call-arg]
+        columns = [s[0] for s in select[0 : compiler.col_count]]
+        self.compiler = compiler if compiler.has_composite_fields(columns) else None
+        self.converters = [
+            (place, converters, column)
+            for place, (converters, column) in compiler.get_converters(columns).items()
+        ]
+
+    def instances(self, rows: list, connection) -> list:
+        if self.compiler is not None:  # composite columns: the ORM's own way
+            rows = list(self.compiler.results_iter(results=[rows]))
+        elif self.converters:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for place, converters, column in self.converters:
+                    value = row[place]
+                    for convert in converters:
+                        value = convert(value, column, connection)
+                    row[place] = value
+        made = []
+        start, end, init_list, alias = self.start, self.end, self.init_list, self.alias
+        for row in rows:
+            obj = self.model.from_db(alias, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            made.append(obj)
+        return made
 
 
 _INSERTS: dict[tuple[type[Model], str], tuple[str, list] | None] = {}

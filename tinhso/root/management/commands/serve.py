@@ -88,7 +88,7 @@ def _connections_dealt_evenly() -> dict[str, object]:
         on = wanted not in {"0", "false", "no", "off"}
     if not on:
         return {"reuse_port": False}
-    after = int(os.environ.get("KEEPALIVE_REQUESTS", "100"))
+    after = int(os.environ.get("KEEPALIVE_REQUESTS", "1000"))
 
     def pre_request(worker, req):
         if after and req.req_number >= after:
