@@ -73,12 +73,14 @@ def _converters(conn, parts) -> list[list[tuple[int, list, object]]]:
     return found
 
 
-def _instances(conn, row, parts) -> list[Any]:
-    """The row's models, their columns converted as the ORM would (None for the
-    missing side of a LEFT JOIN)."""
+def _instances(conn, row, parts, which: slice) -> list[Any]:
+    """The row's models (`which` of them), their columns converted as the ORM would
+    (None for the missing side of a LEFT JOIN)."""
     found: list[Any] = []
-    at = 0
-    for (model, fields), converting in zip(parts, _converters(conn, parts), strict=True):
+    at = sum(len(fields) for _model, fields in parts[: which.start])
+    for (model, fields), converting in zip(
+        parts[which], _converters(conn, parts)[which], strict=True
+    ):
         values = list(row[at : at + len(fields)])
         at += len(fields)
         if values[0] is None:  # the primary key: no such row
@@ -101,12 +103,12 @@ def user_for_token(raw: str):
         rows = cursor.fetchall()
     if not rows:
         return None
-    token, user, *_ = _instances(conn, rows[0], parts)
+    token, user = _instances(conn, rows[0], parts, slice(0, 2))
     if not token.is_usable or not user.is_active:
         return None
     held = []
-    for row in rows:
-        _t, _u, assignment, agency, unit = _instances(conn, row, parts)
+    for row in rows:  # the token and the person repeat on every row: made once, above
+        assignment, agency, unit = _instances(conn, row, parts, slice(2, None))
         if assignment is None:
             continue
         assignment.user = user
