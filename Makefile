@@ -44,7 +44,7 @@ test: install system-deps
 	$(BIN)/python tinhso/locale/check_translations.py
 	$(MAKE) --no-print-directory security
 	env -u DATABASE_URL $(BIN)/pytest -n $(TEST_WORKERS)
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest -n $(TEST_WORKERS); fi
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on $$DATABASE_URL"; $(BIN)/pytest -n $(TEST_WORKERS) -m "not e2e and not database_free"; fi
 	env -u DATABASE_URL $(BIN)/pytest -m e2e
 
 # Static security checks: bandit on the code (skips justified in pyproject.toml; the

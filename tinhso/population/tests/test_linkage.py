@@ -157,6 +157,7 @@ def test_the_registry_dedup_builds_people_and_queues_the_uncertain_pairs(
 
 
 @pytest.mark.slow  # starts a JVM; run by default and in CI (see the marker in pyproject.toml)
+@pytest.mark.database_free
 def test_spark_gives_the_same_clusters_as_duckdb(deduped, generated, tmp_path):
     pytest.importorskip("pyspark")
     _out, model, _info = deduped

@@ -15,6 +15,8 @@ from tinhso.population import linkage
 from tinhso.population.linkage import training
 from tinhso.population.normalize import INPUT_COLUMNS
 
+pytestmark = pytest.mark.database_free  # CSV files in, CSV files out
+
 VIETNAMESE = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Hoàng Long", "Phạm Thu", "Hoàng Thị Thư"]
 FOREIGN = ["John Smith", "Zhang Wei", "María José García-López", "O'Brien, Seán", "李小龍",
            "Ngô", "Ибрагимов Руслан", "A", '"quoted" name', "🙂"]  # fmt: skip
