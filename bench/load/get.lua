@@ -1,7 +1,11 @@
 -- GET one of several paths in turn (PATHS: newline-separated, from run.py), with
--- optional headers (HEADERS: "Name: value" lines). Prints p50/p99 and errors as JSON.
-local paths, extra = {}, {}
+-- optional headers (HEADERS: "Name: value" lines); with BODIES (newline-separated
+-- form bodies), POST each in turn to the first path instead, as a browser's form.
+-- Prints p50/p99 and errors as JSON.
+local paths, bodies, extra = {}, {}, {}
 for line in (os.getenv("PATHS") or "/"):gmatch("[^\n]+") do paths[#paths + 1] = line end
+for line in (os.getenv("BODIES") or ""):gmatch("[^\n]+") do bodies[#bodies + 1] = line end
+if #bodies > 0 then extra["Content-Type"] = "application/x-www-form-urlencoded" end
 for line in (os.getenv("HEADERS") or ""):gmatch("[^\n]+") do
   local name, value = line:match("^([^:]+):%s*(.*)$")
   if name then extra[name] = value end
@@ -21,6 +25,9 @@ end
 
 function request()
   counter = counter + 1
+  if #bodies > 0 then
+    return wrk.format("POST", paths[1], extra, bodies[(counter % #bodies) + 1])
+  end
   return wrk.format("GET", paths[(counter % #paths) + 1], extra)
 end
 

@@ -91,8 +91,8 @@ def main() -> None:
         "tracking": lambda i: anonymous.get(
             f"/api/v1/tracking?code={tracked[i % len(tracked)]}&last4={ctx['last4']}"
         ),
-        "tracking_page": lambda i: anonymous.get(
-            f"/tra-cuu/?code={tracked[i % len(tracked)]}&last4={ctx['last4']}"
+        "tracking_page": lambda i: anonymous.post(  # the form's lookup (no CSRF check here)
+            "/tra-cuu/", {"ma": tracked[i % len(tracked)], "so": ctx["last4"]}
         ),
         "officer_queue": lambda i: officer.get("/api/v1/queue"),
         "my_dossiers": lambda i: citizen.get("/api/v1/dossiers"),

@@ -51,6 +51,9 @@ AIMS = {
     "my_dossiers": 0.2,
     "submission": 0.1,
 }
+# The public tracking page's CSRF secret (a cookie and the form's field, as a browser
+# sends them after loading the form): any 32 letters and digits will do.
+CSRF_SECRET = "tinhsoLoadBench0123456789abcdefg"
 SUBMISSIONS_PER_S = 50  # whole submissions (draft, papers, submit) per second
 
 
@@ -220,9 +223,12 @@ def run_paths(args, ctx: dict, hello_port: int, app_port: int) -> dict[str, dict
         "tracking": (base, "get.lua", {
             "PATHS": "\n".join(f"/api/v1/tracking?code={c}&last4={ctx['last4']}"
                                for c in ctx["tracked"])}),
+        # the form's lookup, as a browser posts it (the digits never go in an address):
+        # a CSRF cookie and the same secret in the form, as Django takes them
         "tracking_page": (base, "get.lua", {
-            "PATHS": "\n".join(f"/tra-cuu/?code={c}&last4={ctx['last4']}"
-                               for c in ctx["tracked"])}),
+            "PATHS": "/tra-cuu/", "HEADERS": f"Cookie: csrftoken={CSRF_SECRET}",
+            "BODIES": "\n".join(f"csrfmiddlewaretoken={CSRF_SECRET}&ma={c}&so={ctx['last4']}"
+                                for c in ctx["tracked"])}),
         "officer_queue": (base, "get.lua", {"PATHS": "/api/v1/queue", "HEADERS": officer}),
         "my_dossiers": (base, "get.lua", {"PATHS": "/api/v1/dossiers", "HEADERS": citizen}),
         "submission": (base, "submit.lua", {

@@ -46,6 +46,31 @@ def _tracked(request) -> str | None:
     return None if stamp is None else f"tracking:{stamp}"
 
 
+def _tracked_form(request) -> str | None:
+    """The tracking page's lookup (a POST: the digits never go in an address), kept as
+    the API's answer is: per dossier, under what it shows, served only to a visitor
+    whose form passes Django's CSRF check and the form's own rules, with a code and
+    digits that match and no limit hit. Anything else goes the whole way (the errors
+    shown, a failure counted, a 403 or a 429)."""
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    from tinhso.core.middleware import client_ip
+    from tinhso.dossiers.tracking import tracking_stamp
+    from tinhso.dossiers.views import TrackingForm
+
+    csrf = CsrfViewMiddleware(lambda _request: None)
+    csrf.process_request(request)  # the visitor's secret, as the stack would read it
+    if csrf.process_view(request, None, (), {}) is not None:
+        return None  # refused: the whole way refuses it again, with its 403 page
+    form = TrackingForm(request.POST)
+    if not form.is_valid():
+        return None
+    code, digits = form.cleaned_data["ma"], form.cleaned_data["so"]
+    stamp = tracking_stamp(code, digits, client=client_ip(request) or "-")
+    # the page shows the form as it was filled: the values are part of the answer
+    return None if stamp is None else f"tracking-form:{stamp}:{code!r}:{digits}"
+
+
 # What an anonymous GET of these paths answers depends only on what the stamp reads
 # (the catalogue, a dossier's row) and the language: the answer is kept, per server
 # process, under that stamp, so an edit ends it in every process at once. A stamp of
@@ -56,6 +81,10 @@ PUBLIC_PATHS: list[tuple[re.Pattern[str], Callable[..., str | None]]] = [
     (re.compile(r"^/thu-tuc/[0-9A-Za-z.]+/$"), _catalogue),  # a procedure's page
     (re.compile(r"^/tra-cuu/$"), _catalogue),  # the tracking form (a lookup is a POST)
     (re.compile(r"^/api/v1/tracking$"), _tracked),
+]
+# The same for an anonymous POST of these forms: a lookup, which changes nothing.
+PUBLIC_FORMS: list[tuple[re.Pattern[str], Callable[..., str | None]]] = [
+    (re.compile(r"^/tra-cuu/$"), _tracked_form),
 ]
 
 
@@ -96,9 +125,10 @@ class PublicCacheMiddleware:
     CSRF, authentication and locale layers, and with an ETag (a 304 to a client that
     has it). Only a 200 that sets no cookie but the CSRF one and carries no CSP nonce is
     kept; a request with credentials or any cookie but the CSRF and language ones (a
-    session, a message) always goes the whole way. The one exception: a person's own
-    reads with an API token (TOKEN_PATHS), kept under that person and the stamp of
-    what the answer shows, the token checked every time."""
+    session, a message) always goes the whole way. Two more: the tracking form's
+    lookup (PUBLIC_FORMS, a POST that changes nothing, its CSRF check run first), and
+    a person's own reads with an API token (TOKEN_PATHS), kept under that person and
+    the stamp of what the answer shows, the token checked every time."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -113,7 +143,7 @@ class PublicCacheMiddleware:
         except DisallowedHost:  # the whole way says so (400)
             return self.get_response(request)
         etag = f'"{key[:32]}"'
-        if etag in request.headers.get("If-None-Match", ""):
+        if request.method == "GET" and etag in request.headers.get("If-None-Match", ""):
             response = HttpResponseNotModified()
             response["ETag"] = etag
             if private:  # a person's own answer: kept by nobody on the way either
@@ -155,13 +185,14 @@ class PublicCacheMiddleware:
     @staticmethod
     def _stamp(request) -> str | None:
         seconds = getattr(settings, "PUBLIC_CACHE_SECONDS", 0)
-        if seconds <= 0 or request.method != "GET" or "HTTP_AUTHORIZATION" in request.META:
+        paths = {"GET": PUBLIC_PATHS, "POST": PUBLIC_FORMS}.get(request.method)
+        if seconds <= 0 or paths is None or "HTTP_AUTHORIZATION" in request.META:
             return None
         if not set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}:
             return None  # perhaps signed in, a message waiting: their own page
         if settings.CSRF_USE_SESSIONS:
             return None
-        for pattern, stamp_of in PUBLIC_PATHS:
+        for pattern, stamp_of in paths:
             if pattern.match(request.path_info):
                 stamp = stamp_of(request)
                 if stamp is None:

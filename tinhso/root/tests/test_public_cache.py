@@ -165,3 +165,72 @@ def test_the_tracking_form_is_kept(client):
     with CaptureQueriesContext(connection) as queries:
         again = client.get("/tra-cuu/")
     assert again.status_code == 200 and "ETag" in again and len(queries) <= 1
+
+
+def _visitor() -> tuple[Client, str]:
+    """A browser with CSRF checks on, after loading the tracking form: its token."""
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/tra-cuu/").content.decode()
+    return browser, re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def _look_up(browser, token, dossier, last4=None):
+    last4 = last4 or dossier.applicant_phone[-4:]
+    return browser.post(
+        "/tra-cuu/", {"csrfmiddlewaretoken": token, "ma": dossier.code, "so": last4}
+    )
+
+
+def _without_tokens(body: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", body)
+
+
+def test_a_tracking_lookup_again_is_answered_from_two_small_reads(submitted):
+    first = _look_up(*_visitor(), submitted)
+    assert first.status_code == 200 and submitted.code in first.content.decode()
+    browser, token = _visitor()  # another visitor, the same code and digits
+    with CaptureQueriesContext(connection) as queries:
+        again = _look_up(browser, token, submitted)
+    assert again.status_code == 200
+    assert len(queries) == 2  # the limits, the dossier's row
+    assert _without_tokens(again.content) == _without_tokens(first.content)
+    # the page's forms carry this visitor's own token, which its next POST passes with
+    mine = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', again.content).group(1)
+    assert _look_up(browser, mine.decode(), submitted).status_code == 200
+
+
+def test_a_tracking_lookup_shows_a_change_at_once(submitted, officer):
+    from tinhso.testing.fixtures import act
+
+    browser, token = _visitor()
+    status = re.compile(r"<dd><strong>([^<]+)</strong></dd>")
+    before = _look_up(browser, token, submitted).content.decode()
+    act(officer, submitted, "receive")
+    after = _look_up(browser, token, submitted).content.decode()
+    assert status.search(before).group(1) != status.search(after).group(1)
+
+
+def test_a_kept_lookup_is_refused_without_the_csrf_token(submitted):
+    browser, token = _visitor()
+    assert _look_up(browser, token, submitted).status_code == 200  # kept now
+    assert _look_up(browser, "x" * 32, submitted).status_code == 403
+    stranger = Client(enforce_csrf_checks=True)  # no cookie at all
+    assert _look_up(stranger, token, submitted).status_code == 403
+
+
+def test_wrong_digits_are_never_answered_from_a_kept_lookup(submitted):
+    from django.core.cache import cache
+
+    cache.clear()
+    browser, token = _visitor()
+    right = _look_up(browser, token, submitted)
+    assert right.status_code == 200
+    wrong = _look_up(browser, token, submitted, last4="0000")
+    assert "Không tìm thấy hồ sơ" in wrong.content.decode()
+    # what the form refuses is refused, though the digits end the number
+    longer = _look_up(browser, token, submitted, last4=submitted.applicant_phone[-5:])
+    assert "Nhập đúng 4 chữ số." in longer.content.decode()
+    for n in range(1, 20):  # the failures are counted: the limit holds for the kept one
+        _look_up(browser, token, submitted, last4=f"{n:04d}")
+    assert _look_up(browser, token, submitted).status_code == 429
+    cache.clear()
