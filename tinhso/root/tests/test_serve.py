@@ -223,3 +223,16 @@ def test_per_worker_sockets_by_default_only_where_the_kernel_moves_waiting_conne
     assert settings_now()["reuse_port"] is True
     monkeypatch.setenv("REUSE_PORT", "0")
     assert settings_now()["reuse_port"] is False
+
+
+def test_a_port_another_server_listens_on_is_refused_not_shared():
+    """Another process of this user listening with SO_REUSEPORT on the port would share
+    it with the workers' sockets: the server refuses to start instead."""
+    with socket.socket() as other:
+        other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        other.bind(("127.0.0.1", 0))
+        other.listen(1)
+        port = other.getsockname()[1]
+        with pytest.raises(CommandError, match=f"{port} is taken"):
+            serve._refuse_a_taken_port("127.0.0.1", port)
+    serve._refuse_a_taken_port("127.0.0.1", port)  # free again

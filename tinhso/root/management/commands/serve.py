@@ -101,6 +101,8 @@ def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     options = gunicorn_settings(host=host, port=port, workers=workers)
+    if options["reuse_port"]:
+        _refuse_a_taken_port(host, port)
     _without_server_banner()
 
     # What the server process has loaded is shared with its workers (copy-on-write) and
@@ -118,6 +120,25 @@ def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
             return application
 
     Server().run()
+
+
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """With `reuse_port`, the workers' sockets would join any other of this user's
+    sockets on the port, a second `tinhso serve` (older code, another database) among
+    them, and the kernel would deal the requests over both without a word. Bind once
+    as a lone socket first: that fails, as gunicorn's own bind would without
+    `reuse_port`, if anything listens there."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT only
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CommandError(
+                f"{host}:{port} is taken ({exc.strerror}). / Cổng {port} đang được dùng."
+            ) from exc
 
 
 def _load_before_fork() -> None:
