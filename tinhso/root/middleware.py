@@ -46,22 +46,29 @@ def _tracked(request) -> str | None:
     return None if stamp is None else f"tracking:{stamp}"
 
 
+class _CsrfCheck(CsrfViewMiddleware):
+    """Django's CSRF check, only saying whether a request passes (anything but None:
+    refused), without the refusal's page and log line, which the whole way then gives
+    once."""
+
+    def _reject(self, request, reason):
+        return reason
+
+
 def _tracked_form(request) -> str | None:
     """The tracking page's lookup (a POST: the digits never go in an address), kept as
     the API's answer is: per dossier, under what it shows, served only to a visitor
     whose form passes Django's CSRF check and the form's own rules, with a code and
     digits that match and no limit hit. Anything else goes the whole way (the errors
     shown, a failure counted, a 403 or a 429)."""
-    from django.middleware.csrf import CsrfViewMiddleware
-
     from tinhso.core.middleware import client_ip
     from tinhso.dossiers.tracking import tracking_stamp
-    from tinhso.dossiers.views import TrackingForm
+    from tinhso.dossiers.views import TrackingForm, track
 
-    csrf = CsrfViewMiddleware(lambda _request: None)
+    csrf = _CsrfCheck(track)  # (its get_response: never called here)
     csrf.process_request(request)  # the visitor's secret, as the stack would read it
-    if csrf.process_view(request, None, (), {}) is not None:
-        return None  # refused: the whole way refuses it again, with its 403 page
+    if csrf.process_view(request, track, (), {}) is not None:
+        return None  # refused: the whole way refuses it, logs it and shows its 403 page
     form = TrackingForm(request.POST)
     if not form.is_valid():
         return None

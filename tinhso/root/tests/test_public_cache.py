@@ -3,6 +3,7 @@ memory (root.middleware.PublicCacheMiddleware): the same answer without the data
 a 304 to a client that has it, an edit visible at once, nothing kept for a signed-in
 person; a page's CSRF token is each visitor's own."""
 
+import logging
 import re
 
 import pytest
@@ -234,3 +235,59 @@ def test_wrong_digits_are_never_answered_from_a_kept_lookup(submitted):
         _look_up(browser, token, submitted, last4=f"{n:04d}")
     assert _look_up(browser, token, submitted).status_code == 429
     cache.clear()
+
+
+def _form(dossier, token, last4=None):
+    return {"csrfmiddlewaretoken": token, "ma": dossier.code,
+            "so": last4 or dossier.applicant_phone[-4:]}  # fmt: skip
+
+
+def test_a_refused_lookup_is_logged_once(submitted, caplog):
+    """The middleware's own CSRF check logs the refusal, then the whole way logs it
+    again: every forged or stale-token lookup counts twice in django.security.csrf."""
+    browser, _token = _visitor()
+    with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
+        refused = browser.post("/tra-cuu/", _form(submitted, "x" * 32))
+    assert refused.status_code == 403
+    assert len([r for r in caplog.records if r.name == "django.security.csrf"]) == 1
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        {"secure": True, "HTTP_REFERER": "https://evil.example/"},
+        {"secure": True},  # no Referer over HTTPS
+        {"secure": True, "HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+    ],
+)
+def test_a_kept_lookup_still_needs_a_same_site_request(submitted, how):
+    first, token = _visitor()
+    kept = first.post("/tra-cuu/", _form(submitted, token), secure=True,
+                      HTTP_REFERER="https://testserver/tra-cuu/")  # fmt: skip
+    assert kept.status_code == 200 and "ETag" in kept
+    browser, token = _visitor()
+    assert browser.post("/tra-cuu/", _form(submitted, token), **how).status_code == 403
+    # the unmasked secret is a valid token too, as in Django
+    secret = browser.cookies["csrftoken"].value
+    assert browser.post("/tra-cuu/", _form(submitted, secret)).status_code == 200
+
+
+def test_signed_in_english_and_wrong_digits_are_not_served_from_it(submitted, make_citizen):
+    first, token = _visitor()
+    vi = first.post("/tra-cuu/", _form(submitted, token))
+    signed_in, _ = _visitor()
+    signed_in.force_login(make_citizen())
+    page = signed_in.get("/tra-cuu/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    mine = signed_in.post("/tra-cuu/", _form(submitted, token))
+    assert mine.status_code == 200 and "ETag" not in mine
+    english, token = _visitor()
+    english.cookies["django_language"] = "en"
+    en = english.post("/tra-cuu/", _form(submitted, token))
+    assert en["Content-Language"] == "en" and en["ETag"] != vi["ETag"]
+    header, token = _visitor()  # pages follow the cookie only, kept or not
+    assert header.post("/tra-cuu/", _form(submitted, token),
+                       HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "vi"  # fmt: skip
+    wrong = header.post("/tra-cuu/", _form(submitted, token, last4="0000"))
+    assert wrong.status_code == 404 and "ETag" not in wrong

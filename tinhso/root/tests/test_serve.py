@@ -209,20 +209,101 @@ def test_each_worker_listens_on_its_own_socket_and_connections_are_dealt_again(
         assert closes == ["keep-alive"] * 3
 
 
-def test_per_worker_sockets_by_default_only_where_the_kernel_moves_waiting_connections(
-    monkeypatch, tmp_path
-):
-    migrate = tmp_path / "tcp_migrate_req"
-    monkeypatch.setattr(serve, "MIGRATE_REQ", migrate)
-    monkeypatch.delenv("REUSE_PORT", raising=False)
+def test_per_worker_sockets_by_default_and_one_shared_socket_on_request(monkeypatch):
     settings_now = lambda: serve.gunicorn_settings(host="127.0.0.1", port=8000, workers=2)  # noqa: E731
-    assert settings_now()["reuse_port"] is False  # no such file: an old kernel
-    migrate.write_text("0\n")
-    assert settings_now()["reuse_port"] is False
-    migrate.write_text("1\n")
+    monkeypatch.delenv("REUSE_PORT", raising=False)
     assert settings_now()["reuse_port"] is True
     monkeypatch.setenv("REUSE_PORT", "0")
     assert settings_now()["reuse_port"] is False
+
+
+SERVE_NAMED = (
+    "import sys\n"
+    "from tinhso.root.management.commands.serve import run_gunicorn\n"
+    "def app(environ, start_response):\n"
+    "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+    "    return [sys.argv[3].encode()]\n"
+    "run_gunicorn(app, host='127.0.0.1', port=int(sys.argv[1]), workers=int(sys.argv[2]))\n"
+)
+
+
+def _start(tmp_path, port, *, name="tinhso", workers=2, **env):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tinhso.settings",
+           "TINHSO_VAR_DIR": str(tmp_path), **env}  # fmt: skip
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", SERVE_NAMED, str(port), str(workers), name],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _get(port) -> str:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", "/")
+        return conn.getresponse().read().decode()
+    finally:
+        conn.close()
+
+
+def _answering(port) -> str:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return _get(port)
+        except OSError:
+            assert time.monotonic() < deadline, "no answer"
+            time.sleep(0.2)
+
+
+def _stop(*servers):
+    for server in servers:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_no_connection_is_refused_or_reset_while_workers_are_replaced(tmp_path, workers):
+    """Each worker is replaced every 150 requests: the connections waiting on its
+    socket wait for its successor, and the port never closes (with one worker too)."""
+    port = _free_port()
+    server = _start(tmp_path, port, workers=workers, MAX_REQUESTS="150")
+    failures: list[str] = []
+    answers = 0
+    try:
+        _answering(port)
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            try:
+                _get(port)
+                answers += 1
+            except OSError as exc:
+                failures.append(type(exc).__name__)
+    finally:
+        _stop(server)
+    assert answers > 2 * 150 * workers  # several replacements happened meanwhile
+    assert failures == []
+
+
+def test_a_second_server_on_the_same_port_does_not_start(tmp_path):
+    """An old release still running, or a second deployment given the same PORT: the
+    new one fails, it does not quietly take half the requests."""
+    port = _free_port()
+    old = _start(tmp_path, port, name="old")
+    new = None
+    try:
+        _answering(port)
+        new = _start(tmp_path, port, name="new")
+        new.wait(timeout=45)
+        assert new.returncode != 0
+        assert {_get(port) for _ in range(40)} == {"old"}
+    finally:
+        _stop(old, *([new] if new else []))
 
 
 def test_a_port_another_server_listens_on_is_refused_not_shared():

@@ -1,6 +1,7 @@
 import gc
+import itertools
 import os
-from pathlib import Path
+import socket
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -59,34 +60,18 @@ def gunicorn_settings(*, host: str, port: int, workers: int) -> dict[str, object
     } | _connections_dealt_evenly()
 
 
-# Where the kernel hands the connections waiting on a closing socket to its siblings
-# (Linux 5.14+, `sysctl net.ipv4.tcp_migrate_req=1`).
-MIGRATE_REQ = Path("/proc/sys/net/ipv4/tcp_migrate_req")
-
-
 def _connections_dealt_evenly() -> dict[str, object]:
     """By default every gunicorn worker accepts from one shared socket, and a kept-alive
     connection stays with the worker that took it: whichever wakes first. Sixteen
     connections from a proxy's pool or a load test split 13/3 or 16/0, and the busy
     worker, its threads sharing one interpreter lock, runs at one core while the other
-    idles. With `reuse_port` each worker listens on a socket of its own and the kernel
-    deals new connections over them by a hash of the client's address; closing a
-    kept-alive connection every KEEPALIVE_REQUESTS requests (as nginx does) deals it
-    again, so an uneven deal, or the one a worker's restart leaves, does not last.
-
-    A worker that exits (`max_requests`) closes its socket; the kernel resets the
-    connections still waiting on it unless it can move them to a sibling
-    (`tcp_migrate_req`). So REUSE_PORT=auto (the default) turns this on only where it
-    can; 1 forces it, 0 keeps the shared socket."""
-    wanted = os.environ.get("REUSE_PORT", "auto").strip().lower()
-    if wanted == "auto":
-        try:
-            on = MIGRATE_REQ.read_text().strip() == "1"
-        except OSError:
-            on = False
-    else:
-        on = wanted not in {"0", "false", "no", "off"}
-    if not on:
+    idles. With `reuse_port` each worker accepts on a socket of its own (`_SocketSlots`)
+    and the kernel deals new connections over them by a hash of the client's address;
+    closing a kept-alive connection every KEEPALIVE_REQUESTS requests (as nginx does)
+    deals it again, so an uneven deal does not last. REUSE_PORT=0 keeps the shared
+    socket."""
+    wanted = os.environ.get("REUSE_PORT", "1").strip().lower()
+    if wanted in {"0", "false", "no", "off"} or not hasattr(socket, "SO_REUSEPORT"):
         return {"reuse_port": False}
     after = int(os.environ.get("KEEPALIVE_REQUESTS", "1000"))
 
@@ -97,12 +82,69 @@ def _connections_dealt_evenly() -> dict[str, object]:
     return {"reuse_port": True, "pre_request": pre_request}
 
 
+class _SocketSlots:
+    """The workers' listening sockets, owned by the server process, one per worker
+    slot, as nginx's `reuseport` keeps them. gunicorn's own `reuse_port` has each worker
+    bind a socket of its own, closed when the worker exits: the connections waiting on
+    it are reset, and with one worker, or with all of them replaced at once
+    (`max_requests`, reached together when the connections are dealt evenly), new ones
+    are refused until a worker binds again. Here a worker accepts on its slot's socket
+    and its successor takes the same one, so nothing waiting is lost and the port never
+    closes. A slot is closed only when its worker is not replaced (fewer workers)."""
+
+    def __init__(self) -> None:
+        from gunicorn import sock
+
+        self._module = sock
+        self._create = sock.create_sockets
+        self.slots: dict[int, list] = {}
+        self.forking: int | None = None
+        self.server_pid = os.getpid()
+
+    def install(self) -> dict[str, object]:
+        # The forked worker asks gunicorn's `sock.create_sockets` for its sockets
+        # (its `reuse_port` branch): it is given its slot's instead.
+        self._module.create_sockets = self._sockets_for_worker
+        return {"pre_fork": self.pre_fork, "child_exit": self.child_exit}
+
+    def pre_fork(self, server, worker) -> None:
+        """In the server process, before a worker is forked: the lowest free slot,
+        its socket made the first time."""
+        taken = {getattr(w, "tinhso_slot", None) for w in server.WORKERS.values()}
+        slot = next(i for i in itertools.count() if i not in taken)
+        if slot not in self.slots:
+            self.slots[slot] = self._create(server.cfg, server.log)
+            server.log.info("Listening at: %s (worker slot %d)", self.slots[slot][0], slot)
+        worker.tinhso_slot = slot
+        self.forking = slot
+
+    def _sockets_for_worker(self, conf, log, fds=None):
+        if self.forking is None or fds is not None or os.getpid() == self.server_pid:
+            # not a worker being born
+            return self._create(conf, log, fds)
+        for slot, sockets in self.slots.items():  # the others' are not this one's to hold
+            if slot != self.forking:
+                for listener in sockets:
+                    listener.sock.close()
+        return self.slots[self.forking]
+
+    def child_exit(self, server, worker) -> None:
+        """In the server process, a worker gone: its socket waits for its successor,
+        unless there will be none."""
+        slot = getattr(worker, "tinhso_slot", None)
+        if slot is None or len(server.WORKERS) < server.num_workers:
+            return
+        for listener in self.slots.pop(slot, []):
+            listener.sock.close()
+
+
 def run_gunicorn(application, *, host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
     options = gunicorn_settings(host=host, port=port, workers=workers)
     if options["reuse_port"]:
         _refuse_a_taken_port(host, port)
+        options = {**options, **_SocketSlots().install()}
     _without_server_banner()
 
     # What the server process has loaded is shared with its workers (copy-on-write) and
@@ -128,8 +170,6 @@ def _refuse_a_taken_port(host: str, port: int) -> None:
     them, and the kernel would deal the requests over both without a word. Bind once
     as a lone socket first: that fails, as gunicorn's own bind would without
     `reuse_port`, if anything listens there."""
-    import socket
-
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT only
