@@ -45,13 +45,13 @@ class Compiled(Generic[M]):
         self.build = build
         self.markers = tuple(markers)
         self._compiled: tuple | None = None
-        self._shape: _Shape | None = None
         self._lock = threading.Lock()
         ALL.append(self)
 
     def _compile(self):
-        """(alias, compiler, sql, params, where each marker goes), or (alias, None, …)
-        when a marker does not reach the SQL once as it was (then the ORM runs it)."""
+        """(alias, compiler, sql, params, where each marker goes, how rows become
+        instances), or (alias, None, …) when a marker does not reach the SQL once as it
+        was (then the ORM runs it)."""
         with self._lock:
             if self._compiled is None:
                 qs = self.build(*self.markers)
@@ -70,13 +70,14 @@ class Compiled(Generic[M]):
                     log.warning("not compiled once (a value does not reach it as given): %s", sql)
                     compiler = None
                 shape = _Shape(compiler, qs.db) if compiler is not None else None
-                self._compiled = (qs.db, compiler, sql, tuple(params), [f[:1] for f in places])
-                self._shape = shape
+                self._compiled = (
+                    qs.db, compiler, sql, tuple(params), [f[:1] for f in places], shape
+                )  # fmt: skip
             return self._compiled
 
     def all(self, *values: Any) -> list[M]:
         values = tuple(type(m)(v) for m, v in zip(self.markers, values, strict=True))
-        alias, compiler, sql, params, places = self._compile()
+        alias, compiler, sql, params, places, shape = self._compile()
         if compiler is None:
             return list(self.build(*values))
         connection = connections[alias]
@@ -91,8 +92,7 @@ class Compiled(Generic[M]):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        assert self._shape is not None  # noqa: S101  # made with the compiler
-        return self._shape.instances(rows, connection)
+        return shape.instances(rows, connection)
 
     @property
     def compiles(self) -> bool:

@@ -133,13 +133,13 @@ def test_workers_are_replaced_after_max_requests_with_jitter(monkeypatch):
     assert (options["max_requests"], options["max_requests_jitter"]) == (0, 0)
 
 
-SERVE_PID = (
+SERVE = (
     "import os, sys\n"
     "from tinhso.root.management.commands.serve import run_gunicorn\n"
     "def app(environ, start_response):\n"
     "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
-    "    return [str(os.getpid()).encode()]\n"
-    "run_gunicorn(app, host='127.0.0.1', port=int(sys.argv[1]), workers=2)\n"
+    "    return [f'{sys.argv[3]} {os.getpid()}'.encode()]\n"
+    "run_gunicorn(app, host='127.0.0.1', port=int(sys.argv[1]), workers=int(sys.argv[2]))\n"
 )
 
 
@@ -179,16 +179,7 @@ def test_each_worker_listens_on_its_own_socket_and_connections_are_dealt_again(
     KEEPALIVE_REQUESTS answers so that it is dealt again; without, one shared socket
     and connections kept."""
     port = _free_port()
-    env = {**os.environ, "REUSE_PORT": reuse_port, "KEEPALIVE_REQUESTS": "3", "THREADS": "2"}
-    env["DJANGO_SETTINGS_MODULE"] = "tinhso.settings"
-    env["TINHSO_VAR_DIR"] = str(tmp_path)
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", SERVE_PID, str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = _start(tmp_path, port, REUSE_PORT=reuse_port, KEEPALIVE_REQUESTS="3", THREADS="2")
     try:
         answers = _three_answers_on_one_connection(port)
         deadline = time.monotonic() + 30
@@ -197,9 +188,8 @@ def test_each_worker_listens_on_its_own_socket_and_connections_are_dealt_again(
             time.sleep(0.2)
         listening = _listening_sockets(port)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    assert len({pid for pid, _ in answers}) == 1  # one connection, one worker
+        _stop(server)
+    assert len({worker for worker, _ in answers}) == 1  # one connection, one worker
     closes = [header for _, header in answers]
     if reuse_port == "1":
         assert listening == 2
@@ -217,21 +207,11 @@ def test_per_worker_sockets_by_default_and_one_shared_socket_on_request(monkeypa
     assert settings_now()["reuse_port"] is False
 
 
-SERVE_NAMED = (
-    "import sys\n"
-    "from tinhso.root.management.commands.serve import run_gunicorn\n"
-    "def app(environ, start_response):\n"
-    "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
-    "    return [sys.argv[3].encode()]\n"
-    "run_gunicorn(app, host='127.0.0.1', port=int(sys.argv[1]), workers=int(sys.argv[2]))\n"
-)
-
-
 def _start(tmp_path, port, *, name="tinhso", workers=2, **env):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tinhso.settings",
            "TINHSO_VAR_DIR": str(tmp_path), **env}  # fmt: skip
     return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", SERVE_NAMED, str(port), str(workers), name],
+        [sys.executable, "-c", SERVE, str(port), str(workers), name],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -301,7 +281,7 @@ def test_a_second_server_on_the_same_port_does_not_start(tmp_path):
         new = _start(tmp_path, port, name="new")
         new.wait(timeout=45)
         assert new.returncode != 0
-        assert {_get(port) for _ in range(40)} == {"old"}
+        assert {_get(port).split()[0] for _ in range(40)} == {"old"}
     finally:
         _stop(old, *([new] if new else []))
 
