@@ -124,7 +124,7 @@ def test_a_payload_of_another_scheme_is_refused():
 def test_the_qr_image_reads_back_to_the_same_text():
     text = vietqr.build(REQUEST)
     image = Image.open(__import__("io").BytesIO(vietqr.png(text))).convert("L")
-    results = zxingcpp.read_barcodes(image)
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert [r.text for r in results] == [text]
     assert results[0].format == zxingcpp.BarcodeFormat.QRCode
 
