@@ -163,10 +163,8 @@ class PublicCacheMiddleware:
 
             def answer(request):
                 filled = body
-                if with_csrf:  # each slot its own masked token, as the tag gives
-                    filled = re.sub(
-                        re.escape(_CSRF_SLOT), lambda _m: get_token(request).encode(), body
-                    )
+                if with_csrf:  # one masked token for the page, as its render gives
+                    filled = body.replace(_CSRF_SLOT, get_token(request).encode())
                 response = HttpResponse(filled, status=status)
                 for name, value in headers:
                     response[name] = value
