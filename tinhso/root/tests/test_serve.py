@@ -149,7 +149,10 @@ def _listening_sockets(port: int) -> int:
     return sum(1 for r in rows if r.split()[1] == f"0100007F:{port:04X}" and r.split()[3] == "0A")
 
 
-def _three_answers_on_one_connection(port: int) -> list[tuple[str, str | None]]:
+def _three_answers_on_one_connection(
+    port: int, *, pause: float = 0
+) -> list[tuple[str, str | None]]:
+    """Three answers asked on one connection, `pause` seconds before the third."""
     import http.client
 
     deadline = time.monotonic() + 30
@@ -157,7 +160,9 @@ def _three_answers_on_one_connection(port: int) -> list[tuple[str, str | None]]:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
             answers = []
-            for _ in range(3):
+            for n in range(3):
+                if n == 2:
+                    time.sleep(pause)
                 conn.request("GET", "/")
                 r = conn.getresponse()
                 answers.append((r.read().decode(), r.getheader("Connection")))
@@ -175,13 +180,13 @@ def test_each_worker_listens_on_its_own_socket_and_connections_are_dealt_again(
     tmp_path, reuse_port
 ):
     """With REUSE_PORT, both workers have a listening socket of their own (the kernel
-    deals connections over them), and a kept-alive connection is closed after
-    KEEPALIVE_REQUESTS answers so that it is dealt again; without, one shared socket
-    and connections kept."""
+    deals connections over them), and a kept-alive connection is closed once it is
+    KEEPALIVE_SECONDS old so that it is dealt again; without, one shared socket and
+    connections kept."""
     port = _free_port()
-    server = _start(tmp_path, port, REUSE_PORT=reuse_port, KEEPALIVE_REQUESTS="3", THREADS="2")
+    server = _start(tmp_path, port, REUSE_PORT=reuse_port, KEEPALIVE_SECONDS="1", THREADS="2")
     try:
-        answers = _three_answers_on_one_connection(port)
+        answers = _three_answers_on_one_connection(port, pause=1.2)
         deadline = time.monotonic() + 30
         while _listening_sockets(port) < (2 if reuse_port == "1" else 1):
             assert time.monotonic() < deadline, "the workers did not listen"

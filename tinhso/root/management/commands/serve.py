@@ -2,6 +2,7 @@ import gc
 import itertools
 import os
 import socket
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -66,17 +67,27 @@ def _connections_dealt_evenly() -> dict[str, object]:
     connections from a proxy's pool or a load test split 13/3 or 16/0, and the busy
     worker, its threads sharing one interpreter lock, runs at one core while the other
     idles. With `reuse_port` each worker accepts on a socket of its own (`_SocketSlots`)
-    and the kernel deals new connections over them by a hash of the client's address;
-    closing a kept-alive connection every KEEPALIVE_REQUESTS requests (as nginx does)
-    deals it again, so an uneven deal does not last. REUSE_PORT=0 keeps the shared
-    socket."""
+    and the kernel deals new connections over them by a hash of the client's address.
+    A kept-alive connection is closed once it is KEEPALIVE_SECONDS old (at its next
+    answer), so that it is dealt again and an uneven deal does not last. By age, not
+    by a count of requests: a count is reached sooner on the less busy worker, so its
+    connections would be dealt again more often than the busy one's, and the deal
+    would drift towards the busy worker (seen: 16/0 in one load run in ten). REUSE_PORT=0
+    keeps the shared socket."""
     wanted = os.environ.get("REUSE_PORT", "1").strip().lower()
     if wanted in {"0", "false", "no", "off"} or not hasattr(socket, "SO_REUSEPORT"):
         return {"reuse_port": False}
-    after = int(os.environ.get("KEEPALIVE_REQUESTS", "1000"))
+    seconds = float(os.environ.get("KEEPALIVE_SECONDS", "5"))
 
     def pre_request(worker, req):
-        if after and req.req_number >= after:
+        connection = getattr(req, "unreader", None)  # HTTP/1: one per connection
+        if not seconds or connection is None:
+            return
+        now = time.monotonic()
+        opened = getattr(connection, "tinhso_opened", None)
+        if opened is None:
+            connection.tinhso_opened = now
+        elif now - opened >= seconds:
             req.must_close = True  # answered with `Connection: close`
 
     return {"reuse_port": True, "pre_request": pre_request}
