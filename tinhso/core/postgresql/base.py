@@ -33,8 +33,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection.closed or connection.info.transaction_status != pq.TransactionStatus.IDLE:
             return False
+        poller = select.poll()  # not select(): a worker's descriptors may pass 1023
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+            poller.register(connection.fileno(), select.POLLIN)
+            return not poller.poll(0)  # readable, hung up or in error: not quiet
         except (OSError, ValueError):
             return False
-        return not readable

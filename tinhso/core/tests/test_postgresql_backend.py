@@ -78,3 +78,36 @@ def test_a_connection_with_something_waiting_is_asked(monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("UNLISTEN *")
     assert asked == [1]  # the waiting notice made it ask, and the connection was fine
+
+
+def test_a_connection_on_a_descriptor_past_1023_is_still_asked_of_its_socket(monkeypatch):
+    """select() cannot watch a descriptor past 1023 (a worker with many files open):
+    the check polls, so the connection is still kept without a round trip."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip("cannot open 1,200 files here")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    filler = []
+    try:
+        connection.close()
+        while len(filler) < 1100:
+            filler.append(os.open(os.devnull, os.O_RDONLY))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        assert connection.connection.fileno() > 1023
+        asked = []
+        monkeypatch.setattr(
+            type(connections["default"]), "is_usable", lambda self: asked.append(1) or True
+        )
+        _as_a_new_request_finds_it()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        assert asked == []
+    finally:
+        for fd in filler:
+            os.close(fd)
+        connection.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
