@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -91,9 +92,10 @@ def test_a_kept_page_carries_the_visitors_own_csrf_token(client):
     with CaptureQueriesContext(connection) as queries:
         pages = [c.get(f"/thu-tuc/{CODE}/") for c in strangers]
     assert _catalogue_sql(queries) == []
-    tokens = [_token(p) for p in [first, *pages]]
-    assert len(set(tokens)) == 3  # never the first visitor's token
+    secrets = [_unmask_cipher_token(_token(p)) for p in [first, *pages]]
+    assert len(set(secrets)) == 3  # never the first visitor's secret
     for visitor, page in zip(strangers, pages, strict=True):
+        assert _unmask_cipher_token(_token(page)) == visitor.cookies["csrftoken"].value
         assert "csrftoken" in page.cookies  # its secret, set as the page would
         switched = visitor.post(
             reverse("set_language"),
@@ -105,14 +107,36 @@ def test_a_kept_page_carries_the_visitors_own_csrf_token(client):
     assert again.get("Content-Language") == "en"
 
 
+def test_a_kept_page_has_one_fresh_mask_per_answer_of_the_visitors_own_secret():
+    """As Django's render gives: one masked token in every slot of the page. A new mask
+    on every answer (BREACH), of this visitor's own secret."""
+    rendered = _TOKENS.findall(Client().get("/tra-cuu/").content.decode())  # kept now
+    assert len(rendered) >= 2 and len(set(rendered)) == 1  # Django's own render
+    visitor = Client(enforce_csrf_checks=True)
+    answers = [visitor.get("/tra-cuu/") for _ in range(3)]
+    assert [a.templates for a in answers] == [[], [], []]  # kept: nothing rendered
+    secret = visitor.cookies["csrftoken"].value
+    seen = []
+    for answer in answers:
+        assert b"\x00csrf\x00" not in answer.content
+        tokens = _TOKENS.findall(answer.content.decode())
+        assert len(tokens) == len(rendered) and len(set(tokens)) == 1
+        assert _unmask_cipher_token(tokens[0]) == secret
+        seen.append(tokens[0])
+    assert len(set(seen)) == 3
+
+
 def test_a_message_waiting_is_not_served_from_it(client):
     client.get(f"/thu-tuc/{CODE}/")
     client.cookies["messages"] = "anything"
     assert "ETag" not in client.get(f"/thu-tuc/{CODE}/")
 
 
+_TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
 def _token(page) -> str:
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    found = _TOKENS.search(page.content.decode())
     assert found is not None
     return found.group(1)
 
