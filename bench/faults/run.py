@@ -249,12 +249,15 @@ json.dump(out, sys.stdout)
 
 
 def mount_files(files: Path) -> None:
+    """A new, empty upload disk for this run: the last run's tmpfs, full of its papers
+    (a second run found it full and every upload answered 507), is let go first."""
     files.mkdir(parents=True, exist_ok=True)
-    if subprocess.run(["mountpoint", "-q", str(files)]).returncode != 0:
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={FILES_MB}m,mode=0700", "tmpfs", str(files)],
-            check=True,
-        )
+    if subprocess.run(["mountpoint", "-q", str(files)]).returncode == 0:
+        subprocess.run(["umount", str(files)], check=True)
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={FILES_MB}m,mode=0700", "tmpfs", str(files)],
+        check=True,
+    )
 
 
 def fill(files: Path) -> Path:
