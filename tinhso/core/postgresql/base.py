@@ -29,6 +29,8 @@ from psycopg import pq
 
 class DatabaseWrapper(base.DatabaseWrapper):
     TRUSTED_FOR = 1.0  # seconds since its last request that a quiet socket is trusted
+    health_check_enabled: bool  # (set by Django's base class; not in its type stubs)
+    health_check_done: bool
 
     _served_at = float("-inf")
 
