@@ -43,12 +43,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         yield
 
 
+_database: dict[str, bool] = {"ready": False}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _seal_audit_heads()
         _load_reference_data()
         cache.clear()  # the shared cache is a table of the test database
+    _database["ready"] = True
 
 
 def _seal_audit_heads() -> None:
@@ -100,8 +104,10 @@ def _empty_audit_log() -> None:
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (live_server among them) ends by emptying every table:
     empty the append-only audit log first (its triggers refuse the flush), and load
-    the reference data again after the flush, for the tests after it."""
-    transactional = _is_transactional(item)
+    the reference data again after the flush, for the tests after it. Not before the
+    test database exists: a PostgreSQL-only test skipped on SQLite, the first of its
+    worker, set up nothing."""
+    transactional = _is_transactional(item) and _database["ready"]
     blocker = item.config.stash[blocking_manager_key] if transactional else None
     if blocker is not None:
         with blocker.unblock():
