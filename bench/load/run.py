@@ -283,10 +283,11 @@ def _look(port: int, into: list[list[int]]) -> None:
 
 def connections_by_worker(port: int) -> list[int]:
     """How wrk's kept-alive connections are spread over the server's workers (largest
-    first), read with `ss`; [] when it cannot tell. Every gunicorn worker accepts from
-    the one listening socket and a connection stays with the worker that took it: a
-    path whose connections landed 13/3 runs the busy worker at its one core and the
-    other below it."""
+    first), read with `ss`; [] when it cannot tell. A kept-alive connection stays with
+    the worker that took it until it is dealt again (`tinhso serve`: its age,
+    KEEPALIVE_SECONDS): a path whose connections landed 13/3 runs the busy worker at
+    its one core and the other below it. A connection being dealt again at that
+    moment is counted nowhere, so the numbers may sum to less than the connections."""
     try:
         out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
                              capture_output=True, text=True, timeout=5).stdout  # fmt: skip
