@@ -280,8 +280,8 @@ FEEDBACK_JURISDICTION_ID = os.environ.get("FEEDBACK_JURISDICTION_ID", "")
 # The operations centre's board polls its figures this often.
 IOC_REFRESH_SECONDS = int(os.environ.get("IOC_REFRESH_SECONDS", "30"))
 
-# The shared cache: rate limits (core/throttle.py) and the catalogue's searches must be
-# the same for every server process, or each of N workers counts its own attempts.
+# The shared cache: the catalogue's searches and change stamp must be the same for every
+# server process. (Rate limits count in a table of their own: core/throttle.py.)
 # Redis when REDIS_URL is set; otherwise a table of the database (created by the core
 # app's migrations: nothing to install). "local" is this process's own memory, for
 # reference data read on every page (the home province) where a stale copy is harmless.
@@ -296,7 +296,6 @@ else:
     _shared_cache = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tinhso_cache",
-        # Culling forgets counts: keep room for every address and code being counted.
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
     }
 # Anonymous GETs of the public catalogue (root.middleware.PublicCacheMiddleware) are

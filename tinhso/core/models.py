@@ -79,3 +79,17 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * (self.done + self.failed) / self.total) if self.total else 100
+
+
+class ThrottleCount(models.Model):
+    """One rate limit's count of attempts in its window (core/throttle.py): a table of
+    the database, so every server process counts in the same place whatever the cache
+    is, a count is never culled to make room, and an attempt is counted in one atomic
+    statement."""
+
+    key = models.CharField(max_length=48, primary_key=True)  # a digest of what is counted
+    attempts = models.PositiveIntegerField()
+    ends_at = models.BigIntegerField(db_index=True)  # the window's end, in Unix seconds
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.attempts}"

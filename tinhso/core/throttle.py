@@ -1,15 +1,25 @@
-"""Small fixed-window limits in the cache: guessable look-ups (public tracking),
-sign-in from one address, the public verifier (each check parses a whole PDF).
+"""Small fixed-window limits: guessable look-ups (public tracking), sign-in from one
+address, the public verifier (each check parses a whole PDF).
 
-With several server processes, point CACHES at Redis so that they share the count.
+The counts are rows of a table of the database (core.models.ThrottleCount), not
+entries of the cache: every server process counts in the same place whatever the
+cache is (a process-local one, Redis), a count is never culled to make room for other
+entries (a flood of distinct keys cannot make the table forget an address's
+failures), and an attempt is counted in one statement (an upsert), so that two
+processes counting at once both count. A read of the limits can be made part of
+another statement (`over_limit_sql`): the public tracking answer reads the limits and
+the dossier in one round trip.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import time
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 
 from .errors import DomainError
 
@@ -27,33 +37,63 @@ class TooManyRequests(DomainError):
         self.retry_after = retry_after
 
 
-def _cache_key(key: str) -> str:
-    # Keys carry what a stranger typed (a dossier code, an address): hashed, every
-    # cache backend accepts them (no spaces, no accents, bounded length).
-    return "throttle:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+def stored_key(key: str) -> str:
+    # Keys carry what a stranger typed (a dossier code, an address): stored as a digest
+    # of fixed length (no spaces, no accents, no size to fill the table with).
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+@functools.cache
+def _table() -> str:
+    from .models import ThrottleCount
+
+    return connection.ops.quote_name(ThrottleCount._meta.db_table)
+
+
+def over_limit_sql(keys: Sequence[str]) -> tuple[str, list[str | int]]:
+    """A scalar SQL expression, and its parameters, giving the highest count of
+    `keys` in their current windows (0 when none is counted): to compare with the
+    limit, alone (`any_exceeded`) or as a column of another statement."""
+    marks = ", ".join(["%s"] * len(keys))
+    sql = (
+        f"(SELECT COALESCE(MAX(t.attempts), 0) FROM {_table()} t "  # noqa: S608  # nosec B608: our table, placeholders
+        f"WHERE t.key IN ({marks}) AND t.ends_at > %s)"
+    )
+    return sql, [*(stored_key(k) for k in keys), int(time.time())]
 
 
 def exceeded(key: str, *, limit: int) -> bool:
-    return (cache.get(_cache_key(key)) or 0) >= limit
+    return any_exceeded((key,), limit=limit)
 
 
-def any_exceeded(keys, *, limit: int) -> bool:
-    """`exceeded` for several keys at once (one read of the cache)."""
-    counts = cache.get_many([_cache_key(k) for k in keys])
-    return any((n or 0) >= limit for n in counts.values())
+def any_exceeded(keys: Iterable[str], *, limit: int) -> bool:
+    """`exceeded` for several keys at once (one statement)."""
+    sql, params = over_limit_sql(list(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", params)
+        (highest,) = cursor.fetchone()
+    return highest >= limit
 
 
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one attempt under `key`; False once `limit` is passed in the window."""
-    full = _cache_key(key)
-    if cache.add(full, 1, window_seconds):
-        return True
-    try:
-        count = cache.incr(full)
-    except ValueError:  # expired between add and incr
-        cache.add(full, 1, window_seconds)
-        return True
-    return count <= limit
+    """Count one attempt under `key`; False once `limit` is passed in the window. A
+    window that has ended starts again at this attempt."""
+    now = int(time.time())
+    table = _table()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, attempts, ends_at) VALUES (%s, 1, %s) "  # noqa: S608  # nosec B608: our table, placeholders
+            "ON CONFLICT (key) DO UPDATE SET "
+            f"attempts = CASE WHEN {table}.ends_at <= %s THEN 1 ELSE {table}.attempts + 1 END, "
+            f"ends_at = CASE WHEN {table}.ends_at <= %s THEN excluded.ends_at "
+            f"ELSE {table}.ends_at END "
+            "RETURNING attempts",
+            [stored_key(key), now + window_seconds, now, now],
+        )
+        (attempts,) = cursor.fetchone()
+        if attempts == 1:  # a window begins: the ended ones go (an index range, few rows)
+            cursor.execute(f"DELETE FROM {table} WHERE ends_at <= %s", [now])  # noqa: S608  # nosec B608
+    return attempts <= limit
 
 
 def address_key(request, name: str) -> str:

@@ -8,6 +8,7 @@ import functools
 
 from django.db import connection
 
+from tinhso.core import throttle
 from tinhso.core.compiled import Compiled
 
 from .models import Dossier, DossierEvent, Status
@@ -35,10 +36,8 @@ class TooManyAttempts(Exception):
 def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | None:
     """Public tracking: the code and the last 4 digits of the phone or ID number.
     Wrong guesses are limited per address and per code (4 digits are few)."""
-    from tinhso.core import throttle
-
     code_key = (code or "").strip().upper()[:40]
-    keys = (f"track-ip:{client}", f"track-code:{code_key}")
+    keys = _limit_keys(code_key, client)
     if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
         raise TooManyAttempts(code_key)
     dossier = _TRACKED.first((code or "").strip().upper())
@@ -63,12 +62,19 @@ _TRACKED = Compiled(
 )
 
 
+def _limit_keys(code_key: str, client: str) -> tuple[str, str]:
+    return (f"track-ip:{client}", f"track-code:{code_key}")
+
+
 @functools.cache
 def _tracking_stamp_sql() -> str:
-    """One fixed statement (the busiest public read: no query built per request)."""
+    """One fixed statement (the busiest public read: no query built per request): the
+    limits and the row in one round trip."""
     dossiers, events = Dossier._meta.db_table, DossierEvent._meta.db_table
+    over_limit, _ = throttle.over_limit_sql(("ip", "code"))
     return (
-        "SELECT d.applicant_phone, d.applicant_identifier, d.id, d.version, d.status, "  # noqa: S608  # nosec B608: model tables
+        "SELECT d.applicant_phone, d.applicant_identifier, "  # noqa: S608  # nosec B608: model tables
+        f"{over_limit}, d.id, d.version, d.status, "
         "d.procedure_id, d.submitted_at, d.expected_date, d.due_date, d.appointment_date, "
         f"(SELECT MAX(e.id) FROM {events} e WHERE e.dossier_id = d.id) "
         f"FROM {dossiers} d WHERE d.code = %s AND d.status <> %s"
@@ -79,17 +85,15 @@ def tracking_stamp(code: str, last4: str, *, client: str = "-") -> str | None:
     """What the public tracking answer of a dossier depends on (its shown fields and
     its last timeline entry), so that the answer may be kept per stamp
     (root.middleware); None when the code and digits do not match or a limit is hit:
-    then `tracked_dossier` answers the whole way (and counts the failure). Two small
-    reads: the limits, one row."""
-    from tinhso.core import throttle
-
+    then `tracked_dossier` answers the whole way (and counts the failure, or refuses).
+    One small read: the row and the limits."""
     code_key = (code or "").strip().upper()[:40]
-    keys = (f"track-ip:{client}", f"track-code:{code_key}")
-    if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
-        return None
+    _, limit_params = throttle.over_limit_sql(_limit_keys(code_key, client))
     with connection.cursor() as cursor:
-        cursor.execute(_tracking_stamp_sql(), [code_key, Status.DRAFT.value])
+        cursor.execute(_tracking_stamp_sql(), [*limit_params, code_key, Status.DRAFT.value])
         row = cursor.fetchone()
-    if row is None or not _digits_match(last4, row[0], row[1]):
+    if row is None or row[2] >= TRACKING_FAILURES_PER_HOUR:
         return None
-    return repr(row[2:])
+    if not _digits_match(last4, row[0], row[1]):
+        return None
+    return repr(row[3:])

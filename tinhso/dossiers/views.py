@@ -136,6 +136,20 @@ class TrackingForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
     )
 
+    @classmethod
+    def accepted(cls, data) -> tuple[str, str] | None:
+        """The code and the digits of a filled form when the form accepts them (its
+        fields' own rules), without building a form (which copies its fields): the
+        kept lookup's check (root.middleware). None: the page shows the errors."""
+        try:
+            code, digits = (
+                field.clean(field.widget.value_from_datadict(data, None, name))
+                for name, field in cls.base_fields.items()
+            )
+        except forms.ValidationError:
+            return None
+        return code, digits
+
 
 @require_http_methods(["GET", "POST"])
 def track(request):

@@ -1,4 +1,4 @@
-"""The table of the shared cache (rate limits, catalogue searches) when it is the
+"""The table of the shared cache (catalogue searches; rate limits until 0005) when it is the
 database: `createcachetable` for the caches configured (nothing with REDIS_URL)."""
 
 from django.conf import settings

@@ -114,7 +114,7 @@ def test_sniffing_believes_only_the_magic_bytes(head):
 
 
 @given(st.text(max_size=500))
-def test_throttle_keys_suit_every_cache_backend(key):
-    cache_key = throttle._cache_key(key)
-    assert len(cache_key) <= 250 and cache_key.isascii() and " " not in cache_key
-    assert cache_key == throttle._cache_key(key)
+def test_throttle_keys_are_stored_as_digests_of_one_length(key):
+    stored = throttle.stored_key(key)
+    assert len(stored) == 40 and all(c in "0123456789abcdef" for c in stored)
+    assert stored == throttle.stored_key(key)

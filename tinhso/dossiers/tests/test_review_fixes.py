@@ -155,9 +155,6 @@ def test_a_paused_dossier_is_not_late(received, officer):
 
 
 def test_guessing_the_four_digits_is_limited(client, submitted):
-    from django.core.cache import cache
-
-    cache.clear()
     right = {submitted.applicant_phone[-4:], (submitted.applicant_identifier or "")[-4:]}
     wrong = [d for d in (f"{n:04d}" for n in range(100)) if d not in right]  # the ID is random
     for digits in wrong[: tracking.TRACKING_FAILURES_PER_HOUR]:
@@ -167,4 +164,3 @@ def test_guessing_the_four_digits_is_limited(client, submitted):
         )
     blocked = client.get("/api/v1/tracking", {"code": submitted.code, "last4": "5678"})
     assert blocked.status_code == 429
-    cache.clear()

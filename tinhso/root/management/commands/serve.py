@@ -32,7 +32,8 @@ class Command(BaseCommand):
         if workers > 1 and backend in PROCESS_LOCAL_CACHES:
             raise CommandError(
                 f"{workers} workers with a process-local cache ({backend}) would each keep "
-                "their own rate limits: use the database cache (the default) or set REDIS_URL, "
+                "their own catalogue stamp (an edit in one shown late in the others): use the "
+                "database cache (the default) or set REDIS_URL, "
                 "or run with WORKERS=1. / Nhiều tiến trình cần bộ nhớ đệm dùng chung."
             )
 
