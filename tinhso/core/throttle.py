@@ -77,7 +77,9 @@ def any_exceeded(keys: Iterable[str], *, limit: int) -> bool:
 
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt under `key`; False once `limit` is passed in the window. A
-    window that has ended starts again at this attempt."""
+    window that has ended starts again at this attempt. The count is written on the
+    request's connection: called outside a transaction, as every caller does, it is
+    kept at once (inside one, it would go if the transaction rolled back)."""
     now = int(time.time())
     table = _table()
     with connection.cursor() as cursor:
