@@ -20,6 +20,11 @@ BIRTH = "9.000002"  # ward level
 DRIVING_DATA = {"hang_gplx": "B", "so_gplx_cu": "AB123456", "cam_ket": True}
 DRIVING_PAPERS = ("giay-phep-cu", "giay-kham-suc-khoe")
 
+# PUBLIC_CACHE_SECONDS for the tests of the kept answers (root.middleware): the time
+# bound is a window of the clock (seconds since 1970, divided), and a window that ended
+# between two requests of a test would make the second go the whole way (a failure
+# seen once: a run that crossed 21:35:00 UTC). One window for the whole run.
+KEPT_FOR_THE_RUN = 2**40
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 

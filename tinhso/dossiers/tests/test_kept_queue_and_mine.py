@@ -12,7 +12,7 @@ from tinhso.accounts import services as accounts
 from tinhso.accounts.models import ApiToken, RoleAssignment
 from tinhso.dossiers.models import Dossier
 from tinhso.root.middleware import forget_public_answers
-from tinhso.testing import DRIVING_PAPERS, bearer_client
+from tinhso.testing import DRIVING_PAPERS, KEPT_FOR_THE_RUN, bearer_client
 from tinhso.testing.factories import DossierFactory
 
 from .test_queue_counts import DATA, LIVES, _step
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def kept_answers(settings):
-    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.PUBLIC_CACHE_SECONDS = KEPT_FOR_THE_RUN
     forget_public_answers()
     yield
     forget_public_answers()

@@ -5,7 +5,7 @@ ask for."""
 import pytest
 
 from tinhso.root.middleware import forget_public_answers
-from tinhso.testing import bearer_client
+from tinhso.testing import KEPT_FOR_THE_RUN, bearer_client
 from tinhso.testing.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def kept_answers(settings):
-    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.PUBLIC_CACHE_SECONDS = KEPT_FOR_THE_RUN
     settings.ALLOWED_HOSTS = ["testserver", "dichvucong.example.vn", "10.0.0.5"]
     forget_public_answers()
     yield

@@ -17,6 +17,7 @@ from tinhso.accounts.models import Role
 from tinhso.procedures import selectors, services
 from tinhso.procedures.models import Procedure
 from tinhso.root.middleware import forget_public_answers
+from tinhso.testing import KEPT_FOR_THE_RUN
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ CODE = "9.000001"
 
 @pytest.fixture(autouse=True)
 def public_cache(settings):
-    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.PUBLIC_CACHE_SECONDS = KEPT_FOR_THE_RUN
     settings.CATALOGUE_CACHE_SECONDS = 60
     selectors.forget_catalogue()
     forget_public_answers()

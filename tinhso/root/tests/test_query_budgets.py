@@ -6,7 +6,7 @@ import json
 import pytest
 from django.db import connection
 
-from tinhso.testing import DRIVING, DRIVING_DATA, DRIVING_PAPERS, pdf_file
+from tinhso.testing import DRIVING, DRIVING_DATA, DRIVING_PAPERS, KEPT_FOR_THE_RUN, pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,7 @@ def test_the_queue_and_my_dossiers_kept(
     their roles, the stamp."""
     from tinhso.root.middleware import forget_public_answers
 
-    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.PUBLIC_CACHE_SECONDS = KEPT_FOR_THE_RUN
     forget_public_answers()
     for who, path in ((officer, "/api/v1/queue"), (applicant, "/api/v1/dossiers")):
         api = api_as(who)
@@ -106,7 +106,7 @@ def test_tracking_kept(client, submitted, settings, django_assert_max_num_querie
     """From the public pages' cache (root.middleware): the limits and one row."""
     from tinhso.root.middleware import forget_public_answers
 
-    settings.PUBLIC_CACHE_SECONDS = 300
+    settings.PUBLIC_CACHE_SECONDS = KEPT_FOR_THE_RUN
     forget_public_answers()
     last4 = submitted.applicant_phone[-4:]
     first = client.get("/api/v1/tracking", {"code": submitted.code, "last4": last4})
