@@ -80,22 +80,53 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
     window that has ended starts again at this attempt. The count is written on the
     request's connection: called outside a transaction, as every caller does, it is
     kept at once (inside one, it would go if the transaction rolled back)."""
+    return allow_all((key,), limit=limit, window_seconds=window_seconds)
+
+
+def allow_all(keys: Iterable[str], *, limit: int, window_seconds: int) -> bool:
+    """`allow` for several keys in one statement (an address and a dossier code): the
+    attempt is counted under every one of them; False if any passes `limit`."""
+    stored = list(dict.fromkeys(stored_key(k) for k in keys))  # (a row once per statement)
     now = int(time.time())
     table = _table()
+    rows = ", ".join(["(%s, 1, %s)"] * len(stored))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (key, attempts, ends_at) VALUES (%s, 1, %s) "  # noqa: S608  # nosec B608: our table, placeholders
+            f"INSERT INTO {table} (key, attempts, ends_at) VALUES {rows} "  # noqa: S608  # nosec B608: our table, placeholders
             "ON CONFLICT (key) DO UPDATE SET "
             f"attempts = CASE WHEN {table}.ends_at <= %s THEN 1 ELSE {table}.attempts + 1 END, "
             f"ends_at = CASE WHEN {table}.ends_at <= %s THEN excluded.ends_at "
             f"ELSE {table}.ends_at END "
             "RETURNING attempts",
-            [stored_key(key), now + window_seconds, now, now],
+            [*(v for key in stored for v in (key, now + window_seconds)), now, now],
         )
-        (attempts,) = cursor.fetchone()
-        if attempts == 1:  # a window begins: the ended ones go (an index range, few rows)
-            cursor.execute(f"DELETE FROM {table} WHERE ends_at <= %s", [now])  # noqa: S608  # nosec B608
-    return attempts <= limit
+        counts = [attempts for (attempts,) in cursor.fetchall()]
+        if 1 in counts:  # a window begins: some ended ones go (at most PURGED_AT_ONCE)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "  # noqa: S608  # nosec B608: our table
+                "WHERE ends_at <= %s LIMIT %s)",
+                [now, PURGED_AT_ONCE],
+            )
+    return max(counts) <= limit
+
+
+# Ended windows removed when a new one begins: a bounded few, so that no request pays
+# for a flood of keys counted an hour ago (each new key removes up to this many).
+PURGED_AT_ONCE = 100
+
+
+def give_back(keys: Iterable[str]) -> None:
+    """Take back one attempt counted under each key (one that turned out not to be a
+    failure: `allow_all` counted it first, so that attempts made at the same moment
+    are each counted before any is judged)."""
+    stored = list(dict.fromkeys(stored_key(k) for k in keys))
+    marks = ", ".join(["%s"] * len(stored))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table()} SET attempts = attempts - 1 "  # noqa: S608  # nosec B608: our table, placeholders
+            f"WHERE key IN ({marks}) AND attempts > 0",
+            stored,
+        )
 
 
 def address_key(request, name: str) -> str:

@@ -35,16 +35,19 @@ class TooManyAttempts(Exception):
 
 def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | None:
     """Public tracking: the code and the last 4 digits of the phone or ID number.
-    Wrong guesses are limited per address and per code (4 digits are few)."""
+    Wrong guesses are limited per address and per code (4 digits are few). The
+    attempt is counted before the digits are compared, and given back when they
+    match: of guesses sent at the same moment, only those within the limit are
+    compared (a check, then a count after the comparison, would let a burst of
+    them all through)."""
     code_key = (code or "").strip().upper()[:40]
     keys = _limit_keys(code_key, client)
-    if throttle.any_exceeded(keys, limit=TRACKING_FAILURES_PER_HOUR):
+    if not throttle.allow_all(keys, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600):
         raise TooManyAttempts(code_key)
     dossier = _TRACKED.first((code or "").strip().upper())
     if dossier is None or not _last4_matches(dossier, last4):
-        for key in keys:
-            throttle.allow(key, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
         return None
+    throttle.give_back(keys)
     dossier.known_timeline = timeline(dossier)  # type: ignore[attr-defined]
     return dossier
 
@@ -86,7 +89,10 @@ def tracking_stamp(code: str, last4: str, *, client: str = "-") -> str | None:
     its last timeline entry), so that the answer may be kept per stamp
     (root.middleware); None when the code and digits do not match or a limit is hit:
     then `tracked_dossier` answers the whole way (and counts the failure, or refuses).
-    One small read: the row and the limits."""
+    One small read: the row and the limits. It counts nothing: lookups sent at the
+    same moment all read the limit before the wrong ones among them are counted (the
+    whole way), so where an answer is kept a burst may have more of its guesses
+    compared than the limit leaves, by at most the server's concurrent requests."""
     code_key = (code or "").strip().upper()[:40]
     _, limit_params = throttle.over_limit_sql(_limit_keys(code_key, client))
     with connection.cursor() as cursor:

@@ -131,7 +131,7 @@ class TrackingForm(forms.Form):
     ma = forms.CharField(label=gettext_lazy("Mã hồ sơ"), max_length=40)
     so = forms.RegexField(
         label=gettext_lazy("4 số cuối của số điện thoại hoặc số định danh"),
-        regex=r"^[0-9]{4}$",
+        regex=r"\A[0-9]{4}\Z",  # (`$` would pass a trailing newline)
         error_messages={"invalid": gettext_lazy("Nhập đúng 4 chữ số.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "4"}),
     )

@@ -55,16 +55,6 @@ class _CsrfCheck(CsrfViewMiddleware):
         return reason
 
 
-def _no_view(request) -> HttpResponse:
-    raise AssertionError("only the CSRF layer's own steps are called")
-
-
-# One of each for the process, as Django builds its middleware once: neither keeps
-# anything of a request on itself.
-_CSRF_CHECK = _CsrfCheck(_no_view)
-_CSRF = CsrfViewMiddleware(_no_view)
-
-
 def _tracked_form(request) -> str | None:
     """The tracking page's lookup (a POST: the digits never go in an address), kept as
     the API's answer is: per dossier, under what it shows, served only to a visitor
@@ -75,8 +65,9 @@ def _tracked_form(request) -> str | None:
     from tinhso.dossiers.tracking import tracking_stamp
     from tinhso.dossiers.views import TrackingForm, track
 
-    _CSRF_CHECK.process_request(request)  # the visitor's secret, as the stack reads it
-    if _CSRF_CHECK.process_view(request, track, (), {}) is not None:
+    csrf = _CsrfCheck(track)  # (its get_response: never called here)
+    csrf.process_request(request)  # the visitor's secret, as the stack would read it
+    if csrf.process_view(request, track, (), {}) is not None:
         return None  # refused: the whole way refuses it, logs it and shows its 403 page
     accepted = TrackingForm.accepted(request.POST)
     if accepted is None:
@@ -181,12 +172,8 @@ class PublicCacheMiddleware:
                 response["ETag"] = etag
                 return response
 
-            if not with_csrf:
-                return answer(request)
-            # Django's CSRF layer, as its middleware runs around a view: it reads the
-            # visitor's secret, and sets the cookie (new, or its expiry renewed)
-            _CSRF.process_request(request)
-            return _CSRF.process_response(request, answer(request))
+            # Django's CSRF layer reads the visitor's secret and sets its cookie if new
+            return CsrfViewMiddleware(answer)(request) if with_csrf else answer(request)
         response = self.get_response(request)
         if self._keepable(response, private=private):
             headers = [
