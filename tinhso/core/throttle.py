@@ -17,6 +17,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
@@ -41,6 +42,22 @@ def stored_key(key: str) -> str:
     # Keys carry what a stranger typed (a dossier code, an address): stored as a digest
     # of fixed length (no spaces, no accents, no size to fill the table with).
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+class _Locks(NamedTuple):
+    in_order: str  # rows locked in the order the subquery gives them
+    skipping: str  # rows another statement holds are left to it, never waited for
+
+
+@functools.cache
+def _locks() -> _Locks:
+    """Row locks where the database has them (PostgreSQL); SQLite locks the whole
+    database for a write, so no two of these statements ever wait for each other."""
+    features = connection.features
+    return _Locks(
+        in_order=" FOR UPDATE" if features.has_select_for_update else "",
+        skipping=" FOR UPDATE SKIP LOCKED" if features.has_select_for_update_skip_locked else "",
+    )
 
 
 @functools.cache
@@ -86,7 +103,9 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
 def allow_all(keys: Iterable[str], *, limit: int, window_seconds: int) -> bool:
     """`allow` for several keys in one statement (an address and a dossier code): the
     attempt is counted under every one of them; False if any passes `limit`."""
-    stored = list(dict.fromkeys(stored_key(k) for k in keys))  # (a row once per statement)
+    # Each row once per statement, and every statement takes its rows' locks in the
+    # keys' order: two that took them in different orders would deadlock.
+    stored = sorted({stored_key(k) for k in keys})
     now = int(time.time())
     table = _table()
     rows = ", ".join(["(%s, 1, %s)"] * len(stored))
@@ -104,7 +123,7 @@ def allow_all(keys: Iterable[str], *, limit: int, window_seconds: int) -> bool:
         if 1 in counts:  # a window begins: some ended ones go (at most PURGED_AT_ONCE)
             cursor.execute(
                 f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "  # noqa: S608  # nosec B608: our table
-                "WHERE ends_at <= %s LIMIT %s)",
+                f"WHERE ends_at <= %s LIMIT %s{_locks().skipping})",
                 [now, PURGED_AT_ONCE],
             )
     return max(counts) <= limit
@@ -119,12 +138,14 @@ def give_back(keys: Iterable[str]) -> None:
     """Take back one attempt counted under each key (one that turned out not to be a
     failure: `allow_all` counted it first, so that attempts made at the same moment
     are each counted before any is judged)."""
-    stored = list(dict.fromkeys(stored_key(k) for k in keys))
+    stored = sorted({stored_key(k) for k in keys})
     marks = ", ".join(["%s"] * len(stored))
+    table = _table()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {_table()} SET attempts = attempts - 1 "  # noqa: S608  # nosec B608: our table, placeholders
-            f"WHERE key IN ({marks}) AND attempts > 0",
+            f"UPDATE {table} SET attempts = attempts - 1 WHERE key IN ("  # noqa: S608  # nosec B608: our table, placeholders
+            f"SELECT key FROM {table} WHERE key IN ({marks}) AND attempts > 0 "
+            f"ORDER BY key{_locks().in_order})",
             stored,
         )
 

@@ -127,3 +127,38 @@ def test_redis_is_used_when_configured(tmp_path):
         timeout=60,
     )
     assert found.stdout.strip() == "django.core.cache.backends.redis.RedisCache", found.stderr
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks between real connections: PostgreSQL (CI runs it)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_counting_and_giving_back_at_once_never_deadlock():
+    """Public tracking from one address (a proxy's, say) for several dossiers at once:
+    each lookup counts under the address and the code, then gives both back. Rows
+    locked in different orders by two statements deadlock (seen under the load bench:
+    PostgreSQL ends one of them with an error, the visitor gets a 500)."""
+    codes = [f"track-code:QNI-{n}" for n in range(4)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def lookups(n):
+        try:
+            barrier.wait(timeout=10)
+            for i in range(60):
+                keys = ("track-ip:192.0.2.99", codes[(n + i) % len(codes)])
+                throttle.allow_all(keys, limit=10**6, window_seconds=3600)
+                throttle.give_back(keys)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=lookups, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert set(ThrottleCount.objects.values_list("attempts", flat=True)) == {0}
