@@ -55,3 +55,16 @@ def bearer_client(user):
 
     _, raw = accounts.issue_api_token(actor=None, user=user, name="test")
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def concurrent_connections(test):
+    """Marks a test of real concurrent connections (row locks, racing upserts), in
+    committed transactions as the server has them: run on PostgreSQL (CI runs it),
+    skipped on SQLite, whose in-memory test database serialises every write anyway."""
+    import pytest
+    from django.db import connection
+
+    test = pytest.mark.django_db(transaction=True)(test)
+    return pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="concurrent connections: PostgreSQL"
+    )(test)

@@ -9,16 +9,12 @@ from django.db import connection
 
 from tinhso.core import throttle
 from tinhso.core.models import ThrottleCount
+from tinhso.testing import concurrent_connections
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="concurrent writers on real connections: PostgreSQL (CI runs it); SQLite's "
-    "in-memory test database serialises every write anyway",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_attempts_from_many_processes_at_once_are_all_counted():
     """Twelve workers count a failure under one key at the same moment, each on a
     connection of its own, as twelve server processes would: twelve are counted, and
@@ -129,11 +125,7 @@ def test_redis_is_used_when_configured(tmp_path):
     assert found.stdout.strip() == "django.core.cache.backends.redis.RedisCache", found.stderr
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks between real connections: PostgreSQL (CI runs it)",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_counting_and_giving_back_at_once_never_deadlock():
     """Public tracking from one address (a proxy's, say) for several dossiers at once:
     each lookup counts under the address and the code, then gives both back. Rows

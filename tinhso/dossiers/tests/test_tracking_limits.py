@@ -10,14 +10,10 @@ from django.http import QueryDict
 from tinhso.core import throttle
 from tinhso.dossiers import tracking
 from tinhso.dossiers.views import TrackingForm
+from tinhso.testing import concurrent_connections
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="concurrent requests on real connections: PostgreSQL (CI runs it); SQLite's "
-    "in-memory test database serialises every write anyway",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_a_burst_of_guesses_gets_no_more_than_the_limit_leaves():
     """Nineteen wrong guesses are counted against a code; sixteen more arrive at once
     from sixteen addresses (as many as 4 workers of 4 threads serve together). One is
