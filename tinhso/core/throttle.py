@@ -103,10 +103,31 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
 def allow_all(keys: Iterable[str], *, limit: int, window_seconds: int) -> bool:
     """`allow` for several keys in one statement (an address and a dossier code): the
     attempt is counted under every one of them; False if any passes `limit`."""
+    return count_all(keys, limit=limit, window_seconds=window_seconds).allowed
+
+
+class Attempt(NamedTuple):
+    """An attempt counted (`count_all`): whether it is within the limit, and the
+    windows it was counted in (each key's row and its window's end), to give it back
+    to those windows and no later one."""
+
+    allowed: bool
+    windows: tuple[tuple[str, int], ...]
+
+
+def count_all(keys: Iterable[str], *, limit: int, window_seconds: int) -> Attempt:
+    """Count one attempt under every key, in one statement; not allowed if any passes
+    `limit`. Counted first and judged after (`give_back` when it turns out not to be a
+    failure), attempts made at the same moment are each counted before any is judged.
+
+    Ended windows are removed when a window begins, a bounded few at a time, and only
+    outside a transaction: inside one, the rows removed would stay locked until its
+    commit, and a count waiting on one of them could deadlock with it."""
     # Each row once per statement, and every statement takes its rows' locks in the
     # keys' order: two that took them in different orders would deadlock.
     stored = sorted({stored_key(k) for k in keys})
     now = int(time.time())
+    ends = now + window_seconds
     table = _table()
     rows = ", ".join(["(%s, 1, %s)"] * len(stored))
     with connection.cursor() as cursor:
@@ -116,37 +137,40 @@ def allow_all(keys: Iterable[str], *, limit: int, window_seconds: int) -> bool:
             f"attempts = CASE WHEN {table}.ends_at <= %s THEN 1 ELSE {table}.attempts + 1 END, "
             f"ends_at = CASE WHEN {table}.ends_at <= %s THEN excluded.ends_at "
             f"ELSE {table}.ends_at END "
-            "RETURNING attempts",
-            [*(v for key in stored for v in (key, now + window_seconds)), now, now],
+            "RETURNING key, attempts, ends_at",
+            [*(v for key in stored for v in (key, ends)), now, now],
         )
-        counts = [attempts for (attempts,) in cursor.fetchall()]
-        if 1 in counts:  # a window begins: some ended ones go (at most PURGED_AT_ONCE)
+        counted = cursor.fetchall()
+        began = any(n == 1 and row_ends == ends for _key, n, row_ends in counted)
+        if began and not connection.in_atomic_block:
             cursor.execute(
                 f"DELETE FROM {table} WHERE key IN (SELECT key FROM {table} "  # noqa: S608  # nosec B608: our table
                 f"WHERE ends_at <= %s LIMIT %s{_locks().skipping})",
                 [now, PURGED_AT_ONCE],
             )
-    return max(counts) <= limit
+    return Attempt(
+        allowed=max(n for _key, n, _ends in counted) <= limit,
+        windows=tuple(sorted((key, row_ends) for key, _n, row_ends in counted)),
+    )
 
 
-# Ended windows removed when a new one begins: a bounded few, so that no request pays
-# for a flood of keys counted an hour ago (each new key removes up to this many).
+# Ended windows removed when a window begins: a bounded few, so that no request pays
+# for a flood of keys counted an hour ago (each new window removes up to this many).
 PURGED_AT_ONCE = 100
 
 
-def give_back(keys: Iterable[str]) -> None:
-    """Take back one attempt counted under each key (one that turned out not to be a
-    failure: `allow_all` counted it first, so that attempts made at the same moment
-    are each counted before any is judged)."""
-    stored = sorted({stored_key(k) for k in keys})
-    marks = ", ".join(["%s"] * len(stored))
+def give_back(attempt: Attempt) -> None:
+    """Take back an attempt `count_all` counted (one that turned out not to be a
+    failure, or was refused before it was judged), from the windows it was counted
+    in: a window that has started again since keeps its own count."""
+    pairs = ", ".join(["(%s, %s)"] * len(attempt.windows))  # (a VALUES list: SQLite's form)
     table = _table()
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET attempts = attempts - 1 WHERE key IN ("  # noqa: S608  # nosec B608: our table, placeholders
-            f"SELECT key FROM {table} WHERE key IN ({marks}) AND attempts > 0 "
+            f"SELECT key FROM {table} WHERE (key, ends_at) IN (VALUES {pairs}) AND attempts > 0 "
             f"ORDER BY key{_locks().in_order})",
-            stored,
+            [v for window in attempt.windows for v in window],
         )
 
 

@@ -37,17 +37,19 @@ def tracked_dossier(code: str, last4: str, *, client: str = "-") -> Dossier | No
     """Public tracking: the code and the last 4 digits of the phone or ID number.
     Wrong guesses are limited per address and per code (4 digits are few). The
     attempt is counted before the digits are compared, and given back when they
-    match: of guesses sent at the same moment, only those within the limit are
-    compared (a check, then a count after the comparison, would let a burst of
-    them all through)."""
+    match or when it is refused: of guesses sent at the same moment, only those
+    within the limit are compared (a check, then a count after the comparison, would
+    let a burst of them all through), and only failures stay counted."""
     code_key = (code or "").strip().upper()[:40]
     keys = _limit_keys(code_key, client)
-    if not throttle.allow_all(keys, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600):
+    attempt = throttle.count_all(keys, limit=TRACKING_FAILURES_PER_HOUR, window_seconds=3600)
+    if not attempt.allowed:
+        throttle.give_back(attempt)  # not judged: not a failure either
         raise TooManyAttempts(code_key)
     dossier = _TRACKED.first((code or "").strip().upper())
     if dossier is None or not _last4_matches(dossier, last4):
         return None
-    throttle.give_back(keys)
+    throttle.give_back(attempt)
     dossier.known_timeline = timeline(dossier)  # type: ignore[attr-defined]
     return dossier
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from tinhso.core import throttle
+from tinhso.core.models import ThrottleCount
 from tinhso.dossiers import tracking
 from tinhso.dossiers.views import TrackingForm
 from tinhso.testing import concurrent_connections
@@ -17,8 +18,9 @@ from tinhso.testing import concurrent_connections
 def test_a_burst_of_guesses_gets_no_more_than_the_limit_leaves():
     """Nineteen wrong guesses are counted against a code; sixteen more arrive at once
     from sixteen addresses (as many as 4 workers of 4 threads serve together). One is
-    compared (the 20th), fifteen are refused before their digits are looked at. (A
-    check, then a count after the comparison, let eight of them through.)"""
+    compared (the 20th), fifteen are refused before their digits are looked at, and
+    given back: the code's count is its twenty failures. (A check, then a count after
+    the comparison, let eight of them through.)"""
     code, burst = "QNI-260101-0001", 16
     for _ in range(tracking.TRACKING_FAILURES_PER_HOUR - 1):
         throttle.allow(f"track-code:{code}", limit=20, window_seconds=3600)
@@ -32,6 +34,8 @@ def test_a_burst_of_guesses_gets_no_more_than_the_limit_leaves():
             outcomes.append("compared")
         except tracking.TooManyAttempts:
             outcomes.append("refused")
+        except BaseException as exc:  # noqa: BLE001 - shown in the assertion
+            outcomes.append(repr(exc))
         finally:
             connection.close()
 
@@ -40,7 +44,10 @@ def test_a_burst_of_guesses_gets_no_more_than_the_limit_leaves():
         t.start()
     for t in threads:
         t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
     assert sorted(outcomes) == ["compared"] + ["refused"] * (burst - 1)
+    counted = ThrottleCount.objects.get(key=throttle.stored_key(f"track-code:{code}"))
+    assert counted.attempts == tracking.TRACKING_FAILURES_PER_HOUR
 
 
 @pytest.mark.django_db
@@ -52,6 +59,19 @@ def test_the_right_digits_give_their_attempt_back(submitted):
         assert tracking.tracked_dossier(submitted.code, "0000", client="192.0.2.30") is None
     with pytest.raises(tracking.TooManyAttempts):
         tracking.tracked_dossier(submitted.code, right, client="192.0.2.30")
+
+
+@pytest.mark.django_db
+def test_a_refused_lookup_is_not_counted_as_a_failure(submitted):
+    """Refused before its digits are looked at, a lookup is no failure: the count
+    stays at the failures (the address is not held longer for it)."""
+    for _ in range(tracking.TRACKING_FAILURES_PER_HOUR):
+        tracking.tracked_dossier(submitted.code, "0000", client="192.0.2.31")
+    for _ in range(3):
+        with pytest.raises(tracking.TooManyAttempts):
+            tracking.tracked_dossier(submitted.code, "0000", client="192.0.2.31")
+    counts = set(ThrottleCount.objects.values_list("attempts", flat=True))
+    assert counts == {tracking.TRACKING_FAILURES_PER_HOUR}
 
 
 @pytest.mark.parametrize(
