@@ -19,10 +19,11 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tinhso.core import throttle
 from tinhso.core.errors import DomainError, apply_domain_error
 
 from . import authz, enrolment, identity, services
-from .backends import SIGN_IN_WINDOW_MINUTES, count_failed_sign_in, too_many_sign_ins
+from .backends import SIGN_IN_WINDOW_MINUTES, count_sign_in, too_many_sign_ins
 from .forms import (
     AgencySettingsForm,
     CitizenRegistrationForm,
@@ -39,6 +40,10 @@ PENDING_KEY = "tinhso_pending_otp_user"
 def _too_many_sign_ins(request, form, template: str):
     if not too_many_sign_ins(request):
         return None
+    return _refused(request, form, template)
+
+
+def _refused(request, form, template: str):
     form.add_error(
         None,
         _(
@@ -127,12 +132,16 @@ def otp_verify(request):
         if user.is_locked:
             form.add_error(None, _("Tài khoản tạm khóa do nhập sai nhiều lần."))
         else:
+            attempt = count_sign_in(request)  # counted first: see backends.count_sign_in
+            if not attempt.allowed:
+                throttle.give_back(attempt)
+                return _refused(request, form, "accounts/otp_verify.html")
             device = match_token(user, form.cleaned_data["otp_token"].strip())
             if device is None:
-                count_failed_sign_in(request)
-                services.register_failed_login(user=user)
+                services.register_failed_login(user=user)  # (the attempt stays counted)
                 form.add_error("otp_token", _("Mã xác thực không đúng hoặc đã hết hạn."))
             else:
+                throttle.give_back(attempt)
                 next_url = request.session.get("tinhso_next") or ""
                 login(request, user)
                 otp_login(request, device)
