@@ -68,3 +68,38 @@ def concurrent_connections(test):
     return pytest.mark.skipif(
         connection.vendor != "postgresql", reason="concurrent connections: PostgreSQL"
     )(test)
+
+
+def at_once(count: int, work, *, timeout: float = 120) -> list:
+    """Run `work(n)` for n in 0..count-1, each in a thread of its own (so a database
+    connection of its own, closed after), all released at the same moment, as that
+    many requests served together. Returns what each returned (in the order they
+    ended); an error raised in any of them is raised here, and so is a thread that did
+    not end within `timeout`."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(count)
+    returned: list = []
+    raised: list[BaseException] = []
+
+    def run(n):
+        try:
+            barrier.wait(timeout=10)
+            returned.append(work(n))
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            raised.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError(f"a thread did not end within {timeout} s")
+    if raised:
+        raise raised[0]
+    return returned
