@@ -4,6 +4,7 @@ together or not at all."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import secrets
 from typing import Any
@@ -143,14 +144,21 @@ def _stream_of_this_transaction() -> int:
 
 
 _HEAD_COLUMNS = ("id", "stream", "seq", "hash", "keyed_from", "seal")
-# The head locked, then (the CTE's rows come out locked) `n` numbers for the events'
-# `seq` from the sequence of the event's id, in one round trip.
-_LOCK_AND_NUMBER = (
-    "WITH head AS (SELECT id, stream, seq, hash, keyed_from, seal FROM audit_audithead "
-    "WHERE stream = %s FOR UPDATE) "
-    "SELECT head.*, ARRAY(SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) "
-    "FROM generate_series(1, %s)) FROM head"
-)
+
+
+@functools.lru_cache(maxsize=64)  # a bulk append's counts vary; most are 1 or 2
+def _lock_and_number(n: int) -> str:
+    """The head locked, then (the CTE's rows come out locked) `n` numbers for the
+    events' `seq` from the sequence of the event's id, in one round trip. `n` is
+    written into the statement (an int of ours): one prepared statement per count,
+    so PostgreSQL plans it once. With `n` as a parameter it could not tell how many
+    rows the series gives, and planned the statement again on every write."""
+    return (
+        "WITH head AS (SELECT id, stream, seq, hash, keyed_from, seal FROM audit_audithead "  # noqa: S608  # nosec B608: an int of ours
+        "WHERE stream = %s FOR UPDATE) "
+        "SELECT head.*, ARRAY(SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id')) "
+        f"FROM generate_series(1, {int(n)})) FROM head"
+    )
 
 
 def _locked_head(stream: int, n: int) -> tuple[AuditHead, list[int]]:
@@ -162,7 +170,7 @@ def _locked_head(stream: int, n: int) -> tuple[AuditHead, list[int]]:
     for attempt in range(2):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(_LOCK_AND_NUMBER, [stream, n])
+                cursor.execute(_lock_and_number(n), [stream])
                 row = cursor.fetchone()
             if row is not None:
                 head = AuditHead(**dict(zip(_HEAD_COLUMNS, row[:-1], strict=True)))
