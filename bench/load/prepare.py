@@ -1,6 +1,7 @@
 """Prepare the load database (run by run.py / bench/faults/run.py with DATABASE_URL
 and TINHSO_VAR_DIR set): bootstrap --demo (units, agencies, catalogue, demo accounts,
-a year of history), a citizen and a one-stop officer with API tokens, some submitted
+a year of history), a citizen, a second citizen who files the submission path's
+dossiers and a one-stop officer, with API tokens, some submitted
 dossiers to track. Idempotent; prints one JSON object (what the load scripts need).
 """
 
@@ -40,34 +41,20 @@ def main() -> None:
 
     from tinhso.accounts import services as accounts
     from tinhso.accounts.models import User
-    from tinhso.demo.accounts import demo_personal_id
     from tinhso.dossiers import services as dossiers
     from tinhso.dossiers.models import Dossier
     from tinhso.procedures.models import Procedure
 
     call_command("bootstrap", "--demo", verbosity=0, stdout=io.StringIO())
 
-    citizen = User.objects.filter(username="loadcitizen").first()
-    if citizen is None:
-        birth = datetime.date(1990, 1, 1)
-        citizen = accounts.register_citizen(
-            username="loadcitizen",
-            password=secrets.token_urlsafe(16),
-            full_name="Người Đo Tải",
-            personal_id=demo_personal_id(birth=birth, sex="male"),
-            date_of_birth=birth,
-            sex="male",
-            phone=PHONE,
-        )
-    if not citizen.is_identity_verified:  # checked at a desk (issue 15): files in their name
-        from tinhso.accounts.identity import verify_identity
-
-        citizen = verify_identity(
-            actor=None, personal_id=citizen.personal_id, date_of_birth=citizen.date_of_birth
-        )
+    citizen = _verified_citizen("loadcitizen", "Người Đo Tải", datetime.date(1990, 1, 1))
+    # The submission path files as someone else: every run adds its dossiers to that
+    # person, and the "my dossiers" read keeps measuring the same history.
+    submitter = _verified_citizen("loadsubmitter", "Người Nộp Tải", datetime.date(1991, 2, 2))
     officer = User.objects.get(username="motcua")
     _, citizen_token = accounts.issue_api_token(actor=None, user=citizen, name="load")
     _, officer_token = accounts.issue_api_token(actor=None, user=officer, name="load")
+    _, submitter_token = accounts.issue_api_token(actor=None, user=submitter, name="load")
 
     from bench.forms import required_answers
 
@@ -96,6 +83,7 @@ def main() -> None:
             {
                 "citizen_token": citizen_token,
                 "officer_token": officer_token,
+                "submitter_token": submitter_token,
                 "procedure": PROCEDURE,
                 "data": data,
                 "papers": papers,
@@ -108,6 +96,31 @@ def main() -> None:
             ensure_ascii=False,
         )
     )
+
+
+def _verified_citizen(username: str, full_name: str, birth: datetime.date):
+    """A citizen whose identity was checked at a desk (issue 15: files in their name)."""
+    from tinhso.accounts import services as accounts
+    from tinhso.accounts.identity import verify_identity
+    from tinhso.accounts.models import User
+    from tinhso.demo.accounts import demo_personal_id
+
+    citizen = User.objects.filter(username=username).first()
+    if citizen is None:
+        citizen = accounts.register_citizen(
+            username=username,
+            password=secrets.token_urlsafe(16),
+            full_name=full_name,
+            personal_id=demo_personal_id(birth=birth, sex="male"),
+            date_of_birth=birth,
+            sex="male",
+            phone=PHONE,
+        )
+    if not citizen.is_identity_verified:
+        citizen = verify_identity(
+            actor=None, personal_id=citizen.personal_id, date_of_birth=citizen.date_of_birth
+        )
+    return citizen
 
 
 if __name__ == "__main__":

@@ -55,13 +55,14 @@ def main() -> None:
     Profiler = pyinstrument.Profiler
 
     citizen = Client(HTTP_AUTHORIZATION=f"Bearer {ctx['citizen_token']}")
+    submitter = Client(HTTP_AUTHORIZATION=f"Bearer {ctx['submitter_token']}")
     officer = Client(HTTP_AUTHORIZATION=f"Bearer {ctx['officer_token']}")
     anonymous = Client()
     q, codes, tracked = ctx["queries"], ctx["procedures"], ctx["tracked"]
     pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
     def submission(i):
-        r = citizen.post(
+        r = submitter.post(
             "/api/v1/dossiers",
             json.dumps({"procedure": ctx["procedure"], "data": ctx["data"]}),
             content_type="application/json",
@@ -73,9 +74,9 @@ def main() -> None:
             from django.core.files.uploadedfile import SimpleUploadedFile
 
             f = SimpleUploadedFile("giay.pdf", pdf, content_type="application/pdf")
-            r = citizen.post(f"/api/v1/dossiers/{code}/documents", {"kind": kind, "file": f})
+            r = submitter.post(f"/api/v1/dossiers/{code}/documents", {"kind": kind, "file": f})
             assert r.status_code == 201, r.content
-        r = citizen.post(
+        r = submitter.post(
             f"/api/v1/dossiers/{code}/actions/submit", "{}", content_type="application/json"
         )
         assert r.status_code == 200, r.content

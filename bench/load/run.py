@@ -232,7 +232,7 @@ def run_paths(args, ctx: dict, hello_port: int, app_port: int) -> dict[str, dict
         "officer_queue": (base, "get.lua", {"PATHS": "/api/v1/queue", "HEADERS": officer}),
         "my_dossiers": (base, "get.lua", {"PATHS": "/api/v1/dossiers", "HEADERS": citizen}),
         "submission": (base, "submit.lua", {
-            "TOKEN": ctx["citizen_token"], "PROCEDURE": ctx["procedure"],
+            "TOKEN": ctx["submitter_token"], "PROCEDURE": ctx["procedure"],
             "DATA": json.dumps(ctx["data"], ensure_ascii=False),
             "PAPERS": ",".join(ctx["papers"]), "RUN": str(int(time.time()))}),
     }  # fmt: skip
