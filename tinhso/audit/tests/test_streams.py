@@ -15,6 +15,7 @@ from tinhso.audit.keys import audit_key
 from tinhso.audit.models import AuditAnchor, AuditEvent, AuditHead
 from tinhso.audit.services import make_anchor, record_event
 from tinhso.audit.verify import verify_chain
+from tinhso.testing import concurrent_connections
 
 from .test_chain import _raw
 
@@ -151,11 +152,7 @@ def test_the_database_refuses_changes_to_anchors():
         AuditAnchor.objects.all().delete()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks between real connections: PostgreSQL; SQLite serialises every write",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_audited_writes_at_once_on_many_streams_neither_deadlock_nor_break_the_chain(settings):
     """Eight threads, each many transactions of several events (some rolled back), on
     four streams: none waits forever on another, and every stream verifies."""

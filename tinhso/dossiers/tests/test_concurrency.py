@@ -4,22 +4,16 @@ connections, committed transactions (on PostgreSQL in CI, on SQLite locally)."""
 
 import threading
 
-import pytest
 from django.db import connection
 
 from tinhso.accounts.models import Role
 from tinhso.core.errors import Conflict
 from tinhso.dossiers import services
 from tinhso.dossiers.models import Dossier, DossierEvent
-from tinhso.testing import DRIVING, pdf_file
+from tinhso.testing import DRIVING, concurrent_connections, pdf_file
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks between real connections: PostgreSQL (CI runs it); SQLite's in-memory "
-    "test database is one shared cache that serialises every write anyway",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_two_officers_receive_at_once_and_one_gets_a_conflict(make_citizen, make_staff):
     applicant = make_citizen()
     first, second = (
@@ -63,8 +57,7 @@ def test_two_officers_receive_at_once_and_one_gets_a_conflict(make_citizen, make
     assert DossierEvent.objects.filter(dossier=dossier, action="receive").count() == 1
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="as above: real row locks")
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_steps_at_once_on_many_dossiers_keep_the_queue_counts_exact(make_citizen, make_staff):
     """Eight dossiers received at the same desk at once, by four officers: every kept
     count lands (increments, not rewrites), nobody deadlocks on the counts' rows."""

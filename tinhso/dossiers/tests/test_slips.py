@@ -24,7 +24,7 @@ from tinhso.core.document_layout import date_words
 from tinhso.documents import registers
 from tinhso.dossiers import pdf, slips
 from tinhso.dossiers.models import DossierStep, SlipKind
-from tinhso.testing import act
+from tinhso.testing import act, concurrent_connections
 
 pytestmark = [
     pytest.mark.django_db,
@@ -203,10 +203,7 @@ def test_the_register_number_is_inside_the_visible_signature_stamp(result_ready,
     assert text.count(result_ready.result_number) >= 2, text
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite serialises writers: the race needs PostgreSQL"
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_the_register_gives_every_number_once_under_concurrency():
     numbers, errors = [], []
 

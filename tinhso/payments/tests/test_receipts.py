@@ -13,6 +13,7 @@ from tinhso.documents.models import StoredDocument
 from tinhso.notifications.models import Notification
 from tinhso.payments import receipts, services
 from tinhso.payments.models import Payment, Receipt, ReceiptCounter
+from tinhso.testing import concurrent_connections
 from tinhso.testing.factories import DossierFactory
 
 PAPERS = ("giay-phep-cu", "giay-kham-suc-khoe")
@@ -118,12 +119,7 @@ def test_the_confirmation_of_submission_carries_the_vietqr(submitted, applicant,
     assert payload in decoded
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks between real connections: PostgreSQL (CI runs it); SQLite's in-memory "
-    "test database serialises every write anyway",
-)
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_two_receipts_at_once_get_two_numbers():
     """Two transactions taking a number of the same series at the same moment: the
     UPDATE … RETURNING on the counter row makes the second wait for the first."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from django.db import connection
 
 from tinhso.accounts.models import Role
@@ -16,13 +15,13 @@ from tinhso.dossiers import services as dossier_services
 from tinhso.dossiers.signals import dossier_changed
 from tinhso.payments import services
 from tinhso.payments.models import Payment
+from tinhso.testing import concurrent_connections
 from tinhso.testing.factories import DossierFactory
 
 PAPERS = ("giay-phep-cu", "giay-kham-suc-khoe")
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="real row locks: PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@concurrent_connections
 def test_a_statement_reconciled_while_an_officer_receives_does_not_deadlock(
     make_citizen, make_staff
 ):
