@@ -31,7 +31,11 @@ def token(doctor):
 def smart(live_server, token):
     fhir = client.FHIRClient(settings={"app_id": "his", "api_base": f"{live_server.url}/fhir/"})
     fhir.server.session.headers["Authorization"] = f"Bearer {token}"
-    return fhir
+    yield fhir
+    # Its kept-alive connections closed: the server's thread for each then ends and
+    # closes its database connection (left open, they outlived the session, and the
+    # test database could not be dropped: "being accessed by other users").
+    fhir.server.session.close()
 
 
 @pytest.fixture
